@@ -1,0 +1,98 @@
+# Ponleu: the front door. `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PONLEU_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ponleu
+PRODUCTION_CHECK_ENV := PONLEU_MODE=production ALLOWED_HOSTS=ponleu.example.org \
+	DATABASE_URL=postgres://ponleu@127.0.0.1:5432/ponleu \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	PONLEU_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from ponleu.encryption.keyring import new_key_line; print(new_key_line("check"))')
+PYTEST_ARGS ?=
+SCALE ?= 1
+
+.PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-postgres checks bench-ews bench-search clean browser-deps
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Translations are compiled with Babel, so no system gettext is needed.
+messages: $(STAMP)
+	@$(BIN)/python -m ponleu.web.compile_messages
+
+demo: install messages
+	@mkdir -p var
+	PONLEU_MODE=demo $(BIN)/ponleu migrate --noinput -v0
+	PONLEU_MODE=demo $(BIN)/ponleu gazetteer load
+	PONLEU_MODE=demo $(BIN)/ponleu demo
+	PONLEU_MODE=demo $(BIN)/ponleu collectstatic --noinput -v0
+	@echo
+	@echo "Demo logins (every account also needs a code: .venv/bin/ponleu demo code USERNAME)"
+	@PONLEU_MODE=demo $(BIN)/ponleu demo logins
+	@echo
+	PONLEU_MODE=demo $(BIN)/ponleu serve --host 127.0.0.1 --port 8000
+
+run: install messages
+	$(BIN)/ponleu serve
+
+worker: install
+	$(BIN)/ponleu worker
+
+migrate: install
+	$(BIN)/ponleu migrate
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+checks: install messages
+	$(BIN)/ponleu makemigrations --check --dry-run
+	$(PRODUCTION_CHECK_ENV) $(BIN)/ponleu check --deploy --fail-level WARNING
+
+# Debian's Chromium for the browser journeys (tests/browser): installed when missing and we are
+# root; otherwise the journeys skip with a loud message, and CI (CI=true) fails here.
+browser-deps:
+	@test -x /usr/bin/chromium && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Chromium for the browser journeys (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver fonts-noto-core; \
+	fi; \
+	test -x /usr/bin/chromium && exit 0; \
+	echo "=============================================================================="; \
+	echo "Chromium is not installed (/usr/bin/chromium): THE BROWSER JOURNEYS WILL NOT RUN."; \
+	echo "As root: apt-get install chromium chromium-driver fonts-noto-core"; \
+	echo "=============================================================================="; \
+	if [ "$$CI" = "true" ]; then echo "CI requires the browser journeys."; exit 1; fi
+
+test-sqlite: install messages browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install messages
+	@status=0; $(BIN)/python -m ponleu.testing.postgres_gate || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+		DATABASE_URL=$(PONLEU_TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
+	elif [ $$status -eq 1 ]; then echo "PostgreSQL run skipped (see above)."; \
+	else exit 1; fi
+
+test: lint checks test-sqlite test-postgres
+
+bench-ews: install
+	$(BIN)/python bench/ews_features.py --scale $(SCALE)
+
+bench-search: install
+	$(BIN)/python bench/search.py
+
+clean:
+	rm -rf $(VENV) var/static var/screenshots

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ponleu.api.router import api
+
+urlpatterns = [
+    path("accounts/", include("ponleu.accounts.urls")),
+    path("people/", include("ponleu.registry.urls")),
+    path("cases/", include("ponleu.cases.urls")),
+    path("schools/", include("ponleu.education.urls")),
+    path("risk/", include("ponleu.early_warning.urls")),
+    path("audit/", include("ponleu.audit.urls")),
+    path("notifications/", include("ponleu.notifications.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("ponleu.web.urls")),
+]

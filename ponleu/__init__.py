@@ -1,0 +1,1 @@
+"""Ponleu (ពន្លឺ): child protection, registry and school dropout early warning."""

@@ -1,0 +1,43 @@
+"""The menu: each entry names the capability it needs, so nobody sees what they cannot use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: object
+    capability: str
+
+
+MENU: list[NavItem] = [
+    NavItem("web:home", _("Home"), "web.use"),
+    NavItem("registry:person_list", _("People"), "registry.view"),
+    NavItem("cases:case_list", _("Cases"), "cases.view"),
+    NavItem("education:school_list", _("Schools"), "education.take_attendance"),
+    NavItem("education:school_manage", _("School setup"), "education.manage"),
+    NavItem("early_warning:risk_list", _("Dropout risk"), "ews.view_scores"),
+    NavItem("reporting:report_list", _("Reports"), "reports.view"),
+    NavItem("audit:event_list", _("Audit"), "audit.view"),
+    NavItem("web:policy", _("Roles"), "users.manage"),
+    NavItem("cases:case_type_list", _("Case types"), "organisation.manage"),
+    NavItem("accounts:devices", _("Devices"), "web.use"),
+]
+
+
+def menu_for(actor) -> list[dict]:
+    items = []
+    for item in MENU:
+        if not actor.can(item.capability):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the feature is not installed in this build
+        items.append({"url": url, "label": item.label, "name": item.url_name})
+    return items
