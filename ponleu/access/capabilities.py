@@ -1,0 +1,55 @@
+"""The catalogue of named capabilities. Every view, endpoint and service declares one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    label: object
+    touches_person_data: bool = False
+
+
+_CATALOGUE = [
+    Capability("web.use", _("Use Ponleu (home page, own profile)")),
+    Capability("registry.view", _("See children, caregivers and households"), True),
+    Capability("registry.view_sensitive", _("See sensitive records unmasked"), True),
+    Capability("registry.create", _("Register people and households"), True),
+    Capability("registry.edit", _("Edit people and households"), True),
+    Capability("registry.merge", _("Merge duplicate records"), True),
+    Capability("registry.import", _("Import people from spreadsheets"), True),
+    Capability("registry.export", _("Export lists of people"), True),
+    Capability("cases.view", _("See cases"), True),
+    Capability("cases.edit", _("Work on cases: notes, plans, services, visits"), True),
+    Capability("cases.open", _("Open cases"), True),
+    Capability("cases.assign", _("Assign and transfer cases"), True),
+    Capability("cases.approve", _("Approve case plans and closures"), True),
+    Capability("cases.close", _("Close and reopen cases"), True),
+    Capability("referrals.send", _("Refer children to other organisations"), True),
+    Capability("referrals.accept", _("Accept or decline referrals"), True),
+    Capability("education.take_attendance", _("Take roll call and enter marks"), True),
+    Capability("education.manage", _("Manage schools, classes and enrolment"), True),
+    Capability("ews.view_scores", _("See dropout risk scores"), True),
+    Capability("ews.review", _("Review risk flags and choose interventions"), True),
+    Capability("ews.manage_models", _("Train and activate risk models")),
+    Capability("reports.view", _("See aggregate reports")),
+    Capability("reports.export", _("Export reports"), True),
+    Capability("audit.view", _("See who saw and changed records"), True),
+    Capability("access.break_glass", _("Open a record outside one's scope in an emergency"), True),
+    Capability("users.manage", _("Manage the organisation's users and roles")),
+    Capability("organisation.manage", _("Manage the organisation's settings")),
+    Capability("system.manage", _("Manage the whole installation")),
+]
+
+CAPABILITIES: dict[str, Capability] = {cap.name: cap for cap in _CATALOGUE}
+
+
+def get(name: str) -> Capability:
+    try:
+        return CAPABILITIES[name]
+    except KeyError:
+        raise KeyError(f"unknown capability {name!r}; add it to access/capabilities.py") from None

@@ -1,0 +1,80 @@
+"""Session lifetime (idle and absolute limits, logout everywhere, session cap, second factor)
+and the user's language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import auth
+from django.http import HttpResponse
+from django.utils import translation
+
+from ponleu.common import clock
+
+from . import selectors, services, session_keys
+
+
+def _ended(request, user) -> str | None:
+    """Why this logged-in session must end now, or None while it may go on."""
+    if not user.is_active:
+        return "inactive"
+    # Only the two-step login marks a session verified. A session that got a user some other
+    # way (Django's own login views, a forgotten force_login) never reaches anything.
+    if not user.is_verified():
+        return "unverified"
+    session = request.session
+    now = clock.now().timestamp()
+    auth_at = session.get(session_keys.AUTH_AT)
+    seen_at = session.get(session_keys.SEEN_AT)
+    if auth_at is None or seen_at is None:
+        return "unverified"
+    if now - seen_at > settings.PONLEU_SESSION_IDLE_SECONDS:
+        return "idle"
+    if now - auth_at > settings.PONLEU_SESSION_ABSOLUTE_SECONDS:
+        return "absolute"
+    if session.get(session_keys.GENERATION) != user.session_generation:
+        return "logged-out-everywhere"
+    if not selectors.browser_session_is_open(user=user, key=session.get(session_keys.BROWSER_SESSION)):
+        return "ended"
+    return None
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session that is over, then lets the request go on as anonymous.
+
+    The view decides what an anonymous visitor gets: a public page as usual, the login page
+    for one that needs a capability, a 401 from the API. Only HTMX requests are answered
+    here, because a redirect inside a fragment would paste the login page into the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if _ended(request, user) is not None:
+                key = request.session.get(session_keys.BROWSER_SESSION)
+                if key:
+                    services.session_end(key=key)
+                auth.logout(request)
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=401)
+                    response["HX-Redirect"] = settings.LOGIN_URL_PATH
+                    return response
+            else:
+                request.session[session_keys.SEEN_AT] = clock.now().timestamp()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's saved language wins over the browser's and the cookie's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

@@ -1,0 +1,152 @@
+"""Reading the audit trail, within the reader's scope.
+
+The audit app sits below the apps whose records it logs, so it reaches a record's model by
+its label (as a ForeignKey string does) and filters it through that model's own choke point,
+``objects.actionable_by(actor, "audit.view")``. A model without that choke point is audited
+only by readers whose ``audit.view`` covers the whole organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from ponleu.access.actors import Actor
+from ponleu.access.models import BreakGlassGrant
+from ponleu.access.scopes import Scope
+
+from .models import AccessEvent, AccessEventTarget, AuditEvent
+
+AUDIT_CAPABILITY = "audit.view"
+PERSON_LABEL = "registry.person"
+PAGE_SIZE = 50
+# A narrower-than-organisation reader's page is filled from at most this many candidate rows,
+# so one request stays bounded however few of the rows they may see.
+SCAN_LIMIT = 2000
+
+
+def _model_for(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def person_for_audit(*, actor: Actor, person_id):
+    """The person, if within the actor's ``audit.view`` scope; otherwise DoesNotExist."""
+    person_model = apps.get_model(PERSON_LABEL)
+    return person_model.objects.actionable_by(actor, AUDIT_CAPABILITY).get(pk=person_id)
+
+
+def person_in_organisation(*, actor: Actor, person_id):
+    """The person, if in the actor's organisation at all (break-the-glass looks outside scope)."""
+    person_model = apps.get_model(PERSON_LABEL)
+    if actor.organisation_id is None:
+        raise person_model.DoesNotExist
+    # Deliberately wider than visible_to: this is the one lookup that break-the-glass needs,
+    # and it still never crosses the organisation.
+    return person_model.objects.filter(organisation_id=actor.organisation_id).get(pk=person_id)
+
+
+def reads_of(*, target_type: str, target_id, before_id: int | None = None, limit: int = 100) -> QuerySet:
+    """Access events that returned this record, newest first (call after the scope check)."""
+    event_ids = AccessEventTarget.objects.filter(target_type=target_type, target_id=str(target_id)).values(
+        "event_id"
+    )
+    events = AccessEvent.objects.filter(id__in=event_ids).order_by("-id")
+    if before_id is not None:
+        events = events.filter(id__lt=before_id)
+    return events[:limit]
+
+
+def grants_on(*, target_type: str, target_id) -> QuerySet:
+    return (
+        BreakGlassGrant.objects.filter(target_type=target_type, target_id=str(target_id))
+        .select_related("user")
+        .order_by("-opened_at")
+    )
+
+
+@dataclass
+class EventPage:
+    rows: list
+    next_before: int | None
+
+
+def audit_event_page(
+    *,
+    actor: Actor,
+    kind: str = "changes",
+    before_id: int | None = None,
+    action: str = "",
+    username: str = "",
+) -> EventPage:
+    """One page of the organisation's audit trail, newest first, within the reader's scope.
+
+    ``kind`` is "changes" (AuditEvent) or "reads" (AccessEvent; whole-organisation readers only).
+    """
+    scope = actor.scope_for(AUDIT_CAPABILITY)
+    if scope == Scope.NONE or actor.organisation_id is None:
+        return EventPage([], None)
+    whole_org = scope >= Scope.ORG
+    model = AccessEvent if kind == "reads" and whole_org else AuditEvent
+    events = model.objects.filter(organisation_id=actor.organisation_id).order_by("-id")
+    if before_id is not None:
+        events = events.filter(id__lt=before_id)
+    if action:
+        events = events.filter(action=action)
+    if username:
+        events = events.filter(actor_username=username)
+    if whole_org:
+        rows = list(events[: PAGE_SIZE + 1])
+        more = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        return EventPage(rows, rows[-1].id if more and rows else None)
+    return _scoped_page(actor, events.exclude(target_type="").exclude(target_id=""))
+
+
+def _scoped_page(actor: Actor, events: QuerySet) -> EventPage:
+    """Keep the events whose target the actor may audit, scanning a bounded number of rows."""
+    kept: list = []
+    scanned = 0
+    last_id = None
+    while len(kept) < PAGE_SIZE and scanned < SCAN_LIMIT:
+        batch = list(events.filter(id__lt=last_id)[:200] if last_id else events[:200])
+        if not batch:
+            return EventPage(kept, None)
+        scanned += len(batch)
+        visible = visible_targets(actor, {(e.target_type, e.target_id) for e in batch})
+        for event in batch:
+            last_id = event.id
+            if (event.target_type, event.target_id) in visible:
+                kept.append(event)
+                if len(kept) == PAGE_SIZE:
+                    break
+    return EventPage(kept, last_id)
+
+
+def visible_targets(actor: Actor, targets: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (label, id) pairs whose record is within the actor's ``audit.view`` scope."""
+    by_label: dict[str, list[str]] = {}
+    for label, pk in targets:
+        by_label.setdefault(label, []).append(pk)
+    visible: set[tuple[str, str]] = set()
+    for label, ids in by_label.items():
+        model = _model_for(label)
+        manager = getattr(model, "objects", None)
+        if manager is None or not hasattr(manager, "actionable_by"):
+            continue
+        valid = []
+        for pk in ids:
+            try:
+                valid.append(model._meta.pk.to_python(pk))
+            except (ValidationError, ValueError, TypeError):  # a malformed id matches nothing
+                continue
+        found = (
+            manager.actionable_by(actor, AUDIT_CAPABILITY).filter(pk__in=valid).values_list("pk", flat=True)
+        )
+        visible.update((label, str(pk)) for pk in found)
+    return visible

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="event_list"),
+    path("people/<uuid:person_id>/", views.PersonAccessView.as_view(), name="person_access"),
+    path("break-glass/people/<uuid:person_id>/", views.BreakGlassView.as_view(), name="break_glass"),
+]

@@ -1,0 +1,157 @@
+"""Audit pages: who has seen a child, the organisation's audit trail, and break-the-glass.
+
+Each page is itself a read of audited data, so each writes one AccessEvent before it renders.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from ponleu.access.actors import Actor
+from ponleu.access.policies import identity_label
+from ponleu.access.scopes import Scope
+from ponleu.access.views import NOT_FOUND_MESSAGE, AppView
+from ponleu.common import clock
+from ponleu.common.errors import DomainError
+
+from . import selectors, services
+from .choices import AuditAction
+from .forms import BreakGlassForm, EventFilterForm
+
+
+def _person_or_404(lookup, *, actor: Actor, person_id):
+    """Forbidden and missing look the same: both are a 404 with the same body."""
+    try:
+        return lookup(actor=actor, person_id=person_id)
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404(NOT_FOUND_MESSAGE) from exc
+
+
+class PersonAccessView(AppView):
+    """Who has seen this child: every read that returned the record, newest first."""
+
+    capability = "audit.view"
+
+    def get(self, request, person_id):
+        person = _person_or_404(selectors.person_for_audit, actor=self.actor, person_id=person_id)
+        before = _int_or_none(request.GET.get("before"))
+        reads = list(
+            selectors.reads_of(target_type=selectors.PERSON_LABEL, target_id=person.pk, before_id=before)
+        )
+        grants = list(selectors.grants_on(target_type=selectors.PERSON_LABEL, target_id=person.pk)[:20])
+        services.record_access(
+            actor=self.actor,
+            action=AuditAction.PERSON_ACCESS_VIEWED,
+            target_type=selectors.PERSON_LABEL,
+            target_ids=[person.pk],
+        )
+        context = {
+            "person_label": identity_label(self.actor, person, language=request.LANGUAGE_CODE),
+            "person_id": person.pk,
+            "reads": reads,
+            "grants": grants,
+            "now": clock.now(),
+            "next_before": reads[-1].id if len(reads) == 100 else None,
+        }
+        return render(request, "audit/person_access.html", context)
+
+
+class EventListView(AppView):
+    """The organisation's audit trail: changes (and, organisation-wide, reads), newest first."""
+
+    capability = "audit.view"
+
+    def get(self, request):
+        form = EventFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        page = selectors.audit_event_page(
+            actor=self.actor,
+            kind=filters.get("kind") or "changes",
+            before_id=filters.get("before"),
+            action=filters.get("action") or "",
+            username=filters.get("user") or "",
+        )
+        kind = "reads" if page.rows and page.rows[0]._meta.model_name == "accessevent" else "changes"
+        services.record_access(
+            actor=self.actor,
+            action=AuditAction.EVENT_LIST_VIEWED,
+            target_type=page.rows[0]._meta.label_lower if page.rows else "audit.auditevent",
+            target_ids=[row.id for row in page.rows],
+            query=request.GET.urlencode(),
+        )
+        query = request.GET.copy()
+        if page.next_before:
+            query["before"] = page.next_before
+        context = {
+            "form": form,
+            "rows": page.rows,
+            "kind": kind,
+            "whole_org": self.actor.scope_for("audit.view") >= Scope.ORG,
+            "next_query": query.urlencode() if page.next_before else "",
+        }
+        return render(request, "audit/event_list.html", context)
+
+
+class BreakGlassView(AppView):
+    """Ask for one hour of access to a person outside one's scope, with a written reason."""
+
+    capability = "access.break_glass"
+
+    def get(self, request, person_id):
+        person = self._person(person_id)
+        self._record_form_view(person)
+        return self._render(request, person, BreakGlassForm())
+
+    def post(self, request, person_id):
+        person = self._person(person_id)
+        form = BreakGlassForm(request.POST)
+        if form.is_valid():
+            try:
+                grant = services.break_glass_open(
+                    actor=self.actor, target=person, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            else:
+                messages.warning(
+                    request,
+                    _("Emergency access is open until %(time)s. Every page you open is recorded.")
+                    % {"time": formats.time_format(timezone.localtime(grant.expires_at), "TIME_FORMAT")},
+                )
+                return redirect(_record_url(person))
+        return self._render(request, person, form)
+
+    def _person(self, person_id):
+        return _person_or_404(selectors.person_in_organisation, actor=self.actor, person_id=person_id)
+
+    def _record_form_view(self, person) -> None:
+        services.record_access(
+            actor=self.actor,
+            action=AuditAction.BREAK_GLASS_FORM_VIEWED,
+            target_type=selectors.PERSON_LABEL,
+            target_ids=[person.pk],
+        )
+
+    def _render(self, request, person, form):
+        # No name here: the person is, by definition, outside the requester's scope.
+        return render(request, "audit/break_glass.html", {"form": form, "person_id": person.pk})
+
+
+def _record_url(person) -> str:
+    try:
+        return reverse("registry:person_detail", kwargs={"person_id": person.pk})
+    except NoReverseMatch:
+        return reverse("web:home")
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
