@@ -1,0 +1,297 @@
+"""The search box and the possible-duplicate check at registration.
+
+Candidates come from the search-key table, filtered by the actor's scope on the key rows
+themselves; the people found are then read through ``Person.objects.visible_to(actor)`` and
+re-ranked by the names engine, which says why each one matched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from ponleu.audit import services as audit
+from ponleu.common.numerals import to_ascii_digits
+from ponleu.geography.models import code_range
+from ponleu.registry import matching, validators
+from ponleu.registry.choices import PersonAction
+from ponleu.registry.models import (
+    HouseholdMember,
+    Identifier,
+    Person,
+    PersonAlias,
+    PersonPhone,
+    PersonSearchKey,
+)
+
+from .people import TARGET, PersonFilters, person_queryset
+
+CANDIDATES = 200  # people fetched per key tier before re-ranking
+PERFECT = 99.5
+SEARCH_LIMIT = 20
+MATCH_LIMIT = 10
+NAME_THRESHOLD = 80  # below this a name alone is not shown as a match
+_DIGITS = re.compile(r"\d")
+# In the order of ``PersonNames``' fields.
+NAME_FIELDS = ("family_name_km", "given_name_km", "family_name_latin", "given_name_latin", "nickname")
+
+
+@dataclass
+class Hit:
+    person: Person
+    score: float
+    reasons: tuple = ()  # the names engine's reasons
+    notes: list = field(default_factory=list)  # other reasons (phone or document number)
+
+    def why(self, *, reveal: bool) -> list[str]:
+        """Why it matched; without ``reveal`` (a masked record) the person's spelling is left out."""
+        return [str(n) for n in self.notes] + [matching.explain(r, reveal=reveal) for r in self.reasons]
+
+
+def candidate_ids(keyed, keys, limit: int = CANDIDATES, exclude=()) -> list:
+    """Person ids sharing the most keys with the query, best first."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    if exclude:
+        keyed = keyed.exclude(person_id__in=list(exclude))
+    rows = (
+        keyed.filter(key__in=keys)
+        .values("person_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "person_id")[:limit]
+    )
+    return [row["person_id"] for row in rows]
+
+
+def _number_hits(actor, text: str) -> dict:
+    """People whose phone or document number is the query (ids → reason)."""
+    if len(_DIGITS.findall(to_ascii_digits(text))) < 6:
+        return {}
+    found: dict = {}
+    try:
+        number = validators.normalise_phone(text)
+    except ValidationError:
+        number = None
+    if number:
+        for person_id in (
+            PersonPhone.objects.visible_to(actor).filter(number=number).values_list("person_id", flat=True)
+        ):
+            found[person_id] = _("Phone number matches")
+    value = re.sub(r"\s+", "", to_ascii_digits(text)).upper()
+    for person_id, kind in (
+        Identifier.objects.visible_to(actor).filter(value=value).values_list("person_id", "type")
+    ):
+        found[person_id] = _("%(document)s number matches") % {
+            "document": Identifier(type=kind).get_type_display()
+        }
+    return found
+
+
+def _keyed(actor, filters: PersonFilters | None):
+    keyed = PersonSearchKey.objects.visible_to(actor)
+    if filters is not None and filters.area:
+        low, high = code_range(filters.area)
+        keyed = keyed.filter(area_code__gte=low, area_code__lt=high)
+    return keyed
+
+
+def search(
+    actor, query: str, *, filters: PersonFilters | None = None, limit: int = SEARCH_LIMIT
+) -> list[Hit]:
+    """Ranked hits without the access event (for callers that write their own).
+
+    The exact key tier first; the fuzzy tier (typos) only when the exact one gave fewer than
+    ``limit`` perfect matches. Each tier fetches at most ``CANDIDATES`` people."""
+    text = (query or "").strip()[:100]
+    if not text:
+        return []
+    numbers = _number_hits(actor, text)
+    keys = matching.query_keys(text)
+    parsed = matching.parse(text)
+    keyed = _keyed(actor, filters)
+    visible = person_queryset(actor=actor, filters=filters)
+    # Candidates are scored from their names alone (plain rows, no model objects); only the
+    # hits returned are loaded as people.
+    scored: dict = {pk: (100.0, (), [note], "") for pk, note in numbers.items()}
+
+    def rank(ids) -> None:
+        ids = set(ids) - set(scored)
+        if not ids:
+            return
+        aliases = defaultdict(list)
+        for person_id, name in PersonAlias.objects.filter(person_id__in=ids).values_list("person_id", "name"):
+            aliases[person_id].append(name)
+        for row in visible.filter(pk__in=ids).values_list("pk", *NAME_FIELDS):
+            names = matching.PersonNames(*row[1:], aliases=tuple(aliases[row[0]]))
+            score, reasons = matching.score_names(parsed, names)
+            if score >= matching.SHOW_THRESHOLD:
+                shown = " ".join(filter(None, row[3:5])) or " ".join(filter(None, row[1:3]))
+                scored[row[0]] = (score, reasons, [], shown)
+
+    seen = set(candidate_ids(keyed, keys.exact))
+    rank(seen | set(numbers))
+    if keys.fuzzy and sum(value[0] >= PERFECT for value in scored.values()) < limit:
+        rank(candidate_ids(keyed, keys.fuzzy, exclude=seen))
+    best = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][3], str(item[0])))[:limit]
+    people = visible.select_related("village__parent").in_bulk([pk for pk, _value in best])
+    return [
+        Hit(people[pk], score, reasons, notes) for pk, (score, reasons, notes, _shown) in best if pk in people
+    ]
+
+
+@transaction.atomic
+def person_search(
+    *, actor, query: str, filters: PersonFilters | None = None, limit: int = SEARCH_LIMIT
+) -> list[Hit]:
+    """The search box and ``GET /api/v1/people?q=``: Khmer or Latin, either name order,
+    spelling variants, phone and document numbers; one access event naming the hits."""
+    hits = search(actor, query, filters=filters, limit=limit)
+    audit.record_access(
+        actor=actor,
+        action=PersonAction.SEARCHED,
+        target_type=TARGET,
+        target_ids=[h.person.pk for h in hits],
+        query=(query or "")[:100],
+    )
+    return hits
+
+
+@dataclass
+class Candidate:
+    person: Person
+    score: float
+    reasons: list
+    guardian: Person | None = None
+
+
+@dataclass
+class Matches:
+    candidates: list
+    hidden: int = 0  # likely matches in the actor's area that they may not open
+
+
+def _within_a_year(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is not None and b is not None and abs((a - b).days) <= 366
+
+
+def _guardians(person_ids) -> dict:
+    """The primary caregiver (or first adult member) of each person's household."""
+    memberships = HouseholdMember.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "household_id"
+    )
+    household_of = dict(memberships)
+    carers = HouseholdMember.objects.filter(
+        household_id__in=set(household_of.values()), is_primary_caregiver=True
+    ).select_related("person")
+    by_household = {m.household_id: m.person for m in carers}
+    return {
+        pid: by_household.get(hid)
+        for pid, hid in household_of.items()
+        if by_household.get(hid) and by_household[hid].pk != pid
+    }
+
+
+def _phone_people(keyed_people, number: str) -> set:
+    """People with this phone, and everyone in their households (a caregiver's phone finds the child)."""
+    owners = set(
+        PersonPhone.objects.filter(person__in=keyed_people, number=number).values_list("person_id", flat=True)
+    )
+    if not owners:
+        return set()
+    households = HouseholdMember.objects.filter(person_id__in=owners).values("household_id")
+    return owners | set(
+        HouseholdMember.objects.filter(household_id__in=households).values_list("person_id", flat=True)
+    )
+
+
+@transaction.atomic
+def person_matches(
+    *,
+    actor,
+    names: dict,
+    date_of_birth: dt.date | None = None,
+    village_code: str = "",
+    phone: str = "",
+) -> Matches:
+    """Likely existing records of the person about to be registered: name score, date of birth
+    within a year, same village or commune, same caregiver phone. Never merges anything."""
+    text_km = " ".join(filter(None, (names.get("family_name_km"), names.get("given_name_km"))))
+    text_latin = " ".join(filter(None, (names.get("family_name_latin"), names.get("given_name_latin"))))
+    keys = {*matching.query_keys(text_km), *matching.query_keys(text_latin)}
+    number = ""
+    if phone:
+        try:
+            number = validators.normalise_phone(phone)
+        except ValidationError:
+            number = ""
+    visible = Person.objects.visible_to(actor).active()
+    phone_ids = _phone_people(visible, number) if number else set()
+    ids = set(candidate_ids(PersonSearchKey.objects.visible_to(actor), keys)) | phone_ids
+    candidates = []
+    for person in visible.filter(pk__in=ids).select_related("village__parent").prefetch_related("aliases"):
+        aliases = [alias.name for alias in person.aliases.all()]
+        score = max(
+            matching.score(text_km, person, aliases=aliases)[0] if text_km else 0,
+            matching.score(text_latin, person, aliases=aliases)[0] if text_latin else 0,
+        )
+        reasons = []
+        if score >= NAME_THRESHOLD:
+            reasons.append(_("Name is similar (%(score)s%%)") % {"score": round(score)})
+        close_birth = _within_a_year(person.date_of_birth, date_of_birth)
+        if close_birth:
+            reasons.append(_("Born within a year of the date given"))
+        if village_code and person.area_code == village_code:
+            reasons.append(_("Same village"))
+        elif village_code and person.area_code[:6] == village_code[:6] and len(village_code) >= 6:
+            reasons.append(_("Same commune"))
+        if person.pk in phone_ids:
+            reasons.append(_("Same caregiver phone"))
+        if score < NAME_THRESHOLD and person.pk not in phone_ids:
+            continue
+        rank = (
+            score
+            + (10 if close_birth else 0)
+            + (5 if len(reasons) > 1 else 0)
+            + (20 if person.pk in phone_ids else 0)
+        )
+        candidates.append(Candidate(person=person, score=rank, reasons=reasons))
+    candidates.sort(key=lambda c: (-c.score, str(c.person.pk)))
+    candidates = candidates[:MATCH_LIMIT]
+    guardians = _guardians([c.person.pk for c in candidates])
+    for candidate in candidates:
+        candidate.guardian = guardians.get(candidate.person.pk)
+    hidden = _hidden_matches(actor, keys, {c.person.pk for c in candidates}, text_km, text_latin)
+    audit.record_access(
+        actor=actor,
+        action=PersonAction.MATCHED,
+        target_type=TARGET,
+        target_ids=[c.person.pk for c in candidates]
+        + [c.guardian.pk for c in candidates if c.guardian is not None],
+    )
+    return Matches(candidates=candidates, hidden=hidden)
+
+
+def _hidden_matches(actor, keys, shown: set, text_km: str, text_latin: str) -> int:
+    """How many strong name matches exist where the actor may register people but not open
+    records (a field worker's area): counted, never shown."""
+    reach = PersonSearchKey.objects.actionable_by(actor, "registry.create")
+    ids = set(candidate_ids(reach, keys, limit=50)) - shown
+    if not ids:
+        return 0
+    visible = set(Person.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    count = 0
+    for person in Person.objects.active().filter(pk__in=ids - visible):
+        score = max(
+            matching.score(text_km, person)[0] if text_km else 0,
+            matching.score(text_latin, person)[0] if text_latin else 0,
+        )
+        count += score >= NAME_THRESHOLD
+    return count

@@ -1,0 +1,139 @@
+import datetime as dt
+import io
+
+import pytest
+
+from ponleu.audit.models import AccessEvent
+from ponleu.registry import services
+from ponleu.registry.selectors.search import person_matches, person_search
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(world):
+    actor = world.actor("caseworker_a")
+    dara = factories.person(actor, phones=[{"number": "012 345 678", "owner": "mother"}])
+    others = [
+        factories.person(
+            actor,
+            family_name_km="ចាន់",
+            given_name_km="សុភា",
+            family_name_latin="Chan",
+            given_name_latin="Sophea",
+            sex="F",
+        ),
+        factories.person(
+            actor, family_name_km="លី", given_name_km="វណ្ណា", family_name_latin="Ly", given_name_latin="Vanna"
+        ),
+        factories.person(
+            actor, family_name_km="ហេង", given_name_km="", family_name_latin="Heng", given_name_latin="Piseth"
+        ),
+    ]
+    return dara, others
+
+
+@pytest.mark.parametrize(
+    "query", ["Sok Dara", "sokh darah", "Dara Sok", "សុខ ដារ៉ា", "សុខ\u200bដារ៉ា", "SOK DARA"]
+)
+def test_the_same_child_is_found_from_any_spelling_or_order(world, people, query):
+    dara, _others = people
+    hits = person_search(actor=world.actor("caseworker_a"), query=query)
+    assert hits
+    assert hits[0].person == dara
+    assert hits[0].score >= 95
+    assert hits[0].why(reveal=True)
+
+
+def test_khmer_only_record_is_found_from_latin_letters(world):
+    actor = world.actor("caseworker_a")
+    only_khmer = factories.person(actor, family_name_latin="", given_name_latin="", given_name_km="ដារ៉ា")
+    hits = person_search(actor=actor, query="sok dara")
+    assert [h.person for h in hits][:1] == [only_khmer]
+
+
+def test_search_is_scoped_and_writes_one_access_event_with_the_ids(world, people):
+    dara, _ = people
+    assert person_search(actor=world.actor("caseworker_b"), query="Sok Dara") == []
+    assert person_search(actor=world.actor("partner"), query="Sok Dara") == []
+    before = AccessEvent.objects.count()
+    hits = person_search(actor=world.actor("supervisor"), query="sokh darah")
+    event = AccessEvent.objects.latest("id")
+    assert AccessEvent.objects.count() == before + 1
+    assert event.action == "registry.person.searched"
+    assert event.target_ids == [str(h.person.pk) for h in hits]
+    assert str(dara.pk) in event.target_ids
+
+
+def test_phone_and_document_numbers_are_searched(world, people):
+    dara, _ = people
+    actor = world.actor("caseworker_a")
+    services.identifier_add(actor=actor, person=dara, type="birth_certificate", value="BC-77/2015")
+    assert [h.person for h in person_search(actor=actor, query="+855 12 345 678")] == [dara]
+    assert [h.person for h in person_search(actor=actor, query="bc-77/2015")] == [dara]
+
+
+def test_merged_records_drop_out_of_search_and_come_back_when_unmerged(world, people):
+    dara, _ = people
+    supervisor = world.actor("supervisor")
+    duplicate = factories.person(
+        world.actor("caseworker_a"), family_name_latin="Sokh", given_name_latin="Darah"
+    )
+    services.person_merge(actor=supervisor, duplicate=duplicate, kept=dara, reason="same birth certificate")
+    assert duplicate.pk not in {h.person.pk for h in person_search(actor=supervisor, query="Sokh Darah")}
+    services.person_unmerge(actor=supervisor, duplicate=duplicate, reason="different children")
+    assert duplicate.pk in {h.person.pk for h in person_search(actor=supervisor, query="Sokh Darah")}
+
+
+def test_search_before_create_shows_likely_matches_with_reasons(world, people):
+    dara, _ = people
+    actor = world.actor("caseworker_a")
+    mother = factories.person(
+        actor, kind="adult", given_name_latin="Sophea", sex="F", date_of_birth=dt.date(1990, 1, 1)
+    )
+    household = factories.household(actor)
+    services.household_member_add(actor=actor, household=household, person=dara, relationship="child")
+    services.household_member_add(
+        actor=actor, household=household, person=mother, relationship="mother", is_primary_caregiver=True
+    )
+    matches = person_matches(
+        actor=actor,
+        names={"family_name_latin": "Sokh", "given_name_latin": "Darah"},
+        date_of_birth=dt.date(2015, 8, 1),
+        village_code=factories.CHAS,
+        phone="",
+    )
+    top = matches.candidates[0]
+    assert top.person == dara
+    assert top.guardian == mother
+    reasons = " ".join(str(r) for r in top.reasons)
+    assert "Name is similar" in reasons
+    assert "within a year" in reasons
+    assert "Same commune" in reasons
+    by_phone = person_matches(actor=actor, names={"given_name_latin": "Kanha"}, phone="012345678")
+    assert dara in [c.person for c in by_phone.candidates]
+
+
+def test_field_worker_is_told_of_matches_they_cannot_open(world, people):
+    matches = person_matches(
+        actor=world.actor("field_worker"), names={"family_name_latin": "Sok", "given_name_latin": "Dara"}
+    )
+    assert matches.candidates == []
+    assert matches.hidden == 1
+
+
+def test_keys_can_be_rebuilt_for_people_written_without_the_services(world):
+    from django.core.management import call_command
+
+    from ponleu.registry.models import Person, PersonSearchKey
+
+    bulk = Person.objects.create(
+        organisation=world.org, village_id=factories.THMEI, family_name_latin="Keo", given_name_latin="Bopha"
+    )
+    actor = world.actor("supervisor")
+    assert person_search(actor=actor, query="Keo Bopha") == []
+    call_command("search_keys", "missing", stdout=io.StringIO())
+    assert PersonSearchKey.objects.filter(person=bulk).exists()
+    assert [h.person for h in person_search(actor=actor, query="kaev bopha")] == [bulk]
