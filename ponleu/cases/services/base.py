@@ -1,0 +1,102 @@
+"""Helpers shared by the case services: version claims, checks on dates and members."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ponleu.access import policy
+from ponleu.access.scopes import Scope
+from ponleu.cases.choices import CaseStatus
+from ponleu.cases.models import Case
+from ponleu.common import clock
+from ponleu.common.errors import Conflict, ValidationFailed
+from ponleu.notifications.choices import NotificationKind
+from ponleu.notifications.services import notify
+from ponleu.organisations.models import Membership
+
+
+def claim_version(case: Case, expected_version) -> None:
+    """Take the case for this write, or refuse if someone wrote since ``expected_version`` was read.
+
+    The conditional UPDATE is atomic on SQLite and PostgreSQL alike: of two writers holding
+    the same version, exactly one moves it on, and the other gets a Conflict.
+    """
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            _("The record's version is missing; reload the page."), field="version"
+        ) from None
+    updated = Case.objects.filter(pk=case.pk, version=expected).update(version=F("version") + 1)
+    if not updated:
+        raise Conflict()
+    case.version = expected + 1
+
+
+def not_in_future(value: dt.date | None, *, field: str) -> None:
+    if value is not None and value > clock.today():
+        raise ValidationFailed(_("This date is in the future: give the day it happened."), field=field)
+
+
+def not_before(value: dt.date | None, floor: dt.date | None, *, field: str) -> None:
+    if value is not None and floor is not None and value < floor:
+        raise ValidationFailed(
+            _("This date is before %(date)s, which is not possible here.") % {"date": floor.isoformat()},
+            field=field,
+        )
+
+
+def require_text(value: str, *, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(_("This field is required."), field=field)
+    return value
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def caseworker_membership(organisation_id, user_id, *, field: str = "owner") -> Membership:
+    """The user must be an active member of the organisation who can work on cases."""
+    membership = (
+        Membership.objects.filter(
+            organisation_id=organisation_id, user_id=user_id, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if membership is None or policy.scope_of(membership.role, "cases.edit") == Scope.NONE:
+        raise ValidationFailed(_("Choose a caseworker of this organisation."), field=field)
+    return membership
+
+
+def tell(users, message_factory, *, case: Case) -> None:
+    """An in-app notice in each recipient's own language; never a child's name, only the link."""
+    link = f"/cases/{case.pk}/"
+    for user in users:
+        if user is None:
+            continue
+        with translation.override(getattr(user, "language", None) or "km"):
+            notify(
+                recipients=[user],
+                kind=NotificationKind.INFO,
+                message=str(message_factory())[:300],
+                link=link,
+                organisation_id=case.organisation_id,
+            )
+
+
+def require_active(case: Case) -> None:
+    """Work is recorded on open cases and during follow-up; a closed case must be reopened first."""
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationFailed(
+            _("The case is closed: reopen it before recording anything on it."), field="case"
+        )

@@ -1,0 +1,1 @@
+"""Case screens: thin views that parse, call a service or selector, and render."""
