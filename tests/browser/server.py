@@ -1,0 +1,206 @@
+"""The server under test: the real application (`ponleu serve`, waitress) on a free local port.
+
+It gets its own SQLite database and var/ directory in a temporary folder, the gazetteer, a
+small deterministic demo world and collected static files, exactly as an operator would set
+up a demo with the `ponleu` command. The test process never touches that database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django_otp.oath import totp
+
+from ponleu.demo import staff
+from ponleu.demo.world import DEFAULT_SEED
+
+ROOT = Path(__file__).resolve().parents[2]
+PEOPLE_PER_ORG = 60
+STARTUP_SECONDS = 60
+PR_SET_PDEATHSIG = 1
+
+# Demo accounts whose phone is removed before the server starts, so their first login goes
+# through enrolment (one per journey run: once enrolled, an account has a phone).
+ENROLMENT_USERS = (
+    "field.angkor-light",
+    "caseworker.angkor-light",
+    "caseworker2.angkor-light",
+    "supervisor.angkor-light",
+    "teacher.angkor-light",
+    "teacher2.angkor-light",
+)
+
+# The journeys never open the API documentation or the Django admin; their assets (30 MB)
+# would take most of a minute to compress on every run.
+STATIC_IGNORED = ("ninja", "admin")
+
+# The database steps an operator runs for a demo, in one process to save interpreter start-ups:
+# migrate, gazetteer load, the demo world, then the enrolment accounts lose their phone.
+_BUILD = """
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+call_command("migrate", interactive=False, verbosity=0)
+call_command("gazetteer", "load", verbosity=0)
+call_command("demo", "--seed", "{seed}", "--people-per-org", "{people}")
+TOTPDevice.objects.filter(user__username__in={users!r}).delete()
+"""
+
+
+def _die_with_parent() -> None:
+    """In the server's process: end it if the test run is killed before it can stop it."""
+    # Not on Linux: nothing to do, the fixture's teardown still stops the server.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(var_dir: Path) -> dict[str, str]:
+    # The test process runs with the test settings; the server must see none of them.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PONLEU_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "PONLEU_MODE": "demo",
+            "PONLEU_VAR_DIR": str(var_dir),
+            "DATABASE_URL": f"sqlite:///{var_dir / 'ponleu.sqlite3'}",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+@dataclass
+class DemoServer:
+    var_dir: Path
+    seed: int = DEFAULT_SEED
+    port: int = 0
+    process: subprocess.Popen | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self):
+        self.log_path = self.var_dir / "serve.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _ponleu(self, *args: str) -> subprocess.Popen:
+        # `python -m ponleu.cli` from the checkout, so the code under test is this tree's.
+        return subprocess.Popen(
+            [sys.executable, "-m", "ponleu.cli", *args],
+            cwd=ROOT,
+            env=_environment(self.var_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def prepare(self) -> None:
+        """Collect static files while the database is built: they do not depend on each other."""
+        ignored = [arg for name in STATIC_IGNORED for arg in ("--ignore", name)]
+        build = _BUILD.format(seed=self.seed, people=PEOPLE_PER_ORG, users=list(ENROLMENT_USERS))
+        steps = {
+            "collectstatic": self._ponleu("collectstatic", "--noinput", "-v0", *ignored),
+            "migrate, gazetteer load, demo": self._ponleu("shell", "-c", build),
+        }
+        failures = []
+        for name, process in steps.items():
+            output, _ = process.communicate()
+            if process.returncode != 0:
+                failures.append(f"ponleu {name} failed:\n{output}")
+        if failures:
+            raise RuntimeError("\n".join(failures))
+
+    def start(self) -> None:
+        self.port = _free_port()
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ponleu.cli", "serve", "--port", str(self.port), "--threads", "4"],
+            cwd=ROOT,
+            env=_environment(self.var_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ponleu serve exited:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(
+            f"ponleu serve did not answer in {STARTUP_SECONDS} s:\n{self.log_path.read_text()}"
+        )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def run_tasks(self) -> str:
+        """Run the queued background tasks once, as an operator's `ponleu worker` would."""
+        worker = self._ponleu("worker", "--batch", "--queue-name", "*", "--no-startup-delay")
+        output, _ = worker.communicate()
+        if worker.returncode != 0:
+            raise RuntimeError(f"ponleu worker failed:\n{output}")
+        return output
+
+    def server_log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def last_error(self, lines: int = 30) -> str:
+        """The end of the server's last traceback, to show beside a page that answered 500."""
+        log = self.server_log()
+        start = log.rfind("Traceback (most recent call last)")
+        if start < 0:
+            return ""
+        return "\n".join(log[start:].splitlines()[-lines:])
+
+    # The demo's credentials, derived from the seed as `ponleu demo` derives them.
+    def password(self, username: str) -> str:
+        return staff.password_for(username, self.seed)
+
+    def totp_code(self, username: str) -> str:
+        """What the user's authenticator app shows now (the demo key, as `ponleu demo code` reads it).
+
+        The server accepts each code once, as a real authenticator's, so a second login of the
+        same account within one 30-second window waits for the next code instead of failing.
+        """
+        used = self.__dict__.setdefault("_totp_windows", {})
+        window = int(time.time()) // 30
+        if used.get(username) == window:
+            time.sleep(30 - time.time() % 30 + 0.5)
+            window = int(time.time()) // 30
+        used[username] = window
+        return code_for_key(bytes.fromhex(staff.totp_key_for(username, self.seed)))
+
+
+def code_for_key(key: bytes) -> str:
+    return f"{totp(key, step=30, t0=0, digits=6):06d}"
