@@ -56,7 +56,11 @@ from ponleu.organisations.choices import Role
 from ponleu.registry.choices import IDPoorStatus, MigrationDestination, PersonKind
 from ponleu.registry.models import HouseholdMember, Person
 
+from . import people
+
 SUBJECTS = ("khmer", "maths", "science")
+CLASS_SIZE = 45  # a lower-secondary class in a rural Cambodian school
+NEWCOMER_NUMBERS = 90_000  # document numbers of the newcomers, above the registry's own
 MAX_SCORE = 50
 BATCH = 2000
 # How many flags the caseworkers got to, over the year so far; the rest were flagged, not served.
@@ -299,20 +303,23 @@ def _simulate_year(pupils, grades, schools, year, calendar, until, rng, classes,
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
     EnrolmentEvent.objects.bulk_create(events, batch_size=BATCH)
     AttendanceMonth.objects.bulk_create(months, batch_size=BATCH)
-    Assessment.objects.bulk_create(
-        [
-            Assessment(
-                school_class=classes[key],
-                subject=subject,
-                kind=kind,
-                held_on=when,
-                max_score=MAX_SCORE,
-                scores={str(e.pk): v for e, v in scores.items()},
-            )  # fmt: skip
-            for (key, subject, kind, when), scores in sheets.items()
-        ],
-        batch_size=BATCH,
-    )
+    # Pupils who join classes already simulated add their marks to the sheets those classes hold.
+    held = {
+        (a.school_class_id, a.subject, a.kind, a.held_on): a
+        for a in Assessment.objects.filter(school_class__in={classes[k[0]] for k in sheets})
+    }
+    new_sheets, grown = [], []
+    for (key, subject, kind, when), scores in sheets.items():
+        marks = {str(e.pk): v for e, v in scores.items()}
+        sheet = held.get((classes[key].pk, subject, kind, when))
+        if sheet is None:
+            new_sheets.append(Assessment(school_class=classes[key], subject=subject, kind=kind, held_on=when,
+                                         max_score=MAX_SCORE, scores=marks))  # fmt: skip
+        else:
+            sheet.scores = {**sheet.scores, **marks}
+            grown.append(sheet)
+    Assessment.objects.bulk_create(new_sheets, batch_size=BATCH)
+    Assessment.objects.bulk_update(grown, ["scores"], batch_size=BATCH)
     BehaviourIncident.objects.bulk_create(incidents, batch_size=BATCH)
     return {
         "dropped": dropped,
@@ -386,6 +393,50 @@ def _review(organisation, members, rng, today) -> dict:
     return {"decided": decided, "served": served, "awaiting": len(flags) - decided}
 
 
+def _fill_homeroom_classes(organisation, teams, members, schools, year, classes, teachers, until, rng, seed):
+    """Each teacher's grade 7 class holds a full class of CLASS_SIZE on its roll today: families
+    who moved into the district fill the places the registry's own children leave (or left)."""
+    caseworkers = {m.teams.first().pk: m.user for m in members.get(Role.CASEWORKER, [])}
+    calendar = _calendar(year)
+    made = 0
+    for index, (team, district) in enumerate(teams):
+        teacher = teachers.get(district)
+        if teacher is None:
+            continue
+        school = next(
+            (s for s in schools[district] if s.level == SchoolLevel.SECONDARY), schools[district][0]
+        )
+        key = (school.pk, 7)
+        if key not in classes:
+            classes[key] = SchoolClass.objects.create(
+                school=school, year=year, grade=7, section="A", homeroom_teacher=teacher
+            )
+        for round_ in range(5):  # newcomers may leave during the year too; a few rounds fill the roll
+            on_roll = Enrolment.objects.filter(
+                school_class=classes[key], status=EnrolmentStatus.ENROLLED
+            ).count()
+            missing = CLASS_SIZE - on_roll
+            if missing <= 0:
+                break
+            pairs = people.newcomers(organisation=organisation, team=team, district=district,
+                                     owner=caseworkers.get(team.pk), count=missing, ages=(12, 12),
+                                     seed=seed + int(district) + round_,
+                                     numbers_from=NEWCOMER_NUMBERS + 1000 * (5 * index + round_))  # fmt: skip
+            pupils = []
+            for child, household in pairs:
+                pupil = _Pupil()
+                pupil.person, pupil.district = child, district
+                pupil.poverty = {IDPoorStatus.LEVEL_1: 2, IDPoorStatus.LEVEL_2: 1}.get(
+                    household.idpoor_status, 0
+                )
+                pupil.away = int(household.parents_away not in ("", MigrationDestination.NONE))
+                pupil.engagement, pupil.ability, pupil.overage = rng.normal(), rng.normal(), 0
+                pupils.append(pupil)
+            _simulate_year(pupils, [7] * len(pupils), schools, year, calendar, until, rng, classes, {})
+            made += len(pupils)
+    return made
+
+
 def _term_end(year, day: dt.date) -> dt.date | None:
     for term in year.terms.order_by("number"):
         if term.starts_on <= day <= term.ends_on:
@@ -418,6 +469,8 @@ def populate(*, organisation, teams, members, seed: int) -> dict:
     counts["current_year"] = {k: v for k, v in second.items() if k != "dropped"} | {
         "dropouts": len(second["dropped"])
     }
+    counts["newcomers"] = _fill_homeroom_classes(organisation, teams, members, schools, current, classes, teachers,
+                                                 today - dt.timedelta(days=1), rng, seed)  # fmt: skip
     system = system_actor(organisation.pk, name="demo")
     try:
         model = training.model_train(actor=system, settings=DEMO_TRAINING)

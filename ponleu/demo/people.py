@@ -295,52 +295,77 @@ def populate(*, organisation, teams, members, rng: random.Random, count: int | N
     while made < target:
         team, _district = teams[rng.randrange(len(teams))]
         village = rng.choice(villages_by_team[team.pk])
-        owner = caseworkers.get(team.pk)
-        household = _household(rng, batch, organisation, village, team, owner, today)
-        batch.households.append(household)
-        family = rng.choice(names.FAMILY_NAMES)
-        args = (organisation, village, team, owner)
-        mother = _person(
-            rng, *args, rng.choice(names.FAMILY_NAMES), Sex.FEMALE, 24, 50, today, PersonKind.ADULT
-        )
-        members_here = [(mother, Relationship.MOTHER, True)]
-        if rng.random() < 0.7:
-            father = _person(rng, *args, family, Sex.MALE, 26, 55, today, PersonKind.ADULT)
-            members_here.append((father, Relationship.FATHER, False))
-        else:
-            household.is_single_parent = True
-        phone = _phone(rng) if rng.random() < 0.8 else ""
-        if phone:
-            batch.phones.append(PersonPhone(person=mother, number=phone, owner=PhoneOwner.SELF))
-        if rng.random() < 0.6:
-            batch.identifiers.append(
-                Identifier(
-                    person=mother,
-                    organisation=organisation,
-                    type=IdentifierType.NATIONAL_ID,
-                    value=f"0{batch.number():08d}",
-                )
-            )
-        for _ in range(rng.randint(1, 5)):
-            sex = rng.choice([Sex.FEMALE, Sex.MALE])
-            child = _person(rng, *args, family, sex, 0, 17, today, PersonKind.CHILD)
-            members_here.append((child, Relationship.CHILD, False))
-            children.append(child)
-            _child_records(rng, batch, child, mother, phone, today, owner)
-        for person, relationship, primary in members_here:
-            batch.people.append(person)
-            batch.links.append(
-                HouseholdMember(
-                    household=household,
-                    person=person,
-                    relationship=relationship,
-                    is_primary_caregiver=primary,
-                )
-            )
-        made += len(members_here)
+        size, kids = _family(rng, batch, organisation, village, team, caseworkers.get(team.pk), today,
+                             children=(1, 5), ages=(0, 17))  # fmt: skip
+        children.extend(kids)
+        made += size
     _near_duplicates(rng, batch, children, list(caseworkers.values()), today)
     _write(batch)
     return len(batch.people)
+
+
+def _family(rng, batch: Batch, organisation, village, team, owner, today, *, children, ages) -> tuple:
+    """A household: a mother, often a father, and between ``children[0]`` and ``children[1]``
+    children aged ``ages``; returns (how many people, the children)."""
+    household = _household(rng, batch, organisation, village, team, owner, today)
+    batch.households.append(household)
+    family = rng.choice(names.FAMILY_NAMES)
+    args = (organisation, village, team, owner)
+    mother = _person(rng, *args, rng.choice(names.FAMILY_NAMES), Sex.FEMALE, 24, 50, today, PersonKind.ADULT)
+    members_here = [(mother, Relationship.MOTHER, True)]
+    if rng.random() < 0.7:
+        father = _person(rng, *args, family, Sex.MALE, 26, 55, today, PersonKind.ADULT)
+        members_here.append((father, Relationship.FATHER, False))
+    else:
+        household.is_single_parent = True
+    phone = _phone(rng) if rng.random() < 0.8 else ""
+    if phone:
+        batch.phones.append(PersonPhone(person=mother, number=phone, owner=PhoneOwner.SELF))
+    if rng.random() < 0.6:
+        batch.identifiers.append(
+            Identifier(
+                person=mother,
+                organisation=organisation,
+                type=IdentifierType.NATIONAL_ID,
+                value=f"0{batch.number():08d}",
+            )
+        )
+    kids = []
+    for _ in range(rng.randint(*children)):
+        sex = rng.choice([Sex.FEMALE, Sex.MALE])
+        child = _person(rng, *args, family, sex, ages[0], ages[1], today, PersonKind.CHILD)
+        members_here.append((child, Relationship.CHILD, False))
+        kids.append(child)
+        _child_records(rng, batch, child, mother, phone, today, owner)
+    for person, relationship, primary in members_here:
+        batch.people.append(person)
+        batch.links.append(
+            HouseholdMember(
+                household=household,
+                person=person,
+                relationship=relationship,
+                is_primary_caregiver=primary,
+            )
+        )
+    return len(members_here), kids
+
+
+def newcomers(*, organisation, team, district, owner, count: int, ages: tuple[int, int], seed: int,
+              numbers_from: int) -> list:  # fmt: skip
+    """``count`` children aged ``ages`` from families new to the district, one child per family
+    (who join a class this year); returns (child, household) pairs, written and searchable.
+    Their document numbers start at ``numbers_from``, clear of the organisation's others."""
+    rng = random.Random(seed)
+    today = clock.today()
+    villages = list(AdminUnit.objects.within(district).filter(level="village").order_by("code")[:60])
+    batch = Batch(counter=numbers_from)
+    pairs = []
+    for _ in range(count):
+        _size, kids = _family(rng, batch, organisation, rng.choice(villages), team, owner, today,
+                              children=(1, 1), ages=ages)  # fmt: skip
+        pairs.append((kids[0], batch.households[-1]))
+    _write(batch)
+    return pairs
 
 
 def _write(batch: Batch) -> None:

@@ -9,9 +9,9 @@ import pytest
 from ponleu.common import clock
 from ponleu.demo import education as demo_education
 from ponleu.early_warning.models import Flag, Intervention, RiskScore
-from ponleu.education.models import AcademicYear, Assessment, AttendanceMonth, Enrolment
+from ponleu.education.models import AcademicYear, Assessment, AttendanceMonth, Enrolment, SchoolClass
 from ponleu.organisations.choices import Role
-from ponleu.registry.models import Household, HouseholdMember, Person
+from ponleu.registry.models import Household, HouseholdMember, Person, PersonSearchKey
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +48,29 @@ def test_demo_schools_have_two_years_scores_and_a_review_queue(world):
     assert Flag.objects.exists()
     assert counts["review"]["decided"] == Flag.objects.exclude(status="awaiting").count()
     assert Intervention.objects.count() == counts["review"]["served"]
+
+
+def test_the_teachers_class_is_a_full_class_of_45_with_marks_for_everyone(world):
+    members = {
+        Role.TEACHER: [world.members["teacher"]],
+        Role.CASEWORKER: [world.members["caseworker_a"], world.members["caseworker_b"]],
+    }
+    counts = demo_education.populate(
+        organisation=world.org,
+        teams=[(world.team_a, "0201"), (world.team_b, "0208")],
+        members=members,
+        seed=7,
+    )
+    school_class = SchoolClass.objects.get(homeroom_teacher=world.members["teacher"])
+    on_roll = Enrolment.objects.filter(school_class=school_class, status="enrolled")
+    assert on_roll.count() == demo_education.CLASS_SIZE
+    assert counts["newcomers"] >= demo_education.CLASS_SIZE
+    # Newcomers are registry children of the district, in a household, findable by search.
+    newcomer = on_roll.first().person
+    assert newcomer.area_code.startswith("0201") or newcomer.area_code.startswith("0208")
+    assert HouseholdMember.objects.filter(person=newcomer).exists()
+    assert PersonSearchKey.objects.filter(person=newcomer).exists()
+    # One sheet per class, subject and test day, holding the marks of everyone who sat it.
+    sheets = Assessment.objects.filter(school_class=school_class)
+    marked = {pk for sheet in sheets for pk in sheet.scores}
+    assert {str(pk) for pk in on_roll.values_list("pk", flat=True)} - marked == set()
