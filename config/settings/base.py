@@ -14,6 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.common import local_secrets
 from ponleu.encryption.keyring import keys_from_env
 
 from ._env import (
@@ -38,12 +39,7 @@ if PRODUCTION and DEBUG:
 
 def _local_secret() -> str:
     """A per-installation secret for development and the demo, kept under var/."""
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return local_secrets.read_or_create(VAR_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
 
 
 if PRODUCTION:

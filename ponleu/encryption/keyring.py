@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from ponleu.common import clock
+from ponleu.common import clock, local_secrets
 
 SETTING = "PONLEU_ENCRYPTION_KEYS"
 KEY_BYTES = 32
@@ -103,13 +103,7 @@ def new_key_line(key_id: str | None = None) -> str:
 
 def _local_keys(path: Path) -> str:
     """A per-installation key for development and the demo, kept beside the generated SECRET_KEY."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Created with mode 0600 from the start, so the key is never readable by others, even briefly.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(new_key_line(f"local-{secrets.token_hex(3)}") + "\n")
-    return path.read_text().strip()
+    return local_secrets.read_or_create(path, lambda: new_key_line(f"local-{secrets.token_hex(3)}"))
 
 
 def keys_from_env(name: str = SETTING, *, required: bool, local_file: Path | None) -> str | None:
