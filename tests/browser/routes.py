@@ -14,10 +14,6 @@ EXEMPT: dict[str, str] = {
     "web:health": "JSON health probe for monitoring, not a screen",
     "web:csp_report": "receives the browser's CSP violation reports (POST, no page); its view has a unit test",
     "registry:person_photo": "an image for <img> on the record, not a page; the registry journey checks it loads",
-    # A known gap, listed so it stays visible: the browser's small demo world (60 people per
-    # organisation) has fewer than 50 dropouts, so no model is trained. The view has server tests
-    # in ponleu/early_warning/tests.
-    "early_warning:model_detail": "no trained model in the browser demo world (server tests cover it)",
 }
 
 

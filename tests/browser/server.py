@@ -44,14 +44,29 @@ ENROLMENT_USERS = (
 # would take most of a minute to compress on every run.
 STATIC_IGNORED = ("ninja", "admin")
 
+# The small world's previous school year has too few dropouts to train a risk model, so one
+# organisation imports a school history (`ponleu ews generate` and `ponleu ews import`, as an
+# organisation bringing its records would) and trains a candidate model on it, as the demo does.
+HISTORY_ORGANISATION = "chetana"
+HISTORY_STUDENTS = 800
+
 # The database steps an operator runs for a demo, in one process to save interpreter start-ups:
-# migrate, gazetteer load, the demo world, then the enrolment accounts lose their phone.
+# migrate, gazetteer load, the demo world, the imported history and its model, then the
+# enrolment accounts lose their phone.
 _BUILD = """
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from ponleu.access.actors import system_actor
+from ponleu.demo.education import DEMO_TRAINING
+from ponleu.early_warning.services import training
+from ponleu.organisations.models import Organisation
 call_command("migrate", interactive=False, verbosity=0)
 call_command("gazetteer", "load", verbosity=0)
 call_command("demo", "--seed", "{seed}", "--people-per-org", "{people}")
+call_command("ews", "generate", "{history}", "--students", "{students}", "--cohorts", "2", "--seed", "{seed}")
+call_command("ews", "import", "{history}", "--organisation", "{organisation}")
+organisation = Organisation.objects.get(short_name="{organisation}")
+training.model_train(actor=system_actor(organisation.pk, name="demo"), settings=DEMO_TRAINING)
 TOTPDevice.objects.filter(user__username__in={users!r}).delete()
 """
 
@@ -117,7 +132,14 @@ class DemoServer:
     def prepare(self) -> None:
         """Collect static files while the database is built: they do not depend on each other."""
         ignored = [arg for name in STATIC_IGNORED for arg in ("--ignore", name)]
-        build = _BUILD.format(seed=self.seed, people=PEOPLE_PER_ORG, users=list(ENROLMENT_USERS))
+        build = _BUILD.format(
+            seed=self.seed,
+            people=PEOPLE_PER_ORG,
+            users=list(ENROLMENT_USERS),
+            history=self.var_dir / "history",
+            students=HISTORY_STUDENTS,
+            organisation=HISTORY_ORGANISATION,
+        )
         steps = {
             "collectstatic": self._ponleu("collectstatic", "--noinput", "-v0", *ignored),
             "migrate, gazetteer load, demo": self._ponleu("shell", "-c", build),

@@ -172,6 +172,21 @@ def test_follow_interventions(browse):
     b.click(b.page.locator("main a[href*='/risk/students/']").first, step="student")
 
 
+def test_judge_a_model(browse):
+    """The M&E officer of the organisation that imported its school history opens the trained
+    model's card (test results beside the rule index, the table by group) and puts it in use, or
+    retires it when it already is."""
+    b = browse("me.chetana")
+    b.goto("early_warning:model_list", step="models")
+    b.click(b.page.locator("main a[href^='/risk/models/']:not([href='/risk/models/'])").first, step="model")
+    assert b.page.locator("main table").count() >= 1, "the model card has no table by group"
+    status = b.page.locator("main p.meta").first.inner_text()
+    b.page.fill("#reason", "ផ្ទៀងផ្ទាត់លទ្ធផលតេស្ត")
+    b.click(b.page.locator("main form button[name=action]").first, step="decided")
+    assert b.page.locator(".messages").count() == 1
+    assert b.page.locator("main p.meta").first.inner_text() != status, "the model's status did not change"
+
+
 def test_models_and_rules(browse):
     """The M&E officer reads the models page and the rule index settings."""
     b = browse("me.sabay")

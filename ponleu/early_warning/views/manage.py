@@ -6,17 +6,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView
 from ponleu.common.errors import DomainError
-from ponleu.early_warning import rulebook, selectors
+from ponleu.early_warning import rulebook, selectors, texts
 from ponleu.early_warning.choices import ModelStatus
 from ponleu.early_warning.forms import SettingsForm
 from ponleu.early_warning.models import RiskModel
 from ponleu.early_warning.services import settings as settings_services
 from ponleu.early_warning.services import training
 from ponleu.education.forms import apply_errors
+from ponleu.geography.models import AdminUnit
 from ponleu.jobs.models import Job
 
 
@@ -59,9 +61,21 @@ class ModelDetailView(AppView):
         except (RiskModel.DoesNotExist, ValidationError, ValueError):
             raise Http404(NOT_FOUND_MESSAGE) from None
 
+    def _context(self, model) -> dict:
+        codes = set((model.subgroups or {}).get("province_code", {}))
+        provinces = {
+            unit.code: unit.name(get_language())
+            for unit in AdminUnit.objects.filter(level="province", code__in=codes)
+        }
+        return {
+            "model": model,
+            "statuses": ModelStatus,
+            "groups": texts.group_tables(model.subgroups, provinces),
+            "outcome": texts.OUTCOME,
+        }
+
     def get(self, request, model_id):
-        model = self._model(model_id)
-        return render(request, "early_warning/model_detail.html", {"model": model, "statuses": ModelStatus})
+        return render(request, "early_warning/model_detail.html", self._context(self._model(model_id)))
 
     def post(self, request, model_id):
         model = self._model(model_id)
@@ -75,8 +89,7 @@ class ModelDetailView(AppView):
                 messages.success(request, _("Model in use. Scores use it from the next scoring."))
             else:
                 messages.error(request, _("Choose an action."))
-                return render(request, "early_warning/model_detail.html", {"model": model, "statuses": ModelStatus},
-                              status=400)  # fmt: skip
+                return render(request, "early_warning/model_detail.html", self._context(model), status=400)
         except DomainError as error:
             messages.error(request, str(error.message))
         return redirect("early_warning:model_detail", model_id=model.pk)
