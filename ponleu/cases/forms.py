@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.common import number_fields
 from ponleu.common.numerals import to_ascii_digits
 
 from .choices import (
@@ -70,7 +71,7 @@ class CaseForm(forms.Form):
 
 
 class VersionedForm(CaseForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = number_fields.IntegerField(widget=forms.HiddenInput)
 
 
 class CaseOpenForm(CaseForm):
@@ -179,7 +180,7 @@ class LabourForm(CaseForm):
     hazards = forms.MultipleChoiceField(
         label=_("Hazards"), choices=Hazard.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    hours_per_week = forms.IntegerField(
+    hours_per_week = number_fields.IntegerField(
         label=_("Hours worked per week"), required=False, min_value=0, max_value=168
     )
     is_paid = forms.BooleanField(label=_("The child is paid"), required=False)
@@ -269,7 +270,9 @@ class ServiceForm(CaseForm):
     service_type = forms.ChoiceField(label=_("Service"))
     provider = forms.CharField(label=_("Provider"), max_length=200)
     delivered_on = date_field(_("Delivered on"))
-    cost = forms.DecimalField(label=_("Cost"), required=False, min_value=0, decimal_places=2, max_digits=12)
+    cost = number_fields.DecimalField(
+        label=_("Cost"), required=False, min_value=0, decimal_places=2, max_digits=12
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     outcome = text_area(_("Outcome"), required=False, rows=2)
     goal = forms.ChoiceField(label=_("Goal it serves"), required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.common import number_fields
 from ponleu.education.forms import DateInput
 
 from .choices import Currency, Decision, Outcome, PaymentSchedule
@@ -19,14 +20,14 @@ class InterventionFields(forms.Form):
     starts_on = _date(_("Starts on"))
     ends_on = _date(_("Ends on"))
     provider = forms.CharField(label=_("Provided by"), max_length=200, required=False)
-    amount = forms.DecimalField(
+    amount = number_fields.DecimalField(
         label=_("Amount (scholarship)"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=[("", "—"), *Currency.choices], required=False)
     schedule = forms.ChoiceField(
         label=_("Paid"), choices=[("", "—"), *PaymentSchedule.choices], required=False
     )
-    min_attendance_percent = forms.IntegerField(
+    min_attendance_percent = number_fields.IntegerField(
         label=_("Condition: attendance at least (%)"), min_value=0, max_value=100, required=False
     )
     conditions = forms.CharField(label=_("Other conditions"), max_length=300, required=False)
@@ -36,7 +37,7 @@ class InterventionFields(forms.Form):
 
 
 class DecisionForm(InterventionFields):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = number_fields.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason or notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
@@ -47,11 +48,11 @@ class DecisionForm(InterventionFields):
 
 
 class InterventionForm(InterventionFields):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = number_fields.IntegerField(widget=forms.HiddenInput)
 
 
 class OutcomeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = number_fields.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label=_("At the end of the term the student had"), choices=Outcome.choices, widget=forms.RadioSelect
     )
@@ -61,9 +62,9 @@ class OutcomeForm(forms.Form):
 class SettingsForm(forms.Form):
     """One threshold and one weight per rule, the flag level and the review capacity."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    flag_at = forms.FloatField(label=_("Flag a student when the index reaches"), min_value=0.01)
-    capacity_per_school = forms.IntegerField(
+    version = number_fields.IntegerField(widget=forms.HiddenInput, required=False)
+    flag_at = number_fields.FloatField(label=_("Flag a student when the index reaches"), min_value=0.01)
+    capacity_per_school = number_fields.IntegerField(
         label=_("Students reviewed per school"), min_value=1, max_value=1000
     )
 
@@ -78,11 +79,11 @@ class SettingsForm(forms.Form):
                     "attendance_rate_30d",
                     "mean_score_pct",
                 )
-                self.fields[f"{rule.code}__threshold"] = forms.FloatField(
+                self.fields[f"{rule.code}__threshold"] = number_fields.FloatField(
                     label=label, min_value=low, max_value=high,
                     help_text=_("A share from 0 to 1 (0.8 is 80%).") if percent else None,
                 )  # fmt: skip
-            self.fields[f"{rule.code}__weight"] = forms.FloatField(
+            self.fields[f"{rule.code}__weight"] = number_fields.FloatField(
                 label=_("Weight: %(rule)s") % {"rule": label}, min_value=0, max_value=10
             )
 

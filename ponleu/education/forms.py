@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.common import number_fields
+
 from .choices import (
     AssessmentKind,
     CalendarDayKind,
@@ -49,7 +51,7 @@ class SchoolForm(forms.Form):
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=SchoolLevel.choices)
     village = forms.CharField(label=_("Village code (8 digits)"), max_length=8)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = number_fields.IntegerField(widget=forms.HiddenInput, required=False)
 
     def data_for_service(self) -> dict:
         d = self.cleaned_data
@@ -81,7 +83,7 @@ class YearForm(forms.Form):
 
 
 class TermsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = number_fields.IntegerField(widget=forms.HiddenInput)
     term1_name = forms.CharField(label=_("Term 1"), max_length=60)
     term1_start = date_field(_("Term 1: first day"))
     term1_end = date_field(_("Term 1: last day"))
@@ -99,7 +101,7 @@ class CalendarDayForm(forms.Form):
 
 
 class ClassForm(forms.Form):
-    grade = forms.IntegerField(label=_("Grade"), min_value=1, max_value=12)
+    grade = number_fields.IntegerField(label=_("Grade"), min_value=1, max_value=12)
     section = forms.CharField(
         label=_("Section"), max_length=10, required=False, help_text=_("For example A.")
     )
@@ -125,7 +127,7 @@ class EnrolForm(forms.Form):
 
 class EnrolmentChangeForm(forms.Form):
     enrolment = forms.UUIDField(widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = number_fields.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         label=_("What happened"),
         choices=[
@@ -145,7 +147,7 @@ class AssessmentForm(forms.Form):
     subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=AssessmentKind.choices)
     held_on = date_field(_("Date of the test"))
-    max_score = forms.DecimalField(
+    max_score = number_fields.DecimalField(
         label=_("Maximum score"), min_value=0, max_digits=6, decimal_places=2, initial=50
     )
 
