@@ -9,6 +9,9 @@ PRODUCTION_CHECK_ENV := PONLEU_MODE=production ALLOWED_HOSTS=ponleu.example.org 
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	PONLEU_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from ponleu.encryption.keyring import new_key_line; print(new_key_line("check"))')
 PYTEST_ARGS ?=
+# Two pytest workers for the server-side tests (the machines have two cores); the browser
+# journeys share one demo server and one Chromium, so they run in a session of their own.
+PYTEST_WORKERS ?= 2
 SCALE ?= 1
 
 .PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-postgres checks bench-ews bench-search clean browser-deps
@@ -77,12 +80,14 @@ browser-deps:
 	if [ "$$CI" = "true" ]; then echo "CI requires the browser journeys."; exit 1; fi
 
 test-sqlite: install messages browser-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 test-postgres: install messages
 	@status=0; $(BIN)/python -m ponleu.testing.postgres_gate || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		DATABASE_URL=$(PONLEU_TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
+		DATABASE_URL=$(PONLEU_TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser \
+			-m "not browser" $(PYTEST_ARGS); \
 	elif [ $$status -eq 1 ]; then echo "PostgreSQL run skipped (see above)."; \
 	else exit 1; fi
 

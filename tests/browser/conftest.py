@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import LANGUAGES, ROOT, SCREENSHOTS, VIEWPORTS, Browse, Run
+from .harness import ROOT, RUNS, SCREENSHOTS, VIEWPORTS, Browse, Run
 from .server import DemoServer
 
 CHROMIUM = os.environ.get("PONLEU_CHROMIUM", "/usr/bin/chromium")
@@ -48,9 +48,11 @@ def pytest_generate_tests(metafunc):
     if "browse" not in metafunc.fixturenames:
         return
     marker = metafunc.definition.get_closest_marker("languages")
-    languages = marker.args if marker else LANGUAGES
-    metafunc.parametrize("viewport", list(VIEWPORTS))
-    metafunc.parametrize("language", list(languages))
+    if marker:
+        runs = [(viewport, language) for viewport in VIEWPORTS for language in marker.args]
+    else:
+        runs = list(RUNS)
+    metafunc.parametrize(("viewport", "language"), runs, ids=[f"{v}-{lang}" for v, lang in runs])
 
 
 def pytest_collection_modifyitems(session, config, items):

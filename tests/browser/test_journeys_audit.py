@@ -8,12 +8,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from .harness import LANGUAGES, VIEWPORTS
+from .harness import RUNS
 
 pytestmark = pytest.mark.browser
 
 SANGKAE = "0208"  # a district outside caseworker.sabay's area (Banan, 0201)
-RUNS = [(v, lang) for v in VIEWPORTS for lang in LANGUAGES]
 
 
 def test_break_the_glass(browse, viewport, language):
