@@ -26,6 +26,7 @@ MENU: list[NavItem] = [
     NavItem("audit:event_list", _("Audit"), "audit.view"),
     NavItem("web:policy", _("Roles"), "users.manage"),
     NavItem("cases:case_type_list", _("Case types"), "organisation.manage"),
+    NavItem("notifications:inbox", _("Messages"), "web.use"),
     NavItem("accounts:devices", _("Devices"), "web.use"),
 ]
 
