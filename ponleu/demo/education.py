@@ -175,6 +175,16 @@ class _Pupil:
     __slots__ = ("away", "ability", "district", "engagement", "overage", "person", "poverty")
 
 
+def _pupil(person, district, idpoor, away, rng) -> _Pupil:
+    """A pupil's lasting traits: poverty and parents away from the household, the rest drawn."""
+    pupil = _Pupil()
+    pupil.person, pupil.district = person, district
+    pupil.poverty = {IDPoorStatus.LEVEL_1: 2, IDPoorStatus.LEVEL_2: 1}.get(idpoor, 0)
+    pupil.away = int(away not in ("", MigrationDestination.NONE))
+    pupil.engagement, pupil.ability = rng.normal(), rng.normal()
+    return pupil
+
+
 def _pupils(organisation, teams, start: dt.date, rng) -> list[_Pupil]:
     districts = [d for _, d in teams]
     households = {}
@@ -192,11 +202,7 @@ def _pupils(organisation, teams, start: dt.date, rng) -> list[_Pupil]:
         if district is None or not 6 <= age <= 16:
             continue
         idpoor, away = households.get(person.pk, (IDPoorStatus.NOT_ASSESSED, ""))
-        pupil = _Pupil()
-        pupil.person, pupil.district = person, district
-        pupil.poverty = {IDPoorStatus.LEVEL_1: 2, IDPoorStatus.LEVEL_2: 1}.get(idpoor, 0)
-        pupil.away = int(away not in ("", MigrationDestination.NONE))
-        pupil.engagement, pupil.ability = rng.normal(), rng.normal()
+        pupil = _pupil(person, district, idpoor, away, rng)
         pupil.overage = int(rng.choice([0, 0, 0, 0, 0, 0, 1, 1, 2]))
         out.append(pupil)
     return out
@@ -424,13 +430,8 @@ def _fill_homeroom_classes(organisation, teams, members, schools, year, classes,
                                      numbers_from=NEWCOMER_NUMBERS + 1000 * (5 * index + round_))  # fmt: skip
             pupils = []
             for child, household in pairs:
-                pupil = _Pupil()
-                pupil.person, pupil.district = child, district
-                pupil.poverty = {IDPoorStatus.LEVEL_1: 2, IDPoorStatus.LEVEL_2: 1}.get(
-                    household.idpoor_status, 0
-                )
-                pupil.away = int(household.parents_away not in ("", MigrationDestination.NONE))
-                pupil.engagement, pupil.ability, pupil.overage = rng.normal(), rng.normal(), 0
+                pupil = _pupil(child, district, household.idpoor_status, household.parents_away, rng)
+                pupil.overage = 0
                 pupils.append(pupil)
             _simulate_year(pupils, [7] * len(pupils), schools, year, calendar, until, rng, classes, {})
             made += len(pupils)
