@@ -19,9 +19,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.cases.models import Case
 from ponleu.common.models import TimestampedModel, VersionedModel
-from ponleu.education.models import ClassScopedQuerySet, Enrolment, SchoolClass
+from ponleu.education.models import Enrolment, SchoolClass
 from ponleu.organisations.models import Organisation
 
 from .choices import Currency, Decision, FlagStatus, ModelStatus, Outcome, PaymentSchedule, ScoringMethod
@@ -51,10 +52,8 @@ class EwsSettings(VersionedModel):
         return f"{self.organisation_id}"
 
 
-class RiskModelQuerySet(models.QuerySet):
-    def actionable_by(self, actor, capability: str = "ews.manage_models"):
-        q = actor.scope_q(capability, area_field=None, team_field=None, owner_field="trained_by")
-        return self.none() if q is None else self.filter(q)
+class RiskModelQuerySet(ScopedQuerySet):
+    scoping = Scoping(view="ews.manage_models", area=None, team=None, owner="trained_by")
 
 
 class RiskModel(TimestampedModel):
@@ -102,8 +101,7 @@ class RiskModel(TimestampedModel):
         return f"v{self.number} ({self.family})"
 
 
-class RiskScoreQuerySet(ClassScopedQuerySet):
-    class_path = "school_class"
+RiskScoreQuerySet = ScopedQuerySet.declare(via="school_class", view="ews.view_scores")
 
 
 class RiskScore(models.Model):
@@ -141,8 +139,7 @@ class RiskScore(models.Model):
         return self.probability if self.probability is not None else self.index_score
 
 
-class FlagQuerySet(ClassScopedQuerySet):
-    class_path = "school_class"
+FlagQuerySet = ScopedQuerySet.declare(via="school_class", view="ews.view_scores")
 
 
 class Flag(VersionedModel):
@@ -187,8 +184,7 @@ class Flag(VersionedModel):
         return self.status == FlagStatus.DECIDED and self.decision != Decision.NO_ACTION
 
 
-class InterventionQuerySet(ClassScopedQuerySet):
-    class_path = "school_class"
+InterventionQuerySet = ScopedQuerySet.declare(via="school_class", view="ews.view_scores")
 
 
 class Intervention(VersionedModel):

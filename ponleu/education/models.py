@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.common.models import TimestampedModel, VersionedModel
 from ponleu.encryption.fields import EncryptedTextField
 from ponleu.geography.models import AdminUnit
@@ -44,39 +45,24 @@ from .choices import (
 DAYS_IN_REGISTER = 31
 
 
-class ClassScopedQuerySet(models.QuerySet):
-    """Rows reached through a class: ``class_path`` leads from the row to its SchoolClass."""
+class SchoolClassQuerySet(ScopedQuerySet):
+    """A class stands to a member as own (its homeroom teacher), area (its school's village)
+    or organisation; the rows reached through a class (enrolments, registers, marks, risk
+    scores) are declared ``via`` it and share this rule."""
 
-    class_path = ""
+    scoping = Scoping(team=None, owner="homeroom_teacher__user")
 
-    def _field(self, name: str) -> str:
-        return f"{self.class_path}__{name}" if self.class_path else name
 
-    def actionable_by(self, actor, capability: str):
-        q = actor.scope_q(
-            capability,
-            organisation_field=self._field("organisation"),
-            area_field=self._field("area_code"),
-            team_field=None,
-            owner_field=self._field("homeroom_teacher__user"),
+class SchoolQuerySet(ScopedQuerySet):
+    scoping = Scoping(team=None, owner=None)
+
+    def extra_reach(self, actor, capability: str):
+        """A teacher reaches the schools where they teach a class, whatever their areas."""
+        if actor.user_id is None or actor.organisation_id is None or not actor.can(capability):
+            return None
+        return Q(organisation_id=actor.organisation_id) & Q(
+            pk__in=SchoolClass.objects.filter(homeroom_teacher__user_id=actor.user_id).values("school_id")
         )
-        return self.none() if q is None else self.filter(q)
-
-
-class SchoolQuerySet(models.QuerySet):
-    def actionable_by(self, actor, capability: str):
-        """Schools in the actor's areas, or where the actor teaches a class (own)."""
-        q = actor.scope_q(capability, area_field="area_code", team_field=None, owner_field=None)
-        own = None
-        if actor.user_id is not None and actor.organisation_id is not None and actor.can(capability):
-            own = Q(organisation_id=actor.organisation_id) & Q(
-                pk__in=SchoolClass.objects.filter(homeroom_teacher__user_id=actor.user_id).values("school_id")
-            )
-        if q is None and own is None:
-            return self.none()
-        if q is None:
-            return self.filter(own)
-        return self.filter(q | own) if own is not None else self.filter(q)
 
 
 class School(VersionedModel):
@@ -218,7 +204,7 @@ class SchoolClass(VersionedModel):
     # The school's village code, copied so that area scope needs no join.
     area_code = models.CharField(max_length=8, db_index=True, editable=False)
 
-    objects = ClassScopedQuerySet.as_manager()
+    objects = SchoolClassQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("class")
@@ -241,8 +227,8 @@ class SchoolClass(VersionedModel):
         return f"{self.grade}{self.section}"
 
 
-class EnrolmentQuerySet(ClassScopedQuerySet):
-    class_path = "school_class"
+class EnrolmentQuerySet(ScopedQuerySet):
+    scoping = Scoping(via="school_class", view="registry.view")
 
     def current(self):
         return self.filter(status=EnrolmentStatus.ENROLLED)
@@ -283,8 +269,7 @@ class Enrolment(VersionedModel):
         return self.left_on is None or day < self.left_on
 
 
-class EnrolmentEventQuerySet(ClassScopedQuerySet):
-    class_path = "enrolment__school_class"
+EnrolmentEventQuerySet = ScopedQuerySet.declare(via="enrolment")
 
 
 class EnrolmentEvent(TimestampedModel):
@@ -308,8 +293,7 @@ class EnrolmentEvent(TimestampedModel):
         return f"{self.get_kind_display()} {self.date}"
 
 
-class AttendanceMonthQuerySet(ClassScopedQuerySet):
-    class_path = "enrolment__school_class"
+AttendanceMonthQuerySet = ScopedQuerySet.declare(via="enrolment")
 
 
 class AttendanceMonth(models.Model):
@@ -346,6 +330,8 @@ class AttendanceCorrection(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ScopedQuerySet.declare(via="enrolment").as_manager()
+
     class Meta:
         verbose_name = _("attendance correction")
         verbose_name_plural = _("attendance corrections")
@@ -355,8 +341,8 @@ class AttendanceCorrection(TimestampedModel):
         return f"{self.date} {self.before}→{self.after}"
 
 
-class AssessmentQuerySet(ClassScopedQuerySet):
-    class_path = "school_class"
+# Marks name each pupil: seen by those who may see the class's pupils.
+AssessmentQuerySet = ScopedQuerySet.declare(via="school_class", view="registry.view")
 
 
 class Assessment(VersionedModel):
@@ -393,8 +379,7 @@ class Assessment(VersionedModel):
         return f"{self.get_subject_display()} {self.held_on}"
 
 
-class IncidentQuerySet(ClassScopedQuerySet):
-    class_path = "enrolment__school_class"
+IncidentQuerySet = ScopedQuerySet.declare(via="enrolment")
 
 
 class BehaviourIncident(TimestampedModel):

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.common import clock
 from ponleu.common.models import TimestampedModel, VersionedModel
 from ponleu.encryption.storage import encrypted_storage
@@ -43,19 +44,9 @@ from .choices import (
 from .validators import CHILD_AGE_LIMIT, age_on
 
 
-class ScopedQuerySet(models.QuerySet):
-    view_capability = "registry.view"
-
-    def visible_to(self, actor):
-        q = actor.scope_q(self.view_capability, model=self.model)
-        return self.none() if q is None else self.filter(q)
-
-    def actionable_by(self, actor, capability: str):
-        q = actor.scope_q(capability, model=self.model)
-        return self.none() if q is None else self.filter(q)
-
-
 class PersonQuerySet(ScopedQuerySet):
+    scoping = Scoping(view="registry.view")
+
     def active(self):
         return self.filter(merged_into__isnull=True)
 
@@ -76,13 +67,8 @@ class PersonQuerySet(ScopedQuerySet):
         return group
 
 
-class ScopedChildQuerySet(models.QuerySet):
-    """Rows that belong to a person: visible when the person is."""
-
-    person_field = "person"
-
-    def visible_to(self, actor):
-        return self.filter(**{f"{self.person_field}__in": Person.objects.visible_to(actor)})
+# Rows that belong to a person are visible when the person is.
+PersonRowQuerySet = ScopedQuerySet.declare(via="person")
 
 
 class Household(VersionedModel):
@@ -113,7 +99,7 @@ class Household(VersionedModel):
     is_child_headed = models.BooleanField(_("child-headed household"), default=False)
     income_sources = models.JSONField(_("income sources"), default=list, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScopedQuerySet.declare(view="registry.view").as_manager()
 
     class Meta:
         verbose_name = _("household")
@@ -147,6 +133,8 @@ class IDPoorAssessment(TimestampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.declare(via="household").as_manager()
 
     class Meta:
         verbose_name = _("IDPoor assessment")
@@ -269,7 +257,7 @@ class PersonAlias(TimestampedModel):
         _("source"), max_length=20, choices=AliasSource.choices, default=AliasSource.SPELLING
     )
 
-    objects = ScopedChildQuerySet.as_manager()
+    objects = PersonRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("alias")
@@ -288,7 +276,7 @@ class PersonPhone(TimestampedModel):
     owner = models.CharField(_("whose phone"), max_length=20, choices=PhoneOwner.choices)
     owner_name = models.CharField(_("owner's name"), max_length=120, blank=True)
 
-    objects = ScopedChildQuerySet.as_manager()
+    objects = PersonRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phone number")
@@ -308,7 +296,7 @@ class Identifier(TimestampedModel):
     value = models.CharField(_("number"), max_length=40)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
 
-    objects = ScopedChildQuerySet.as_manager()
+    objects = PersonRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("identifier")
@@ -328,6 +316,9 @@ class HouseholdMember(TimestampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_memberships")
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
     is_primary_caregiver = models.BooleanField(_("primary caregiver"), default=False)
+
+    # A household's roster: each member's identity is still decided for that member.
+    objects = ScopedQuerySet.declare(via="household").as_manager()
 
     class Meta:
         verbose_name = _("household member")
@@ -379,7 +370,7 @@ class FunctioningAssessment(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedChildQuerySet.as_manager()
+    objects = PersonRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("functioning assessment")
@@ -390,7 +381,9 @@ class FunctioningAssessment(TimestampedModel):
         return f"{self.get_module_display()} {self.assessed_on}"
 
 
-class ConsentQuerySet(ScopedChildQuerySet):
+class ConsentQuerySet(ScopedQuerySet):
+    scoping = Scoping(via="person")
+
     def in_force(self, on: dt.date | None = None):
         """Given on or before ``on``, not expired, not withdrawn (withdrawal counts at once)."""
         day = on or clock.today()
@@ -474,7 +467,8 @@ class PersonSearchKey(models.Model):
     )
     key = models.CharField(max_length=64)
 
-    objects = ScopedQuerySet.as_manager()
+    # The person's scope, on the copied columns: candidate lookups need no join.
+    objects = ScopedQuerySet.declare(view="registry.view").as_manager()
 
     class Meta:
         verbose_name = _("search key")

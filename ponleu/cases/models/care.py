@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.cases.choices import FollowUpOutcome, PlacementType
 from ponleu.common.models import TimestampedModel
 from ponleu.geography.models import AdminUnit
@@ -15,7 +16,9 @@ from .case import Case
 from .fields import ProtectedTextField
 
 
-class PlacementQuerySet(models.QuerySet):
+class PlacementQuerySet(ScopedQuerySet):
+    scoping = Scoping(via="case")
+
     def current(self):
         return self.filter(ended_on__isnull=True)
 
@@ -80,6 +83,8 @@ class FollowUp(TimestampedModel):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.declare(via="case").as_manager()
 
     class Meta:
         verbose_name = _("follow-up visit")

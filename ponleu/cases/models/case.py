@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.cases.choices import (
     OPEN_STATUSES,
     ApprovalKind,
@@ -31,17 +32,10 @@ from ponleu.registry.models import Person
 from .config import CaseType
 from .fields import ProtectedTextField
 
-# A break-the-glass grant on the child opens the child's cases too.
-GRANT_PATHS = {"registry.person": "person"}
 
-
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, actor):
-        return self.actionable_by(actor, "cases.view")
-
-    def actionable_by(self, actor, capability: str):
-        q = actor.scope_q(capability, model=self.model, grant_paths=GRANT_PATHS)
-        return self.none() if q is None else self.filter(q)
+class CaseQuerySet(ScopedQuerySet):
+    # A break-the-glass grant on the child opens the child's cases too.
+    scoping = Scoping(view="cases.view", grants={"registry.person": "person"}, clears_identity=True)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -173,6 +167,8 @@ class CaseApproval(TimestampedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(_("supervisor's comment"), blank=True)
 
+    objects = ScopedQuerySet.declare(via="case").as_manager()
+
     class Meta:
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
@@ -203,6 +199,8 @@ class SafetyPlan(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ScopedQuerySet.declare(via="case").as_manager()
+
     class Meta:
         verbose_name = _("safety plan")
         verbose_name_plural = _("safety plans")
@@ -218,6 +216,8 @@ class ChildLabourDetail(TimestampedModel):
     hazards = models.JSONField(_("hazards"), default=list, blank=True)
     hours_per_week = models.PositiveSmallIntegerField(_("hours worked per week"), null=True, blank=True)
     is_paid = models.BooleanField(_("the child is paid"), default=False)
+
+    objects = ScopedQuerySet.declare(via="case").as_manager()
 
     class Meta:
         verbose_name = _("child labour details")
@@ -238,6 +238,8 @@ class TraffickingDetail(TimestampedModel):
     )
     legal_aid = models.BooleanField(_("legal aid provided"), default=False)
     legal_aid_provider = models.CharField(_("legal aid provider"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.declare(via="case").as_manager()
 
     class Meta:
         verbose_name = _("trafficking details")

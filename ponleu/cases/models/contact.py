@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.access.scoping import ScopedQuerySet
 from ponleu.cases.choices import InteractionType
 from ponleu.common.models import TimestampedModel
 
@@ -25,6 +26,8 @@ class CaseNote(TimestampedModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.declare(via="case").as_manager()
 
     class Meta:
         verbose_name = _("case note")
@@ -46,6 +49,8 @@ class NoteAttachment(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ScopedQuerySet.declare(via="note").as_manager()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -64,6 +69,8 @@ class CaseConference(TimestampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.declare(via="case").as_manager()
 
     class Meta:
         verbose_name = _("case conference")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.cases.choices import ActionStatus, AssessmentResult, CSIDomain, Currency, GoalStatus, ServiceType
 from ponleu.common import clock
 from ponleu.common.models import TimestampedModel
@@ -29,6 +30,8 @@ class Assessment(TimestampedModel):
     next_due_on = models.DateField(_("re-assess by"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = ScopedQuerySet.declare(via="case").as_manager()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -41,7 +44,9 @@ class Assessment(TimestampedModel):
         return [self.instrument.item_label(code, language) for code in self.reasons]
 
 
-class GoalQuerySet(models.QuerySet):
+class GoalQuerySet(ScopedQuerySet):
+    scoping = Scoping(via="case")
+
     def open(self):
         return self.filter(status=GoalStatus.OPEN)
 
@@ -66,7 +71,9 @@ class Goal(TimestampedModel):
         return f"{self.domain}: {self.description[:60]}"
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(ScopedQuerySet):
+    scoping = Scoping(via="case")
+
     def open(self):
         return self.filter(status=ActionStatus.OPEN)
 
@@ -128,6 +135,8 @@ class ServiceDelivery(TimestampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedQuerySet.declare(via="case").as_manager()
 
     class Meta:
         verbose_name = _("service delivered")

@@ -28,7 +28,7 @@ class ModelListView(AppView):
     capability = "ews.manage_models"
 
     def get(self, request):
-        models = list(RiskModel.objects.actionable_by(self.actor).defer("artefact").order_by("-number"))
+        models = list(RiskModel.objects.visible_to(self.actor).defer("artefact").order_by("-number"))
         job = Job.objects.filter(kind=training.JOB_KIND, organisation_id=self.actor.organisation_id).first()
         context = {
             "models": models,
@@ -57,7 +57,7 @@ class ModelDetailView(AppView):
 
     def _model(self, model_id) -> RiskModel:
         try:
-            return RiskModel.objects.actionable_by(self.actor).defer("artefact").get(pk=model_id)
+            return RiskModel.objects.visible_to(self.actor).defer("artefact").get(pk=model_id)
         except (RiskModel.DoesNotExist, ValidationError, ValueError):
             raise Http404(NOT_FOUND_MESSAGE) from None
 
