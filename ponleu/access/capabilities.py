@@ -21,6 +21,7 @@ _CATALOGUE = [
     Capability("registry.create", _("Register people and households"), True),
     Capability("registry.edit", _("Edit people and households"), True),
     Capability("registry.merge", _("Merge duplicate records"), True),
+    Capability("registry.lift_protection", _("Lift the protection of a sensitive record or case"), True),
     Capability("registry.import", _("Import people from spreadsheets"), True),
     Capability("registry.export", _("Export lists of people"), True),
     Capability("cases.view", _("See cases"), True),

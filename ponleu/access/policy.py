@@ -46,6 +46,7 @@ registry.view_sensitive             -    O    A    -     -    -     G    -
 registry.create                     A    A    A    -     -    -     -    -
 registry.edit                       O    A    A    -     -    -     -    -
 registry.merge                      -    -    A    -     -    -     -    -
+registry.lift_protection            -    -    A    -     -    -     -    -
 registry.import                     -    -    G    -     -    -     -    -
 registry.export                     -    -    A    -     -    -     -    -
 cases.view                          -    T    A    -     -    -     G    -

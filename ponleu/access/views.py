@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpResponseForbidden
 from django.views import View
 
@@ -110,8 +110,8 @@ def public(view):
 
 
 def get_visible_or_404(queryset, **lookup):
-    """Forbidden and missing look the same: both are a 404 with the same body."""
+    """Forbidden, missing and malformed look the same: a 404 with the same body."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404(NOT_FOUND_MESSAGE) from None

@@ -258,7 +258,9 @@ def case_open(request, payload: CaseOpenIn):
     actor = request.actor
 
     def call():
-        person = Person.objects.actionable_by(actor, "cases.open").filter(pk=payload.child_id).first()
+        # The child must be one the caller may see (the service checks the rest: may open a
+        # case for them, may see them in full).
+        person = Person.objects.visible_to(actor).filter(pk=payload.child_id).first()
         if person is None:
             raise Refused(404, NOT_FOUND)
         case = case_services.case_open(

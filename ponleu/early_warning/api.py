@@ -15,7 +15,7 @@ from ninja import Router, Status
 from ponleu.access.endpoints import capability
 from ponleu.accounts.api_auth import api_auth
 from ponleu.education.models import Enrolment
-from ponleu.education.policies import class_relationship, pupil_label
+from ponleu.education.policies import pupil_label
 
 from . import selectors, texts
 from .schemas import ErrorOut, RiskListOut, StudentRiskOut
@@ -48,14 +48,14 @@ def risk_list(request, school: str = "", caseworker: str = ""):
     items = []
     for row in result.rows:
         s = row.score
+        if s.enrolment.school_class_id == s.school_class_id:
+            s.enrolment.school_class = s.school_class
         items.append(
             {
                 "rank": row.rank,
                 "enrolment_id": str(s.enrolment_id),
                 "person_id": str(s.enrolment.person_id),
-                "name": pupil_label(
-                    actor, s.enrolment.person, class_relationship(actor, s.school_class), language
-                ),
+                "name": pupil_label(actor, s.enrolment, language),
                 "school_id": str(s.school_class.school_id),
                 "class_id": str(s.school_class_id),
                 "flag_id": str(row.flag_id) if row.flag_id else None,
@@ -81,9 +81,7 @@ def student_risk(request, enrolment_id: uuid.UUID):
         {
             "enrolment_id": str(e.pk),
             "person_id": str(e.person_id),
-            "name": pupil_label(
-                actor, e.person, class_relationship(actor, e.school_class), translation.get_language()
-            ),
+            "name": pupil_label(actor, e, translation.get_language()),
             "class_id": str(e.school_class_id),
             "school_id": str(e.school_class.school_id),
             "status": e.status,

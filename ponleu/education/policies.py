@@ -2,19 +2,19 @@
 
 A class stands to a member as *own* when the member is its homeroom teacher, *area* when its
 school lies in one of the member's areas, and *organisation* otherwise (the same reading as
-``ClassScopedQuerySet.actionable_by``). A pupil's name is shown when the member may see people
-at that distance (``registry.view``) or through the pupil's own registry record, and, for a
-sensitive record, also holds ``registry.view_sensitive``; everyone else (an M&E officer reading
-risk scores across the organisation, for example) sees initials.
+``SchoolClassQuerySet``). A pupil's name follows the identity policy (access/policies.py) with
+the enrolment as witness: those who may see the class's pupils (``registry.view`` at that
+distance) see names, a sensitive pupil only as their own record allows; everyone else (an M&E
+officer reading risk scores across the organisation, for example) sees initials.
 """
 
 from __future__ import annotations
 
 from ponleu.access.actors import Actor
-from ponleu.access.policies import can_see_identity
+from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.scopes import Relationship
 
-from .models import School, SchoolClass
+from .models import Enrolment, School, SchoolClass
 
 
 def class_relationship(actor: Actor, school_class: SchoolClass, *, teacher_user_id=None) -> Relationship:
@@ -42,23 +42,20 @@ def can_manage_school(actor: Actor, school: School) -> bool:
     return actor.allows("education.manage", school_relationship(actor, school))
 
 
-def can_see_pupil(actor: Actor, person, relationship: Relationship) -> bool:
-    """May the actor see this pupil's name, reaching them through a class at ``relationship``?"""
-    own_record = actor.relationship_to_object(person)
-    through_class = actor.allows("registry.view", relationship)
-    if not through_class and not actor.allows("registry.view", own_record):
-        return False
-    return can_see_identity(actor, person, relationship=relationship if through_class else own_record)
+def can_see_pupil(actor: Actor, enrolment: Enrolment) -> bool:
+    """The identity policy for an enrolled pupil, the enrolment as witness: the class's
+    teacher (and those reaching the class) see the pupil; a sensitive pupil only as the
+    person's own record allows."""
+    return can_see_identity(actor, enrolment.person, witness=enrolment)
 
 
-def pupil_label(actor: Actor, person, relationship: Relationship, language: str | None = None) -> str:
-    if can_see_pupil(actor, person, relationship):
-        return person.display_name(language)
-    return person.initials()
+def pupil_label(actor: Actor, enrolment: Enrolment, language: str | None = None) -> str:
+    return identity_label(actor, enrolment.person, language=language, witness=enrolment)
 
 
 def label_pupils(actor: Actor, school_class: SchoolClass, rows, *, language: str | None = None) -> None:
     """Set ``row.label`` on rows that carry an ``enrolment`` of ``school_class``."""
-    relationship = class_relationship(actor, school_class)
     for row in rows:
-        row.label = pupil_label(actor, row.enrolment.person, relationship, language)
+        if row.enrolment.school_class_id == school_class.pk:
+            row.enrolment.school_class = school_class  # the witness's scope, already loaded
+        row.label = pupil_label(actor, row.enrolment, language)

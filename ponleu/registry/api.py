@@ -208,7 +208,9 @@ def person_patch(request, person_id: uuid.UUID, payload: PersonPatchIn):
 
 
 def household_out(actor, household: Household) -> dict:
+    """Members the caller may not see are counted in ``hidden_members``, never listed."""
     members = household.members.all()
+    shown = [m for m in members if m.person_id in household.visible_member_ids]
     show_address = policies.can_see_household_address(actor, household, members)
     return {
         "id": household.pk,
@@ -216,7 +218,7 @@ def household_out(actor, household: Household) -> dict:
         "village_code": household.village_id,
         "address_detail": household.address_detail if show_address else "",
         "idpoor_status": household.idpoor_status,
-        "equity_card_number": household.equity_card_number,
+        "equity_card_number": household.equity_card_number if show_address else "",
         "parents_away": household.parents_away,
         "is_single_parent": household.is_single_parent,
         "is_child_headed": household.is_child_headed,
@@ -227,8 +229,9 @@ def household_out(actor, household: Household) -> dict:
                 "relationship": m.relationship,
                 "is_primary_caregiver": m.is_primary_caregiver,
             }
-            for m in members
+            for m in shown
         ],
+        "hidden_members": len(members) - len(shown),
     }
 
 

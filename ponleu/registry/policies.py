@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from ponleu.access.policies import can_see_identity, identity_label
+from ponleu.access.policies import can_see_identity
 from ponleu.access.scopes import Relationship
 from ponleu.common.errors import PermissionDenied
 
@@ -69,6 +69,12 @@ def can_edit_household(actor, household: Household, members) -> bool:
     return can(actor, "registry.edit", household) and can_see_household_address(actor, household, members)
 
 
+def can_lift_protection(actor, record) -> bool:
+    """Marking a person or a case sensitive is open to anyone who may edit it; lifting it is a
+    supervisor's decision, on the web form and the API alike (``registry.lift_protection``)."""
+    return can(actor, "registry.lift_protection", record)
+
+
 def can_merge_people(actor, person: Person) -> bool:
     return can(actor, "registry.merge", person)
 
@@ -103,8 +109,10 @@ def consent_allows(person: Person, purpose: str, recipient=None, on: dt.date | N
     return consents.filter(recipient_id=recipient_id).exists()
 
 
-def shown_name(actor, person: Person, language: str | None = None) -> str:
-    """The name to display: masked for a sensitive record the actor may not see unmasked."""
-    if can_see_unmasked(actor, person):
+def shown_name(actor, person: Person, language: str | None = None, *, witness=None) -> str:
+    """The name to display: initials when the identity policy masks it (and why, if sensitive)."""
+    if can_see_identity(actor, person, witness=witness):
         return person.display_name(language) or "?"
-    return f"{identity_label(actor, person, language=language)} ({_('sensitive record')})"
+    if person.is_sensitive:
+        return f"{person.initials()} ({_('sensitive record')})"
+    return person.initials()

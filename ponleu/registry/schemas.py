@@ -129,7 +129,8 @@ class HouseholdOut(Schema):
     is_single_parent: bool
     is_child_headed: bool
     income_sources: list[str]
-    members: list[MemberOut]
+    members: list[MemberOut] = Field(description="The members the caller may see.")
+    hidden_members: int = Field(description="Members the caller may not see, counted only.")
 
 
 class HouseholdPageOut(Schema):

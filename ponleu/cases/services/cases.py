@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ponleu.access import policies as access_policies
 from ponleu.access.actors import Actor, system_actor
 from ponleu.audit import services as audit
 from ponleu.cases import policies, workflow
@@ -123,10 +124,22 @@ def case_open(
     team_id=None,
     immediate_danger: bool = False,
     is_sensitive: bool | None = None,
+    witness=None,
 ) -> Case:
-    """Open a case for a child. Also the entry point for early warning (school dropout cases)."""
+    """Open a case for a child. Also the entry point for early warning (school dropout cases).
+
+    The opener must see the child in full first (``witness``: the record that led them to the
+    child, e.g. the pupil's enrolment): becoming a case's caseworker clears one for the child's
+    identity, so a case opened on a child one may only see masked would lift the mask."""
     if person.organisation_id != actor.organisation_id or not policies.can_open_case_for(actor, person):
         raise PermissionDenied()
+    if not access_policies.can_see_identity(actor, person, witness=witness):
+        raise PermissionDenied(
+            _(
+                "This child's record is protected. A supervisor of the child's area can open the case"
+                " and assign it."
+            )
+        )
     case_type = _case_type(person.organisation_id, case_type_code, actor)
     subtype = _check_subtype(case_type, subtype)
     if source not in IdentificationSource.values:
@@ -181,7 +194,7 @@ def _protect_person(actor: Actor, person) -> None:
     (a field worker) the change is made in the system's name, with the opener named.
     """
     editor = actor
-    if not registry_policies.can(actor, "registry.edit", person):
+    if not registry_policies.can_edit_person(actor, person):
         editor = system_actor(person.organisation_id, name=f"{actor.username or 'system'} (case protection)")
     person_services.person_update(
         actor=editor,
@@ -237,15 +250,19 @@ def case_update(*, actor: Actor, case: Case, expected_version, data: dict) -> Ca
         if data["identified_on"] is None:
             raise ValidationFailed(_("This field is required."), field="identified_on")
         not_in_future(data["identified_on"], field="identified_on")
-    # Lifting the protection of a trafficking or violence case is a supervisor's decision.
+    # Lifting the protection of a trafficking or violence case is a supervisor's decision, the
+    # same rule and capability as lifting it on the child's record.
     lifting = "is_sensitive" in data and not data["is_sensitive"] and case.is_sensitive
-    if lifting and not policies.can(actor, "cases.approve", case):
+    if lifting and not registry_policies.can_lift_protection(actor, case):
         raise ValidationFailed(
             _("Only a supervisor can lift the protection of this case."), field="is_sensitive"
         )
+    protecting = bool(data.get("is_sensitive")) and not case.is_sensitive
     for name, value in data.items():
         setattr(case, name, value.strip() if isinstance(value, str) else value)
     case.save()
+    if protecting and not case.person.is_sensitive:
+        _protect_person(actor, case.person)
     changes = audit.diff(before, audit.snapshot(case, EDITABLE_FIELDS), secret_fields=SECRET_FIELDS)
     audit.record(actor=actor, action=CaseAction.UPDATED, target=case, changes=changes)
     return case

@@ -83,8 +83,8 @@ def test_write_refused_for_colleague_saves_nothing(world, login_as):
     assert AuditEvent.objects.count() == before
 
 
-def test_field_worker_opens_a_case_for_a_child_in_the_area(world, login_as):
-    child = make_child(world)
+def test_field_worker_opens_a_case_for_a_child_they_registered(world, login_as):
+    child = make_child(world, owner=world.user("field_worker"))
     client = login_as(world.user("field_worker"))
     response = client.post(
         reverse("cases:case_open"),
@@ -99,6 +99,28 @@ def test_field_worker_opens_a_case_for_a_child_in_the_area(world, login_as):
     case = Case.objects.get(person=child)
     assert case.owner is None
     assert case.team == world.team_a
+
+
+def test_a_child_the_field_worker_cannot_see_is_unknown_to_the_case_form(world, login_as):
+    """cases.open reaches the whole area, but the child's id is looked up through what the
+    field worker may see: a neighbour's child reads as missing, named nowhere."""
+    child = make_child(world, given_latin="Kanhchana")
+    client = login_as(world.user("field_worker"))
+    page = client.get(reverse("cases:case_open"), {"person": child.pk})
+    missing = client.get(reverse("cases:case_open"), {"person": "7b1c3c3e-6f7a-4f57-9d0e-2a3b4c5d6e7f"})
+    assert page.status_code == missing.status_code == 404
+    posted = client.post(
+        reverse("cases:case_open"),
+        {
+            "person": child.pk,
+            "case_type": "child_labour",
+            "source": "volunteer",
+            "identified_on": "2025-01-06",
+        },
+    )
+    assert posted.status_code == 404
+    assert "Kanhchana" not in page.content.decode() + posted.content.decode()
+    assert not Case.objects.filter(person=child).exists()
 
 
 def test_stale_form_is_a_conflict_and_saves_nothing(world, login_as):

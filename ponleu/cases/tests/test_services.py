@@ -324,7 +324,7 @@ def test_other_team_and_field_workers_do_not_reach_the_case(world):
 
 
 def test_a_sensitive_case_makes_the_childs_record_sensitive(world):
-    child = make_child(world)
+    child = make_child(world, owner=world.user("field_worker"))
     open_case(world, worker="field_worker", type_code="gender_based_violence", child=child)
     child.refresh_from_db()
     assert child.is_sensitive

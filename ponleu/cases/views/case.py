@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ponleu.access.policies import identity_label
+from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
 from ponleu.cases import charts, forms, mosvy, policies, selectors, standard, workflow
 from ponleu.cases.choices import CaseAction, CaseEvent, CaseStatus, DetailsKind, InstrumentKind, MosvyForm
@@ -19,23 +19,32 @@ from ponleu.common import clock
 from ponleu.common.errors import DomainError
 from ponleu.organisations.models import Team
 from ponleu.registry.models import Person
+from ponleu.registry.selectors import people as person_selectors
 from ponleu.registry.selectors.search import person_search
 
 from .base import CaseFormView, CaseView
 
 
 def _openable_people(actor):
-    return Person.objects.actionable_by(actor, "cases.open")
+    """Children the actor may see and open a case for (the services check both again)."""
+    return Person.objects.visible_to(actor).active().actionable_by(actor, "cases.open")
 
 
 class CaseOpenView(AppView):
     capability = "cases.open"
+    id_parameters = {"person": "registry.person"}
 
     def _person(self, request):
+        """The child named by ``person`` (query string or form): visible, openable and shown in
+        full to this actor, or the same 404 as a missing id; the read is recorded."""
         person_id = request.GET.get("person") or request.POST.get("person")
         if not person_id:
             return None
-        return get_visible_or_404(_openable_people(self.actor), pk=person_id)
+        person = get_visible_or_404(_openable_people(self.actor), pk=person_id)
+        if not can_see_identity(self.actor, person):
+            raise Http404(NOT_FOUND_MESSAGE)
+        person_selectors.person_read(actor=self.actor, person=person, query="case open")
+        return person
 
     def _form(self, data=None):
         case_types = list(CaseType.objects.filter(organisation_id=self.actor.organisation_id, is_active=True))
@@ -70,14 +79,16 @@ class CaseOpenView(AppView):
             matches = [
                 {"pk": h.person.pk, "label": identity_label(self.actor, h.person), "person": h.person}
                 for h in hits
-                if h.person.pk in openable
+                if h.person.pk in openable and can_see_identity(self.actor, h.person)
             ]
         context = {"person": person, "form": form or self._form(), "query": query, "matches": matches}
         return render(request, "cases/case_open.html", context, status=status)
 
     def get(self, request):
-        return self._render(request, self._person(request))
+        with transaction.atomic():
+            return self._render(request, self._person(request))
 
+    @transaction.atomic
     def post(self, request):
         person = self._person(request)
         if person is None:

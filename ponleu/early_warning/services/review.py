@@ -100,6 +100,7 @@ def flag_decide(
             case = case_open(
                 actor=actor,
                 person=enrolment.person,
+                witness=enrolment,
                 case_type_code=DROPOUT_CASE_TYPE,
                 source=IdentificationSource.EARLY_WARNING,
                 identified_on=clock.today(),

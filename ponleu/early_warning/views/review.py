@@ -18,13 +18,13 @@ from ponleu.early_warning.forms import DecisionForm, InterventionForm, OutcomeFo
 from ponleu.early_warning.models import Flag, Intervention
 from ponleu.early_warning.services import interventions, review
 from ponleu.education.forms import apply_errors
-from ponleu.education.policies import class_relationship, pupil_label
+from ponleu.education.policies import pupil_label
 
 
 def _label(actor, enrolment, school_class) -> str:
-    return pupil_label(
-        actor, enrolment.person, class_relationship(actor, school_class), translation.get_language()
-    )
+    if enrolment.school_class_id == school_class.pk:
+        enrolment.school_class = school_class
+    return pupil_label(actor, enrolment, translation.get_language())
 
 
 class FlagReviewView(AppView):

@@ -24,7 +24,9 @@ def label_rows(actor, rows) -> None:
     for row in rows:
         score = row.score
         relationship = class_relationship(actor, score.school_class)
-        row.label = pupil_label(actor, score.enrolment.person, relationship, language)
+        if score.enrolment.school_class_id == score.school_class_id:
+            score.enrolment.school_class = score.school_class
+        row.label = pupil_label(actor, score.enrolment, language)
         row.reasons = texts.factor_texts(score.factors, limit=REASONS_SHOWN)
         row.can_review = actor.allows("ews.review", relationship)
 
@@ -89,7 +91,7 @@ class StudentRiskView(AppView):
             raise Http404(NOT_FOUND_MESSAGE) from None
         enrolment = student.enrolment
         relationship = class_relationship(self.actor, enrolment.school_class)
-        student.label = pupil_label(self.actor, enrolment.person, relationship, translation.get_language())
+        student.label = pupil_label(self.actor, enrolment, translation.get_language())
         latest = student.latest
         by_model = latest is not None and latest.probability is not None
         points = [

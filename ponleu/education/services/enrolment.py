@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
@@ -16,6 +17,8 @@ from ponleu.education.models import Enrolment, EnrolmentEvent, SchoolClass
 from ponleu.registry.models import Person
 
 from .base import Problems, claim_version, require
+
+UNKNOWN_CHILD = gettext_lazy("No child with this number in your areas.")
 
 # What each change does: the event written and the status it leaves.
 CHANGES = {
@@ -37,12 +40,17 @@ def enrol(
     is_repeating: bool = False,
     transferred_in: bool = False,
 ) -> Enrolment:
-    """Put a child (a registry person of the organisation) in a class."""
+    """Put a child in a class: a registry person the actor may see (enrolling shows the child's
+    name to the class's teacher, so it must not reach a child the actor cannot see)."""
     require(policies.can_manage_school(actor, school_class.school))
     problems = Problems()
     year = school_class.year
     enrolled_on = enrolled_on or max(year.starts_on, min(clock.today(), year.ends_on))
-    if person.organisation_id != school_class.organisation_id or person.is_merged:
+    seen = Person.objects.visible_to(actor).filter(pk=person.pk).exists()
+    if not seen or person.organisation_id != school_class.organisation_id:
+        problems.add("person", UNKNOWN_CHILD)
+        problems.raise_if_any()
+    if person.is_merged:
         problems.add("person", _("Choose a child registered by this organisation."))
     elif not person.is_child:
         problems.add("person", _("Only children can be enrolled."))

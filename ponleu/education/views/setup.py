@@ -255,10 +255,10 @@ class ClassPupilsView(AppView):
             .select_related("person")
             .order_by("status", *selectors.pupil_order())
         )
-        relationship = policies.class_relationship(self.actor, school_class)
         language = translation.get_language()
         for e in enrolments:
-            e.label = policies.pupil_label(self.actor, e.person, relationship, language)
+            e.school_class = school_class
+            e.label = policies.pupil_label(self.actor, e, language)
             e.change_form = (
                 change_form
                 if change_for == e.pk
@@ -286,11 +286,10 @@ class ClassPupilsView(AppView):
             form = EnrolForm(request.POST)
             if form.is_valid():
                 d = form.cleaned_data
-                person = Person.objects.filter(
-                    pk=d["person"], organisation_id=school_class.organisation_id
-                ).first()
+                # Only a child the actor may see can be enrolled; any other id reads as unknown.
+                person = Person.objects.visible_to(self.actor).filter(pk=d["person"]).first()
                 if person is None:
-                    form.add_error("person", _("No child with this number in your organisation."))
+                    form.add_error("person", enrolment_services.UNKNOWN_CHILD)
                 else:
                     try:
                         enrolment_services.enrol(actor=self.actor, school_class=school_class, person=person,

@@ -90,6 +90,7 @@ def household_detail(*, actor, household_id) -> HouseholdDetail:
         audit.record_access(
             actor=actor, action=PersonAction.VIEWED, target_type=TARGET, target_ids=sorted(visible, key=str)
         )
+    household.visible_member_ids = visible
     return HouseholdDetail(
         household=household,
         members=members,
@@ -121,8 +122,12 @@ def household_page(*, actor, area: str = "", idpoor: str = "", page=1, per_page=
         target_ids=[h.pk for h in items],
         query=f"area={area}&idpoor={idpoor}",
     )
-    # An address identifies the people living there: the members are named as read too.
-    members = sorted({m.person_id for h in items for m in h.members.all()}, key=str)
+    # Members the actor may not see are counted, never named; those shown are read too.
+    everyone = {m.person_id for h in items for m in h.members.all()}
+    visible = set(Person.objects.visible_to(actor).filter(pk__in=everyone).values_list("pk", flat=True))
+    for household in items:
+        household.visible_member_ids = {m.person_id for m in household.members.all()} & visible
+    members = sorted(visible, key=str)
     if members:
         audit.record_access(
             actor=actor,

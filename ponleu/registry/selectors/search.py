@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from ponleu.access.policies import can_see_identity
 from ponleu.audit import services as audit
 from ponleu.common.numerals import to_ascii_digits
 from ponleu.geography.models import code_range
@@ -41,6 +42,8 @@ NAME_THRESHOLD = 80  # below this a name alone is not shown as a match
 _DIGITS = re.compile(r"\d")
 # In the order of ``PersonNames``' fields.
 NAME_FIELDS = ("family_name_km", "given_name_km", "family_name_latin", "given_name_latin", "nickname")
+# What the identity policy reads of a person.
+SCOPE_FIELDS = ("organisation_id", "area_code", "team_id", "owner_id", "is_sensitive")
 
 
 @dataclass
@@ -129,12 +132,18 @@ def search(
         aliases = defaultdict(list)
         for person_id, name in PersonAlias.objects.filter(person_id__in=ids).values_list("person_id", "name"):
             aliases[person_id].append(name)
-        for row in visible.filter(pk__in=ids).values_list("pk", *NAME_FIELDS):
-            names = matching.PersonNames(*row[1:], aliases=tuple(aliases[row[0]]))
+        for person in visible.filter(pk__in=ids).only(*SCOPE_FIELDS, *NAME_FIELDS):
+            # A record whose names the actor may not see is never ranked by them: its place in
+            # the list would tell what the hidden name is. Phone and document numbers still find it.
+            if not can_see_identity(actor, person):
+                continue
+            names = matching.PersonNames(
+                *(getattr(person, f) for f in NAME_FIELDS), aliases=tuple(aliases[person.pk])
+            )
             score, reasons = matching.score_names(parsed, names)
             if score >= matching.SHOW_THRESHOLD:
-                shown = " ".join(filter(None, row[3:5])) or " ".join(filter(None, row[1:3]))
-                scored[row[0]] = (score, reasons, [], shown)
+                shown = person.display_name() or ""
+                scored[person.pk] = (score, reasons, [], shown)
 
     seen = set(candidate_ids(keyed, keys.exact))
     rank(seen | set(numbers))
@@ -182,15 +191,21 @@ def _within_a_year(a: dt.date | None, b: dt.date | None) -> bool:
     return a is not None and b is not None and abs((a - b).days) <= 366
 
 
-def _guardians(person_ids) -> dict:
-    """The primary caregiver (or first adult member) of each person's household."""
+def _guardians(actor, person_ids) -> dict:
+    """The primary caregiver of each person's household, when the actor may see them in full."""
     memberships = HouseholdMember.objects.filter(person_id__in=person_ids).values_list(
         "person_id", "household_id"
     )
     household_of = dict(memberships)
-    carers = HouseholdMember.objects.filter(
-        household_id__in=set(household_of.values()), is_primary_caregiver=True
-    ).select_related("person")
+    carers = [
+        member
+        for member in HouseholdMember.objects.filter(
+            household_id__in=set(household_of.values()),
+            is_primary_caregiver=True,
+            person__in=Person.objects.visible_to(actor),
+        ).select_related("person")
+        if can_see_identity(actor, member.person)
+    ]
     by_household = {m.household_id: m.person for m in carers}
     return {
         pid: by_household.get(hid)
@@ -236,12 +251,17 @@ def person_matches(
     phone_ids = _phone_people(visible, number) if number else set()
     ids = set(candidate_ids(PersonSearchKey.objects.visible_to(actor), keys)) | phone_ids
     candidates = []
+    masked = 0
     for person in visible.filter(pk__in=ids).select_related("village__parent").prefetch_related("aliases"):
         aliases = [alias.name for alias in person.aliases.all()]
-        score = max(
-            matching.score(text_km, person, aliases=aliases)[0] if text_km else 0,
-            matching.score(text_latin, person, aliases=aliases)[0] if text_latin else 0,
-        )
+        score = _name_score(person, text_km, text_latin, aliases)
+        if not can_see_identity(actor, person):
+            # Compared by name, a masked record would tell its hidden name: it is counted with
+            # the hidden ones, and shown only when the caregiver's phone alone finds it.
+            if person.pk not in phone_ids:
+                masked += score >= NAME_THRESHOLD
+                continue
+            score = 0
         reasons = []
         if score >= NAME_THRESHOLD:
             reasons.append(_("Name is similar (%(score)s%%)") % {"score": round(score)})
@@ -265,10 +285,10 @@ def person_matches(
         candidates.append(Candidate(person=person, score=rank, reasons=reasons))
     candidates.sort(key=lambda c: (-c.score, str(c.person.pk)))
     candidates = candidates[:MATCH_LIMIT]
-    guardians = _guardians([c.person.pk for c in candidates])
+    guardians = _guardians(actor, [c.person.pk for c in candidates])
     for candidate in candidates:
         candidate.guardian = guardians.get(candidate.person.pk)
-    hidden = _hidden_matches(actor, keys, {c.person.pk for c in candidates}, text_km, text_latin)
+    hidden = masked + _hidden_matches(actor, keys, {c.person.pk for c in candidates}, text_km, text_latin)
     audit.record_access(
         actor=actor,
         action=PersonAction.MATCHED,
@@ -287,11 +307,14 @@ def _hidden_matches(actor, keys, shown: set, text_km: str, text_latin: str) -> i
     if not ids:
         return 0
     visible = set(Person.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
-    count = 0
-    for person in Person.objects.active().filter(pk__in=ids - visible):
-        score = max(
-            matching.score(text_km, person)[0] if text_km else 0,
-            matching.score(text_latin, person)[0] if text_latin else 0,
-        )
-        count += score >= NAME_THRESHOLD
-    return count
+    return sum(
+        _name_score(person, text_km, text_latin) >= NAME_THRESHOLD
+        for person in Person.objects.active().filter(pk__in=ids - visible)
+    )
+
+
+def _name_score(person, text_km: str, text_latin: str, aliases=()) -> float:
+    return max(
+        matching.score(text_km, person, aliases=aliases)[0] if text_km else 0,
+        matching.score(text_latin, person, aliases=aliases)[0] if text_latin else 0,
+    )

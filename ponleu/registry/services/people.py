@@ -160,10 +160,17 @@ def check_version(row, version: int | None) -> None:
 def person_update(*, actor, person: Person, version: int | None, data: dict, reason: str = "") -> Person:
     """Change person fields; ``version`` is the one the editor read (a stale one is a conflict)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    policies.require(actor, "registry.edit", person)
-    if person.is_merged:
-        raise Conflict(_("This record was merged into another one; edit that one instead."))
+    # Editing shows every name and number: the web form and the API need the same clearance.
+    if not policies.can_edit_person(actor, person):
+        if person.is_merged:
+            raise Conflict(_("This record was merged into another one; edit that one instead."))
+        raise PermissionDenied()
     check_version(person, version)
+    lifting = "is_sensitive" in data and not data["is_sensitive"] and person.is_sensitive
+    if lifting and not policies.can_lift_protection(actor, person):
+        raise ValidationFailed(
+            _("Only a supervisor can lift the protection of this record."), field="is_sensitive"
+        )
     unknown = set(data) - set(cleaning.PERSON_FIELDS)
     if unknown:
         raise ValidationFailed(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView
-from ponleu.common.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from ponleu.common.errors import Conflict, DomainError, PermissionDenied
 from ponleu.geography import selectors as places
 from ponleu.registry import policies, services
 from ponleu.registry.forms import FilterForm, MatchForm, PersonCreateForm, PersonForm, apply_errors
@@ -108,12 +109,14 @@ class PersonDetailView(AppView):
 
 
 def _carried_household(actor, household_id) -> Household | None:
+    """The household a new member joins (``household`` in the query or form): visible to the
+    actor, or the same 404 as a missing or malformed id."""
     if not household_id:
         return None
     try:
         return Household.objects.visible_to(actor).get(pk=household_id)
-    except (Household.DoesNotExist, ValueError, ValidationFailed):
-        return None
+    except (Household.DoesNotExist, ValueError, ValidationError):
+        raise Http404(NOT_FOUND_MESSAGE) from None
 
 
 class PersonCreateView(AppView):
@@ -121,6 +124,7 @@ class PersonCreateView(AppView):
     either open the existing record or continue with the full form."""
 
     capability = "registry.create"
+    id_parameters = {"household": "registry.household"}
     template_match = "registry/person_create.html"
     template_form = "registry/person_form.html"
 
