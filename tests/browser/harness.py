@@ -408,4 +408,20 @@ class Browse:
             where = f"{self.journey} / {step} at {self.viewport} in {self.language}: {url}"
             if any(re.search(r"answered 5\d\d", p) for p in problems):
                 problems.append("the server's last error:\n" + self.server.last_error())
+            problems.append(self._failure_screenshot(step))
             raise AssertionError(where + "\n- " + "\n- ".join(problems))
+
+    def _failure_screenshot(self, step: str) -> str:
+        """The page a step failed on, whether or not its screen was checked before."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        name = "_".join(
+            _file_name(part) for part in ("failed", self.journey, step, self.viewport, self.language)
+        )
+        path = SCREENSHOTS / f"{name}.png"
+        try:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=path, full_page=True)
+        except PlaywrightError as error:
+            return f"no screenshot of the failing page: {error}"
+        return f"screenshot: {path.relative_to(ROOT)}"
