@@ -14,7 +14,8 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 SCALE ?= 1
 
-.PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-postgres checks bench-ews bench-search clean browser-deps
+.PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-server test-browser test-postgres \
+	checks bench-ews bench-search clean browser-deps
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,8 +80,14 @@ browser-deps:
 	echo "=============================================================================="; \
 	if [ "$$CI" = "true" ]; then echo "CI requires the browser journeys."; exit 1; fi
 
-test-sqlite: install messages browser-deps
+test-sqlite: test-server test-browser
+
+# The server-side tests on SQLite.
+test-server: install messages
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
+
+# The browser journeys, on SQLite; they print their own time line at the end.
+test-browser: install messages browser-deps
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 test-postgres: install messages
@@ -91,7 +98,22 @@ test-postgres: install messages
 	elif [ $$status -eq 1 ]; then echo "PostgreSQL run skipped (see above)."; \
 	else exit 1; fi
 
-test: lint checks test-sqlite test-postgres
+# Each phase in turn, stopping at the first that fails, then how long each took.
+TEST_PHASES := lint checks test-server test-browser test-postgres
+
+test:
+	@status=0; lines=""; begin=$$(date +%s); \
+	for phase in $(TEST_PHASES); do \
+		start=$$(date +%s); \
+		$(MAKE) --no-print-directory $$phase || status=$$?; \
+		took=$$(( $$(date +%s) - start )); \
+		lines="$$lines$$(printf '  %-14s %3d:%02d' $$phase $$((took / 60)) $$((took % 60)))"; \
+		[ $$status -eq 0 ] || { lines="$$lines  FAILED\n"; break; }; \
+		lines="$$lines\n"; \
+	done; \
+	took=$$(( $$(date +%s) - begin )); \
+	printf '\nmake test, time per phase:\n%b  %-14s %3d:%02d\n' "$$lines" total $$((took / 60)) $$((took % 60)); \
+	exit $$status
 
 bench-ews: install
 	$(BIN)/python bench/ews_features.py --scale $(SCALE)

@@ -192,6 +192,16 @@ def unlabelled_inputs(page) -> list[str]:
     return [f"input without a <label>: {name}" for name in page.evaluate(_UNLABELLED)]
 
 
+# A page re-shown with what went wrong: a form's errors or an alert in the main content.
+_SHOWS_ERRORS = (
+    "() => !!document.querySelector('main [role=alert], main .errorlist, main [aria-invalid=true]')"
+)
+
+
+def shows_errors(page) -> bool:
+    return page.evaluate(_SHOWS_ERRORS)
+
+
 def axe(page) -> list[dict]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # Evaluated through DevTools, so the page's own CSP (rightly) does not apply to it.

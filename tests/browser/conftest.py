@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from .harness import ROOT, RUNS, SCREENSHOTS, VIEWPORTS, Browse, Run
 from .server import DemoServer
+from .timeline import Timeline
 
 CHROMIUM = os.environ.get("PONLEU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -29,6 +31,8 @@ CHROMIUM_FLAGS = [
 REPORT = ROOT / "var" / "browser-report.json"
 MISSING = pytest.StashKey[str]()
 _RUN = Run()
+_TIMELINE = Timeline()
+_SUITE: set[str] = set()  # test ids of everything in tests/browser (journeys and meta-tests)
 
 
 def _in_suite(item) -> bool:
@@ -57,6 +61,7 @@ def pytest_generate_tests(metafunc):
 
 def pytest_collection_modifyitems(session, config, items):
     _RUN.journeys.update(item.nodeid for item in items if is_journey(item))
+    _SUITE.update(item.nodeid for item in items if _in_suite(item))
     # The coverage meta-test reads what the journeys visited, so it runs after the last of them.
     last = [i for i in items if _in_suite(i) and i.get_closest_marker("after_journeys")]
     if not last:
@@ -72,6 +77,8 @@ def pytest_deselected(items):
 
 
 def pytest_runtest_logreport(report):
+    if report.nodeid in _SUITE:
+        _TIMELINE.add(report)
     if report.nodeid not in _RUN.journeys:
         return
     if report.skipped or report.failed or report.when == "call":
@@ -84,11 +91,17 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_sep("!", "BROWSER JOURNEYS SKIPPED", yellow=True, bold=True)
         terminalreporter.write_line(missing, yellow=True, bold=True)
     if _RUN.pages:
-        _write_report(_RUN)
+        _write_report(_RUN, _TIMELINE)
         terminalreporter.write_sep("-", "browser page weights: heaviest visit, bytes on the wire / requests")
         for line in weight_table(_RUN):
             terminalreporter.write_line(line)
         terminalreporter.write_line(f"details: {REPORT.relative_to(ROOT)}, screenshots: var/screenshots/")
+    if _TIMELINE.ran():
+        terminalreporter.write_sep("-", "browser time line: setting up, then each journey and its runs")
+        for line in _TIMELINE.lines():
+            terminalreporter.write_line(line)
+        for line in screen_checks_lines(_RUN):
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -112,19 +125,29 @@ def chromium(request):
         shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     from playwright.sync_api import sync_playwright
 
+    started = time.monotonic()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        _TIMELINE.fixture("Chromium", time.monotonic() - started)
         yield browser
+        started = time.monotonic()
         browser.close()
+    _TIMELINE.fixture("Chromium closed", time.monotonic() - started)
 
 
 @pytest.fixture(scope="package")
 def demo_server(chromium, tmp_path_factory):
     server = DemoServer(var_dir=tmp_path_factory.mktemp("ponleu-browser"))
+    started = time.monotonic()
     server.prepare()
+    _TIMELINE.fixture("demo world", time.monotonic() - started)
+    started = time.monotonic()
     server.start()
+    _TIMELINE.fixture("server start", time.monotonic() - started)
     yield server
+    started = time.monotonic()
     server.stop()
+    _TIMELINE.fixture("server stop", time.monotonic() - started)
 
 
 class Logins:
@@ -195,17 +218,33 @@ def weight_table(run: Run) -> list[str]:
         kinds = heaviest.setdefault(page.view_name, {})
         figure = (page.weight.bytes, page.weight.requests)
         kinds[page.kind] = max(kinds.get(page.kind, figure), figure)
-    lines = [f"{'screen':28} {'first visit':>18} {'warm cache':>16} {'HTMX partial':>16}"]
+    width = max(len(view) for view in [*heaviest, "screen"])
+    lines = [f"{'screen':{width}} {'first visit':>18} {'warm cache':>16} {'HTMX partial':>16}"]
     for view, kinds in sorted(heaviest.items()):
 
         def cell(kind, kinds=kinds):
             return f"{kinds[kind][0]:,} B / {kinds[kind][1]}" if kind in kinds else "-"
 
-        lines.append(f"{view:28} {cell('first'):>18} {cell('warm'):>16} {cell('partial'):>16}")
+        lines.append(f"{view:{width}} {cell('first'):>18} {cell('warm'):>16} {cell('partial'):>16}")
     return lines
 
 
-def _write_report(run: Run) -> None:
+def screen_checks_lines(run: Run) -> list[str]:
+    """How many times the slow checks ran, for how many steps, and where the steps' time went."""
+    steps = sum(1 for p in run.pages if p.kind != "partial")
+    spent = ", ".join(
+        f"{what} {run.seconds[what]:.1f}s"
+        for what in ("pages", "page checks", "axe", "screenshot")
+        if what in run.seconds
+    )
+    return [
+        f"{steps} steps; axe-core and a full-page screenshot once per screen state (screen, state,"
+        f" viewport, language): {len(run.screens)}",
+        f"time in the steps: {spent} (pages: loading and waiting for their requests)",
+    ]
+
+
+def _write_report(run: Run, timeline: Timeline) -> None:
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     pages = [
         {
@@ -218,9 +257,23 @@ def _write_report(run: Run) -> None:
             "bytes": p.weight.bytes,
             "requests": p.weight.requests,
             "from_cache": p.weight.cached,
-            "axe": p.axe,
+            "state": p.screen[1] if p.screen else None,
         }
         for p in run.pages
     ]
+    screens = [
+        {
+            "screen": c.screen,
+            "state": c.state,
+            "viewport": c.viewport,
+            "language": c.language,
+            "checked_by": f"{c.journey} / {c.step}",
+            "url": c.url,
+            "screenshot": str(c.screenshot.relative_to(ROOT)),
+            "axe": c.axe,
+        }
+        for c in run.screens.values()
+    ]
     visited = {name: sorted(journeys) for name, journeys in sorted(run.visited.items())}
-    REPORT.write_text(json.dumps({"pages": pages, "visited": visited}, indent=1, ensure_ascii=False))
+    report = {"pages": pages, "screens": screens, "visited": visited, "timeline": timeline.as_json()}
+    REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False))

@@ -10,14 +10,21 @@ A journey is a test that takes the `browse` fixture; it runs once per viewport a
 
 Every step waits for the page and its requests, then fails the test on: a console error, a
 failed request, a Content-Security-Policy violation, sideways scrolling, clipped Khmer text
-or Khmer text not in the project's font, an input without a label, a serious or critical
-axe-core finding, or a page heavier than its budget. It saves a screenshot as
-var/screenshots/<journey>_<step>_<viewport>_<language>.png.
+or Khmer text not in the project's font, an input without a label, or a page heavier than
+its budget.
+
+The two slow checks, axe-core and a full-page screenshot, run once per screen (the route the
+page came from, not its URL) in each state, viewport and language for the whole session: the
+first step to reach a screen checks it, later steps there only get the checks above. A page
+showing form errors is a state of its own; a journey names other states (``state="details"``)
+where a screen shows something else in the same place. The screenshot is
+var/screenshots/<screen>[~<state>]_<viewport>_<language>.png.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -56,14 +63,35 @@ class PageRecord:
     url: str
     kind: str  # "first" (cold cache), "warm" or "partial"
     weight: Weight
-    axe: list[dict] = field(default_factory=list)
+    screen: tuple[str, str, str, str] | None = None  # the screen check it fell under (key)
+
+
+@dataclass
+class ScreenCheck:
+    """The slow checks of one screen, in one state, viewport and language: made once a session."""
+
+    screen: str  # the route name (the path when it has none)
+    state: str  # "" for the screen as it opens, else the journey's tag and/or "errors"
+    viewport: str
+    language: str
+    journey: str  # the journey and step that made the check
+    step: str
+    url: str
+    screenshot: Path
+    axe: list[dict]
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.screen, self.state, self.viewport, self.language)
 
 
 @dataclass
 class Run:
-    """What the whole browser session saw: pages, weights, axe findings, routes visited."""
+    """What the whole browser session saw: pages, weights, screens checked, routes visited."""
 
     pages: list[PageRecord] = field(default_factory=list)
+    screens: dict[tuple[str, str, str, str], ScreenCheck] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent loading pages, checking
     visited: dict[str, set[str]] = field(default_factory=dict)
     logged_in: set[str] = field(default_factory=set)
     journeys: set[str] = field(default_factory=set)  # test ids of the journeys collected
@@ -78,12 +106,19 @@ class Run:
     def visit(self, view_name: str, journey: str) -> None:
         self.visited.setdefault(view_name, set()).add(journey)
 
+    def timed(self, what: str, started: float) -> None:
+        self.seconds[what] = self.seconds.get(what, 0.0) + time.monotonic() - started
+
 
 def view_name_of(url: str) -> str | None:
     try:
         return resolve(urlsplit(url).path).view_name
     except Resolver404:
         return None
+
+
+def _file_name(text: str) -> str:
+    return re.sub(r"[^\w.+-]+", "-", text).strip("-")
 
 
 class Browse:
@@ -100,6 +135,8 @@ class Browse:
         self.context = None
         self.page = None
         self._loaded_pages = 0
+        self._mark = 0  # where in the network log the last step began
+        self._screen: tuple[str, str, str, str] | None = None
 
     # ---- setting up -------------------------------------------------------------------
 
@@ -158,32 +195,46 @@ class Browse:
     def url_for(self, target: str, **kwargs) -> str:
         return target if target.startswith("/") else reverse(target, kwargs=kwargs or None)
 
-    def goto(self, target: str, *, step: str, **kwargs) -> Browse:
-        url = self.url_for(target, **kwargs)
-        return self._step(step, lambda: self.page.goto(url, wait_until="load"))
+    # ``state`` names what a step shows on a screen other steps reach too (a form's second
+    # stage, a panel that appears), so that the slow checks run on it as well (see above).
 
-    def click(self, selector, *, step: str) -> Browse:
+    def goto(self, target: str, *, step: str, state: str = "", **kwargs) -> Browse:
+        url = self.url_for(target, **kwargs)
+        return self._step(step, lambda: self.page.goto(url, wait_until="load"), state=state)
+
+    def click(self, selector, *, step: str, state: str = "") -> Browse:
         locator = self.page.locator(selector) if isinstance(selector, str) else selector
 
         def action():
             with self.page.expect_navigation(wait_until="load"):
                 locator.click()
 
-        return self._step(step, action)
+        return self._step(step, action, state=state)
 
-    def follow(self, view_name: str, *, step: str, **kwargs) -> Browse:
+    def follow(self, view_name: str, *, step: str, state: str = "", **kwargs) -> Browse:
         """Click the first link on the page that leads to ``view_name`` (the menu, usually)."""
         href = reverse(view_name, kwargs=kwargs or None)
-        return self.click(self.page.locator(f'a[href="{href}"]').first, step=step)
+        return self.click(self.page.locator(f'a[href="{href}"]').first, step=step, state=state)
 
-    def press(self, key: str, *, step: str) -> Browse:
+    def press(self, key: str, *, step: str, state: str = "") -> Browse:
         """A key press that submits a form or follows a link (keyboard-only journeys)."""
 
         def action():
             with self.page.expect_navigation(wait_until="load"):
                 self.page.keyboard.press(key)
 
-        return self._step(step, action)
+        return self._step(step, action, state=state)
+
+    def checkpoint(self, *, step: str, state: str = "") -> Browse:
+        """Check the page as it is now, after the journey changed it in place (an HTMX swap it
+        waited for): what happened in the browser since the last step, the page checks, and
+        the slow checks for this state of the screen (``state`` defaults to ``step``)."""
+        self._settle(self._mark)
+        problems = self._browser_problems(self._mark)
+        problems += self.check_page()
+        problems += self._check_screen(step, state or step)
+        self._fail(step, self.page.url, problems)
+        return self
 
     def tab_to(self, selector: str, *, limit: int = 25) -> None:
         """Press Tab until ``selector`` has the focus, as a keyboard user would."""
@@ -205,7 +256,7 @@ class Browse:
         url = self.url_for(target, **kwargs)
         if params:
             url = f"{url}?{urlencode(params)}"
-        mark = self.network.mark()
+        mark = self._mark = self.network.mark()
         self._console.clear()
         self._csp.clear()
         status, body = self.page.evaluate(
@@ -226,7 +277,7 @@ class Browse:
             problems.append(f"{url} sent a whole page, not a partial")
         if weight.bytes > PARTIAL_BYTES:
             problems.append(f"HTMX partial weighs {weight.bytes} B > {PARTIAL_BYTES} B\n{weight.describe()}")
-        self._record(step, url, "partial", weight, [])
+        self._record(step, url, "partial", weight)
         self._fail(step, url, problems)
         return body
 
@@ -256,17 +307,18 @@ class Browse:
                 problems.append(f"request answered {entry.status}: {entry.method} {entry.url}")
         return problems
 
-    def _step(self, step: str, action) -> Browse:
-        mark = self.network.mark()
+    def _step(self, step: str, action, *, state: str = "") -> Browse:
+        mark = self._mark = self.network.mark()
         self._console.clear()
         self._csp.clear()
+        started = time.monotonic()
         action()
         self._settle(mark)
+        self.run.timed("pages", started)
         url = self.page.url
         problems = self._browser_problems(mark)
         problems += self.check_page()
-        violations = checks.axe(self.page)
-        problems += checks.axe_blocking(violations)
+        problems += self._check_screen(step, state)
         # The first page of a fresh context comes with an empty cache; later ones reuse it.
         weight = self.network.weight(mark)
         kind = "first" if self._loaded_pages == 0 else "warm"
@@ -281,28 +333,62 @@ class Browse:
                 f"visit with a warm cache weighs {weight.bytes} B (budget {WARM_VISIT_BYTES} B)\n"
                 f"{weight.describe()}"
             )
-        self.screenshot(step)
-        self._record(step, url, kind, weight, violations)
+        self._record(step, url, kind, weight)
         self._fail(step, url, problems)
         return self
 
     def check_page(self) -> list[str]:
         """The layout, text and form checks, on the page as it is now."""
+        started = time.monotonic()
         problems = checks.horizontal_scroll(self.page)
         problems += checks.khmer_text(self.page, self.cdp, expect_khmer=self.page_language() == "km")
         problems += checks.unlabelled_inputs(self.page)
+        self.run.timed("page checks", started)
         return problems
 
     def page_language(self) -> str:
         return self.page.evaluate("() => document.documentElement.lang")
 
-    def screenshot(self, step: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{self.journey}_{step}_{self.viewport}_{self.page_language()}.png"
-        self.page.screenshot(path=path, full_page=True)
-        return path
+    def screen_key(self, state: str = "") -> tuple[str, str, str, str]:
+        """(screen, state, viewport, language) of the page as it is now."""
+        url = self.page.url
+        screen = view_name_of(url) or urlsplit(url).path
+        if checks.shows_errors(self.page):
+            state = f"{state}+errors" if state else "errors"
+        return (screen, state, self.viewport, self.page_language())
 
-    def _record(self, step, url, kind, weight, violations) -> None:
+    def _check_screen(self, step: str, state: str) -> list[str]:
+        """axe-core and a full-page screenshot, unless this screen, state, viewport and
+        language were already checked in this session."""
+        key = self.screen_key(state)
+        self._screen = key
+        if key in self.run.screens:
+            return []
+        screen, state, viewport, language = key
+        started = time.monotonic()
+        violations = checks.axe(self.page)
+        self.run.timed("axe", started)
+        started = time.monotonic()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = _file_name(screen.replace(":", ".")) + (f"~{_file_name(state)}" if state else "")
+        path = SCREENSHOTS / f"{name}_{viewport}_{language}.png"
+        self.page.screenshot(path=path, full_page=True)
+        self.run.timed("screenshot", started)
+        check = ScreenCheck(
+            screen=screen,
+            state=state,
+            viewport=viewport,
+            language=language,
+            journey=self.journey,
+            step=step,
+            url=self.page.url,
+            screenshot=path,
+            axe=violations,
+        )
+        self.run.screens[check.key] = check
+        return checks.axe_blocking(violations)
+
+    def _record(self, step, url, kind, weight) -> None:
         self.run.pages.append(
             PageRecord(
                 journey=self.journey,
@@ -313,7 +399,7 @@ class Browse:
                 url=url,
                 kind=kind,
                 weight=weight,
-                axe=violations,
+                screen=None if kind == "partial" else self._screen,
             )
         )
 
@@ -322,4 +408,20 @@ class Browse:
             where = f"{self.journey} / {step} at {self.viewport} in {self.language}: {url}"
             if any(re.search(r"answered 5\d\d", p) for p in problems):
                 problems.append("the server's last error:\n" + self.server.last_error())
+            problems.append(self._failure_screenshot(step))
             raise AssertionError(where + "\n- " + "\n- ".join(problems))
+
+    def _failure_screenshot(self, step: str) -> str:
+        """The page a step failed on, whether or not its screen was checked before."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        name = "_".join(
+            _file_name(part) for part in ("failed", self.journey, step, self.viewport, self.language)
+        )
+        path = SCREENSHOTS / f"{name}.png"
+        try:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=path, full_page=True)
+        except PlaywrightError as error:
+            return f"no screenshot of the failing page: {error}"
+        return f"screenshot: {path.relative_to(ROOT)}"

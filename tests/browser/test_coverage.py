@@ -15,7 +15,7 @@ Add a journey for each: a test taking the `browse` fixture in tests/browser/test
 
     def test_person_search(browse):
         b = browse("caseworker.sabay")                  # a demo account allowed to see the screen
-        b.goto("registry:person_list", step="list")     # checks the page, saves a screenshot
+        b.goto("registry:person_list", step="list")     # checks the page (axe, screenshot: once a screen)
         b.click("main a >> nth=0", step="record")       # every page reached is checked too
 
 It runs at 360x740 and 1280x800 in Khmer, English and French. If the route is not a screen (a file

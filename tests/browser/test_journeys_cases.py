@@ -44,20 +44,30 @@ def case_id_of(b) -> str:
     return found.group(1)
 
 
-def submit(b, *, step: str):
+def submit(b, *, step: str, state: str = ""):
     """Submit the page's form (the one in the main content)."""
-    return b.click("main form.card button[type=submit]", step=step)
+    return b.click("main form.card button[type=submit]", step=step, state=state)
 
 
-def take_step(b, event: str, *, step: str, reason: str = "", closure_reason: str = "", saved: str = ""):
-    """From the case page: the workflow button for ``event``, then its form."""
-    b.click(f'#steps a[href$="/steps/{event}/"]', step=step)
+def take_step(
+    b,
+    event: str,
+    *,
+    step: str,
+    reason: str = "",
+    closure_reason: str = "",
+    saved: str = "",
+    saved_state: str = "",
+):
+    """From the case page: the workflow button for ``event``, then its form (the closure's
+    asks for a reason, the others only for a note); ``saved_state`` tags the case page after."""
+    b.click(f'#steps a[href$="/steps/{event}/"]', step=step, state="closure" if closure_reason else "")
     assert b.page.locator("main [role=alert]").count() == 0, b.page.locator("main").inner_text()
     if closure_reason:
         b.page.select_option("#id_closure_reason", closure_reason)
     if reason:
         b.page.fill("#id_reason", reason)
-    submit(b, step=saved or f"{step}-done")
+    submit(b, step=saved or f"{step}-done", state=saved_state)
     assert re.search(rf"/cases/{UUID}/$", b.page.url.split("#")[0]), b.page.locator("main").inner_text()
 
 
@@ -173,10 +183,10 @@ def open_trafficking_case(b, viewport: str) -> None:
     b.goto("cases:case_list", step="list")
     b.follow("cases:case_open", step="open")
     b.page.fill("#child-search", CHILD[viewport])
-    b.click("main form[role=search] button[type=submit]", step="search")
+    b.click("main form[role=search] button[type=submit]", step="search", state="matches")
     child = b.page.locator('main ul.case-list a.title[href*="person="]')  # the best match first
     assert child.count() >= 1, b.page.locator("main").inner_text()
-    b.click(child.first, step="child")
+    b.click(child.first, step="child", state="form")
     b.page.select_option("#id_case_type", "trafficking")
     b.page.select_option("#id_subtype", "trafficking")
     b.page.select_option("#id_source", "police")
@@ -314,13 +324,13 @@ def test_trafficking_case_to_closure(browse, viewport):
     assert boss.page.locator("#follow-up li").count() == 3
 
     # After closure: the 3-, 6- and 12-month visits, then the case is closed.
-    worker.goto(case_url, step="follow-up")
+    worker.goto(case_url, step="follow-up", state="follow-up")
     for months in (3, 6, 12):
         worker.click(worker.page.locator('#follow-up a[href*="/follow-ups/"]').first, step=f"visit-{months}")
         worker.page.select_option("#id_outcome", "doing_well")
         worker.page.fill("#id_observations", "កុមារទៅសាលារៀន ហើយគ្រួសារមានចំណូល។")
         submit(worker, step=f"visit-{months}-saved")
-    take_step(worker, "complete_follow_up", step="closed")
+    take_step(worker, "complete_follow_up", step="closed", saved_state="closed")
     assert worker.page.locator("main dl.facts").first.inner_text().count("\n") > 0
 
     # The six MoSVY forms, printed in Khmer.

@@ -53,9 +53,9 @@ def register(b, *, family_km: str, given_km: str, given_latin: str, step: str) -
     b.page.fill("#id_given_name_latin", given_latin)
     b.page.fill("#id_date_of_birth", "09/03/2015")
     b.page.fill("#id_village", BANAN_VILLAGE)
-    b.click("main button[name=step][value=match]", step=f"{step}-matches")
+    b.click("main button[name=step][value=match]", step=f"{step}-matches", state="matches")
     assert b.page.locator("#matches").count() == 1
-    b.click("main button[name=step][value=details]", step=f"{step}-details")
+    b.click("main button[name=step][value=details]", step=f"{step}-details", state="details")
     # What was typed for the search is carried into the full form.
     assert b.page.input_value("#id_given_name_latin") == given_latin
     assert b.page.input_value("#id_village") == BANAN_VILLAGE
@@ -179,12 +179,12 @@ def test_merge_and_undo(browse, viewport, language):
     kept = register(b, family_km="សុខ", given_km="វិចិត្រា", given_latin=f"Vichetra{letters}", step="second")
     b.follow("registry:person_merge", step="merge", person_id=kept)
     b.page.fill("#merge-q", f"Vichetra{letters}")
-    b.click("main form button[type=submit]", step="merge-search")
-    b.click(b.page.locator(f"main a[href='?other={duplicate}']"), step="compare")
+    b.click("main form button[type=submit]", step="merge-search", state="matches")
+    b.click(b.page.locator(f"main a[href='?other={duplicate}']"), step="compare", state="compare")
     b.page.fill("#id_reason", "Registered twice at the same home visit.")
     b.click("main form button[type=submit]", step="merged")
     assert person_id_of(b) == kept
-    b.follow("registry:person_detail", step="merged-record", person_id=duplicate)
+    b.follow("registry:person_detail", step="merged-record", state="merged", person_id=duplicate)
     b.page.fill("#unmerge-reason", "They are twins, not one child.")
     b.click("main form.inline-form button[type=submit]", step="unmerged")
     assert b.page.locator("main .alert.warning").count() == 0
@@ -244,7 +244,7 @@ def test_import_people(browse, viewport, language, tmp_path):
     right = tmp_path / "people.xlsx"
     workbook.save(right)
     b.page.set_input_files("#id_file", str(right))
-    b.click("main form[enctype] button[type=submit]", step="dry-run-clean")
+    b.click("main form[enctype] button[type=submit]", step="dry-run-clean", state="dry-run")
     b.click("main form[action$='/start/'] button[type=submit]", step="queued")
     job_id = re.search(r"/people/import/([0-9a-f-]{36})/", b.page.url).group(1)
     assert b.page.locator("#progress[hx-get]").count() == 1, "a queued import's progress does not refresh"
@@ -254,7 +254,7 @@ def test_import_people(browse, viewport, language, tmp_path):
     b.page.locator("#progress .alert").wait_for(timeout=15_000)
     assert b.page.locator("#progress[hx-get]").count() == 0
     assert b.page.locator("#import-progress").get_attribute("value") == "100"
-    b.goto("registry:import_job", step="finished", job_id=job_id)
+    b.goto("registry:import_job", step="finished", state="finished", job_id=job_id)
     b.follow("registry:person_list", step="list-again")
 
 

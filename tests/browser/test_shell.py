@@ -78,7 +78,7 @@ def test_first_login_enrolment(browse, viewport, language):
     secret = b.page.locator("code.secret").inner_text()
     # What an authenticator app shows once the key is typed into it.
     b.page.fill("#id_code", code_for_key(_base32_key(secret)))
-    b.click("main button[type=submit]", step="recovery-codes")
+    b.click("main button[type=submit]", step="recovery-codes", state="recovery-codes")
     assert b.page.locator("main li code").count() == 10
     b.click("main a.button", step="home")
     assert b.page.url == b.server.url + reverse("web:home")
@@ -142,7 +142,7 @@ def test_device_tokens(browse, viewport, language):
     name = f"Tablet {viewport} {language}"
     b.page.fill("#id_name", name)
     b.page.locator("main fieldset input[type=checkbox]").first.check()
-    b.click("section[aria-labelledby=issue-heading] button[type=submit]", step="issued")
+    b.click("section[aria-labelledby=issue-heading] button[type=submit]", step="issued", state="issued")
     assert len(b.page.input_value("#token-value")) > 20
     b.click("main a.button", step="devices-again")
     revoke = b.page.locator("main li, main tr").filter(has_text=name).locator("button[type=submit]")
