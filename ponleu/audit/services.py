@@ -48,14 +48,21 @@ def _append(model, **fields):
     fields.setdefault("request_id", ctx.request_id)
     fields.setdefault("channel", ctx.channel)
     fields.setdefault("ip", ctx.ip)
+    key_id = chain.signing_key().id
     with transaction.atomic():
         chain.lock(name)
         prev = model.objects.order_by("-id").values_list("hash", flat=True).first() or chain.GENESIS
-        row = model(prev_hash=prev, **fields)
+        row = model(prev_hash=prev, key_id=key_id, **fields)
         row.hash = chain.link(prev, name, row)
         row.save(force_insert=True)
-        if not ChainHead.objects.filter(name=name).update(last_id=row.id, last_hash=row.hash):
-            ChainHead.objects.create(name=name, last_id=row.id, last_hash=row.hash)
+        head = {
+            "last_id": row.id,
+            "last_hash": row.hash,
+            "key_id": key_id,
+            "mac": chain.head_mac(name, row.id, row.hash, key_id),
+        }
+        if not ChainHead.objects.filter(name=name).update(**head):
+            ChainHead.objects.create(name=name, **head)
     return row
 
 
