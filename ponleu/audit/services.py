@@ -25,12 +25,12 @@ from ponleu.notifications.services import notify
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
 
-from . import chain
+from . import chain, redaction
 from .choices import AuditAction
 from .context import current
 from .models import AccessEvent, AccessEventTarget, AuditEvent, ChainHead
 
-REDACTED = "[encrypted]"
+REDACTED = redaction.REDACTED
 
 
 def _target(target) -> tuple[str, str]:
@@ -75,14 +75,19 @@ def _actor_fields(actor) -> dict:
 
 
 def record(*, actor, action: str, target=None, changes: dict | None = None, reason: str = "") -> AuditEvent:
-    """Record one write. ``changes`` maps field name to [before, after]."""
+    """Record one write. ``changes`` maps field name to [before, after].
+
+    Encrypted fields of ``target`` are recorded as changed, never with their text, and a
+    reason or change that repeats one of their values is redacted (``redaction.redact``).
+    """
     target_type, target_id = _target(target)
+    changes, reason = redaction.redact(target, changes or {}, reason)
     return _append(
         AuditEvent,
         action=str(action),
         target_type=target_type,
         target_id=target_id,
-        changes=changes or {},
+        changes=changes,
         reason=reason,
         **_actor_fields(actor),
     )
