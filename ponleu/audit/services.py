@@ -207,15 +207,19 @@ def break_glass_open(*, actor, target, reason: str, duration=BREAK_GLASS_MAX_WIN
         changes={"grant": [None, str(grant.pk)], "expires_at": [None, grant.expires_at.isoformat()]},
         reason=reason,
     )
-    _notify_data_protection_officers(actor=actor, grant=grant, minutes=int(duration.total_seconds() // 60))
+    # The officer's link is the child's "who has seen this record" page, for a case too.
+    person_id = grant.target_id if target_type == "registry.person" else getattr(target, "person_id", None)
+    _notify_data_protection_officers(
+        actor=actor, person_id=person_id, minutes=int(duration.total_seconds() // 60)
+    )
     return grant
 
 
-def _notify_data_protection_officers(*, actor, grant: BreakGlassGrant, minutes: int) -> None:
+def _notify_data_protection_officers(*, actor, person_id, minutes: int) -> None:
     link = ""
-    if grant.target_type == "registry.person":
+    if person_id is not None:
         try:
-            link = reverse("audit:person_access", kwargs={"person_id": grant.target_id})
+            link = reverse("audit:person_access", kwargs={"person_id": person_id})
         except NoReverseMatch:
             link = ""
     officers = (
