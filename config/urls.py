@@ -15,3 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ponleu.web.urls")),
 ]
+
+handler404 = "ponleu.web.views.errors.not_found"

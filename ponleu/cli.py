@@ -4,7 +4,8 @@
     ponleu worker                run background tasks (django-tasks database worker)
     ponleu gazetteer load        load Cambodia's administrative units
     ponleu demo [logins|code U]  build the demo world, print its logins, print a TOTP code
-    ponleu audit verify          recompute the audit hash chains
+    ponleu audit verify          recompute the audit hash chains, check the last anchor
+    ponleu audit anchor          record the chains' length and newest hash outside the database
     ponleu <django command>      anything manage.py offers (migrate, createsuperuser, ...)
 
 Configuration problems are reported in one line with a non-zero exit, never a traceback.

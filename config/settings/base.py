@@ -273,6 +273,13 @@ PONLEU_ENCRYPTION_KEYS = keys_from_env(
     local_file=VAR_DIR / "encryption_keys" if MODE in ("development", "demo") else None,
 )
 
+# `ponleu audit anchor` appends each audit chain's length and newest hash here, and
+# `ponleu audit verify` checks the chains against the newest line. The default under var/ is
+# for development: production puts it where the database's users cannot write (another
+# machine, write-once storage), never beside the database or in its backups
+# (docs/operations/audit.md).
+PONLEU_AUDIT_ANCHOR_FILE = Path(env_str("PONLEU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")))
+
 OTP_TOTP_ISSUER = "Ponleu"
 PONLEU_LOGIN_MAX_FAILURES = 5
 PONLEU_LOGIN_LOCKOUT_SECONDS = 15 * 60

@@ -14,6 +14,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 if not os.environ.get("PONLEU_ENCRYPTION_KEYS"):
     PONLEU_ENCRYPTION_KEYS = "test1:" + "dGVzdC1rZXktZm9yLXBvbmxldS10ZXN0cy0xMjM0NTY="
 
+# A test that anchors the audit chains names its own file; this directory does not exist, so
+# anchoring without one fails instead of writing beside another test's rows.
+if not os.environ.get("PONLEU_AUDIT_ANCHOR_FILE"):
+    PONLEU_AUDIT_ANCHOR_FILE = BASE_DIR / "var" / "no-anchor-in-tests" / "audit-anchors.jsonl"  # noqa: F405
+
 # Tests read English unless they ask for another language; Khmer stays the product's default
 # (tests/test_configuration.py and the Khmer-default test check base.LANGUAGE_CODE).
 KHMER_DEFAULT_LANGUAGE = LANGUAGE_CODE  # noqa: F405

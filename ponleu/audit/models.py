@@ -2,7 +2,8 @@
 
 Rows are written by ``audit.record`` / ``audit.record_access`` inside the transaction of the
 change or of the read they describe. Database triggers refuse UPDATE and DELETE; each row
-carries the SHA-256 of the previous row's hash and its own canonical content, so
+carries an HMAC-SHA256 (under a key derived from the encryption key ring, named by
+``key_id``) of the previous row's hash and its own canonical content, so
 ``ponleu audit verify`` can name the first row that was altered, removed or inserted.
 """
 
@@ -25,6 +26,8 @@ class ChainedEvent(models.Model):
     request_id = models.CharField(max_length=40, blank=True)
     channel = models.CharField(max_length=10, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # The key ring entry whose derived MAC key sealed this row (docs/decisions/0005).
+    key_id = models.CharField(max_length=32)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -84,11 +87,16 @@ class ChainHead(models.Model):
     """The newest row of each chain, written in the same transaction as the row itself.
 
     Without it, removing the newest rows would leave a shorter chain that still verifies.
+    It is sealed with the chain's key, so pointing it back at an older row needs the key;
+    removing it together with every row is caught only by an external anchor
+    (``ponleu audit anchor``).
     """
 
     name = models.CharField(max_length=40, primary_key=True)
     last_id = models.BigIntegerField()
     last_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32)
+    mac = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -22,6 +22,7 @@ from .models import AccessEvent, AccessEventTarget, AuditEvent
 
 AUDIT_CAPABILITY = "audit.view"
 PERSON_LABEL = "registry.person"
+CASE_LABEL = "cases.case"
 PAGE_SIZE = 50
 # A narrower-than-organisation reader's page is filled from at most this many candidate rows,
 # so one request stays bounded however few of the rows they may see.
@@ -41,14 +42,14 @@ def person_for_audit(*, actor: Actor, person_id):
     return person_model.objects.actionable_by(actor, AUDIT_CAPABILITY).get(pk=person_id)
 
 
-def person_in_organisation(*, actor: Actor, person_id):
-    """The person, if in the actor's organisation at all (break-the-glass looks outside scope)."""
-    person_model = apps.get_model(PERSON_LABEL)
+def record_in_organisation(*, actor: Actor, label: str, record_id):
+    """The record, if in the actor's organisation at all (break-the-glass looks outside scope)."""
+    model = apps.get_model(label)
     if actor.organisation_id is None:
-        raise person_model.DoesNotExist
+        raise model.DoesNotExist
     # Deliberately wider than visible_to: this is the one lookup that break-the-glass needs,
     # and it still never crosses the organisation.
-    return person_model.objects.filter(organisation_id=actor.organisation_id).get(pk=person_id)
+    return model.objects.filter(organisation_id=actor.organisation_id).get(pk=record_id)
 
 
 def reads_of(*, target_type: str, target_id, before_id: int | None = None, limit: int = 100) -> QuerySet:

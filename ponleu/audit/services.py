@@ -25,12 +25,12 @@ from ponleu.notifications.services import notify
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
 
-from . import chain
+from . import chain, redaction
 from .choices import AuditAction
 from .context import current
 from .models import AccessEvent, AccessEventTarget, AuditEvent, ChainHead
 
-REDACTED = "[encrypted]"
+REDACTED = redaction.REDACTED
 
 
 def _target(target) -> tuple[str, str]:
@@ -48,14 +48,21 @@ def _append(model, **fields):
     fields.setdefault("request_id", ctx.request_id)
     fields.setdefault("channel", ctx.channel)
     fields.setdefault("ip", ctx.ip)
+    key_id = chain.signing_key().id
     with transaction.atomic():
         chain.lock(name)
         prev = model.objects.order_by("-id").values_list("hash", flat=True).first() or chain.GENESIS
-        row = model(prev_hash=prev, **fields)
+        row = model(prev_hash=prev, key_id=key_id, **fields)
         row.hash = chain.link(prev, name, row)
         row.save(force_insert=True)
-        if not ChainHead.objects.filter(name=name).update(last_id=row.id, last_hash=row.hash):
-            ChainHead.objects.create(name=name, last_id=row.id, last_hash=row.hash)
+        head = {
+            "last_id": row.id,
+            "last_hash": row.hash,
+            "key_id": key_id,
+            "mac": chain.head_mac(name, row.id, row.hash, key_id),
+        }
+        if not ChainHead.objects.filter(name=name).update(**head):
+            ChainHead.objects.create(name=name, **head)
     return row
 
 
@@ -68,14 +75,19 @@ def _actor_fields(actor) -> dict:
 
 
 def record(*, actor, action: str, target=None, changes: dict | None = None, reason: str = "") -> AuditEvent:
-    """Record one write. ``changes`` maps field name to [before, after]."""
+    """Record one write. ``changes`` maps field name to [before, after].
+
+    Encrypted fields of ``target`` are recorded as changed, never with their text, and a
+    reason or change that repeats one of their values is redacted (``redaction.redact``).
+    """
     target_type, target_id = _target(target)
+    changes, reason = redaction.redact(target, changes or {}, reason)
     return _append(
         AuditEvent,
         action=str(action),
         target_type=target_type,
         target_id=target_id,
-        changes=changes or {},
+        changes=changes,
         reason=reason,
         **_actor_fields(actor),
     )
@@ -195,15 +207,19 @@ def break_glass_open(*, actor, target, reason: str, duration=BREAK_GLASS_MAX_WIN
         changes={"grant": [None, str(grant.pk)], "expires_at": [None, grant.expires_at.isoformat()]},
         reason=reason,
     )
-    _notify_data_protection_officers(actor=actor, grant=grant, minutes=int(duration.total_seconds() // 60))
+    # The officer's link is the child's "who has seen this record" page, for a case too.
+    person_id = grant.target_id if target_type == "registry.person" else getattr(target, "person_id", None)
+    _notify_data_protection_officers(
+        actor=actor, person_id=person_id, minutes=int(duration.total_seconds() // 60)
+    )
     return grant
 
 
-def _notify_data_protection_officers(*, actor, grant: BreakGlassGrant, minutes: int) -> None:
+def _notify_data_protection_officers(*, actor, person_id, minutes: int) -> None:
     link = ""
-    if grant.target_type == "registry.person":
+    if person_id is not None:
         try:
-            link = reverse("audit:person_access", kwargs={"person_id": grant.target_id})
+            link = reverse("audit:person_access", kwargs={"person_id": person_id})
         except NoReverseMatch:
             link = ""
     officers = (

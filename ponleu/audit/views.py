@@ -99,22 +99,29 @@ class EventListView(AppView):
 
 
 class BreakGlassView(AppView):
-    """Ask for one hour of access to a person outside one's scope, with a written reason."""
+    """Ask for one hour of access to a record outside one's scope, with a written reason.
+
+    The 404 page of a person's or a case's pages links here for holders of the capability
+    (``emergency.break_glass_link``); a record of another organisation, or none, is a 404 here too.
+    """
 
     capability = "access.break_glass"
+    label = selectors.PERSON_LABEL
+    record_kwarg = "person_id"
+    record_route = "registry:person_detail"
 
-    def get(self, request, person_id):
-        person = self._person(person_id)
-        self._record_form_view(person)
-        return self._render(request, person, BreakGlassForm())
+    def get(self, request, **kwargs):
+        record = self._record(kwargs[self.record_kwarg])
+        self._record_form_view(record)
+        return self._render(request, record, BreakGlassForm())
 
-    def post(self, request, person_id):
-        person = self._person(person_id)
+    def post(self, request, **kwargs):
+        record = self._record(kwargs[self.record_kwarg])
         form = BreakGlassForm(request.POST)
         if form.is_valid():
             try:
                 grant = services.break_glass_open(
-                    actor=self.actor, target=person, reason=form.cleaned_data["reason"]
+                    actor=self.actor, target=record, reason=form.cleaned_data["reason"]
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, str(error.message))
@@ -124,30 +131,41 @@ class BreakGlassView(AppView):
                     _("Emergency access is open until %(time)s. Every page you open is recorded.")
                     % {"time": formats.time_format(timezone.localtime(grant.expires_at), "TIME_FORMAT")},
                 )
-                return redirect(_record_url(person))
-        return self._render(request, person, form)
+                return redirect(self._record_url(record))
+        return self._render(request, record, form)
 
-    def _person(self, person_id):
-        return _person_or_404(selectors.person_in_organisation, actor=self.actor, person_id=person_id)
+    def _record(self, record_id):
+        """Forbidden and missing look the same: both are a 404 with the same body."""
+        try:
+            return selectors.record_in_organisation(actor=self.actor, label=self.label, record_id=record_id)
+        except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+            raise Http404(NOT_FOUND_MESSAGE) from exc
 
-    def _record_form_view(self, person) -> None:
+    def _record_form_view(self, record) -> None:
         services.record_access(
             actor=self.actor,
             action=AuditAction.BREAK_GLASS_FORM_VIEWED,
-            target_type=selectors.PERSON_LABEL,
-            target_ids=[person.pk],
+            target_type=self.label,
+            target_ids=[record.pk],
         )
 
-    def _render(self, request, person, form):
-        # No name here: the person is, by definition, outside the requester's scope.
-        return render(request, "audit/break_glass.html", {"form": form, "person_id": person.pk})
+    def _render(self, request, record, form):
+        # No name here: the record is, by definition, outside the requester's scope.
+        return render(request, "audit/break_glass.html", {"form": form, "record_id": record.pk})
+
+    def _record_url(self, record) -> str:
+        try:
+            return reverse(self.record_route, kwargs={self.record_kwarg: record.pk})
+        except NoReverseMatch:
+            return reverse("web:home")
 
 
-def _record_url(person) -> str:
-    try:
-        return reverse("registry:person_detail", kwargs={"person_id": person.pk})
-    except NoReverseMatch:
-        return reverse("web:home")
+class CaseBreakGlassView(BreakGlassView):
+    """The same, for a case: the grant opens the case (and not the child's other records)."""
+
+    label = selectors.CASE_LABEL
+    record_kwarg = "case_id"
+    record_route = "cases:case_detail"
 
 
 def _int_or_none(value):

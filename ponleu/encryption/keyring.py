@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +41,24 @@ class Key:
     @cached_property
     def aead(self) -> AESGCM:
         return AESGCM(self.secret)
+
+    def derive(self, label: bytes) -> bytes:
+        """A 32-byte key for one purpose (HKDF-SHA256 of this key, ``label`` as info).
+
+        A purpose other than encryption (the audit chain's MAC) never uses the key itself,
+        so the two uses cannot be played against each other.
+        """
+        cached = self._derived.get(label)
+        if cached is None:
+            cached = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=label).derive(
+                self.secret
+            )
+            self._derived[label] = cached
+        return cached
+
+    @cached_property
+    def _derived(self) -> dict[bytes, bytes]:
+        return {}
 
 
 @dataclass(frozen=True)

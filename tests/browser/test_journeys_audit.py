@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from . import checks
 from .harness import RUNS
 
 pytestmark = pytest.mark.browser
@@ -48,6 +49,36 @@ def test_break_the_glass(browse, viewport, language):
     dpo.page.fill("#id_user", "caseworker.sabay")
     dpo.click("main form button[type=submit]", step="trail-openings")
     dpo.click(dpo.page.locator(f'main table a[href="{access_log}"]').first, step="trail-access-log")
+
+
+def test_emergency_access_from_a_case_out_of_reach(browse, viewport, language):
+    """A caseworker follows a link to a case of another team: the 404 offers emergency access,
+    and with a reason she opens that case for an hour."""
+    dpo = browse("dpo.sabay")
+    dpo.goto("cases:case_list", step="officer-cases")
+    hrefs = dpo.page.locator("main a[href^='/cases/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    case_urls = sorted({m.group(0) for h in hrefs if (m := re.fullmatch(r"/cases/[0-9a-f-]{36}/", h))})
+
+    worker = browse("caseworker.sabay")
+    worker.goto("web:home", step="home")
+    # Cases of the other team answer her 404; a different one each run, since access stays open an hour.
+    hidden = [url for url in case_urls if worker.page.request.get(url).status == 404]
+    assert len(hidden) >= len(RUNS), f"only {len(hidden)} cases out of the caseworker's reach"
+    case_url = hidden[RUNS.index((viewport, language))]
+    answer = worker.page.goto(case_url, wait_until="load")
+    assert answer.status == 404
+    assert not worker.check_page()
+    assert not checks.axe_blocking(checks.axe(worker.page))
+    worker.screenshot("case-not-found")
+    glass = worker.page.locator("main a.button[href^='/audit/break-glass/cases/']")
+    assert glass.count() == 1
+    worker.click(glass, step="case-request")
+    worker.page.fill("#id_reason", "The police called about this child tonight; her caseworker is on leave.")
+    worker.click("main form button[type=submit]", step="case-opened")
+    assert worker.page.url.endswith(case_url)
+    assert worker.page.locator("main ul.messages li").count() == 1
 
 
 def test_audit_trail(browse):

@@ -175,3 +175,99 @@ def test_the_dpo_reads_the_notice_in_the_inbox(world, far_child, login_as):
         "caseworker_a"
         not in login_as(world.user("supervisor")).get(reverse("notifications:inbox")).content.decode()
     )
+
+
+# --- from the 404 of a record out of scope ------------------------------------------------------
+
+MISSING = "2a7c9f4e-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def far_case(world):
+    """A case of the other team: caseworker_a (cases.view over the team) cannot open it."""
+    from ponleu.cases.tests.factories import make_child, open_case
+
+    child = make_child(world, village="02080101", team=world.team_b, given_latin="Chenda")
+    return open_case(world, worker="caseworker_b", child=child)
+
+
+def _not_found(client, route, kwarg, record_id):
+    response = client.get(reverse(route, kwargs={kwarg: record_id}))
+    assert response.status_code == 404
+    return response.content.decode().replace(str(record_id), "<id>")
+
+
+@pytest.mark.parametrize(
+    ("route", "kwarg", "glass_route"),
+    [
+        ("registry:person_detail", "person_id", "audit:break_glass"),
+        ("registry:person_edit", "person_id", "audit:break_glass"),
+        ("cases:case_detail", "case_id", "audit:break_glass_case"),
+    ],
+)
+def test_the_404_of_a_record_out_of_scope_offers_emergency_access_as_for_a_missing_one(
+    world, far_child, far_case, login_as, route, kwarg, glass_route
+):
+    record = far_child if kwarg == "person_id" else far_case
+    client = login_as(world.user("caseworker_a"))
+    forbidden = _not_found(client, route, kwarg, record.pk)
+    missing = _not_found(client, route, kwarg, MISSING)
+    assert forbidden == missing  # ids aside, the same page: it does not tell which one exists
+    assert (
+        reverse(glass_route, kwargs={kwarg: "00000000-0000-4000-8000-000000000000"}).replace(
+            "00000000-0000-4000-8000-000000000000", "<id>"
+        )
+        in forbidden
+    )
+    assert "Ask for emergency access" in forbidden
+    assert "Chenda" not in forbidden
+
+
+def test_without_the_capability_the_404_is_plain(world, far_child, login_as):
+    client = login_as(world.user("field_worker"))  # no access.break_glass
+    forbidden = _not_found(client, "registry:person_detail", "person_id", far_child.pk)
+    missing = _not_found(client, "registry:person_detail", "person_id", MISSING)
+    assert forbidden == missing
+    assert "emergency" not in forbidden.lower()
+    assert "break-glass" not in forbidden
+
+
+def test_no_emergency_link_outside_record_pages(world, login_as):
+    client = login_as(world.user("caseworker_a"))
+    assert "break-glass" not in _not_found(client, "audit:break_glass", "person_id", MISSING)
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "break-glass" not in response.content.decode()
+
+
+def test_emergency_access_to_a_case_opens_that_case(world, far_case, login_as):
+    from ponleu.cases.models import Case
+
+    client = login_as(world.user("caseworker_a"))
+    assert client.get(reverse("cases:case_detail", kwargs={"case_id": far_case.pk})).status_code == 404
+    url = reverse("audit:break_glass_case", kwargs={"case_id": far_case.pk})
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "Chenda" not in form.content.decode()
+    viewed = AccessEvent.objects.get(action="access.break_glass.form_viewed")
+    assert (viewed.target_type, viewed.target_ids) == ("cases.case", [str(far_case.pk)])
+    opened = client.post(url, {"reason": REASON})
+    assert opened.status_code == 302
+    assert opened["Location"] == reverse("cases:case_detail", kwargs={"case_id": far_case.pk})
+    grant = BreakGlassGrant.objects.get(user=world.user("caseworker_a"))
+    assert (grant.target_type, grant.target_id) == ("cases.case", str(far_case.pk))
+    assert Case.objects.visible_to(world.actor("caseworker_a")).filter(pk=far_case.pk).exists()
+    assert client.get(opened["Location"]).status_code == 200
+    note = Notification.objects.get(recipient=world.user("dpo"))
+    assert note.link == reverse("audit:person_access", kwargs={"person_id": far_case.person_id})
+
+
+def test_the_case_page_is_not_a_way_to_find_cases_of_other_organisations(world, person, login_as):
+    from ponleu.cases.tests.factories import open_case
+
+    foreign = open_case(world, worker="partner", child=person(org=world.other_org, village="17070101"))
+    client = login_as(world.user("caseworker_a"))
+    foreign_page = client.get(reverse("audit:break_glass_case", kwargs={"case_id": foreign.pk}))
+    missing_page = client.get(reverse("audit:break_glass_case", kwargs={"case_id": MISSING}))
+    assert foreign_page.status_code == missing_page.status_code == 404
+    assert foreign_page.content == missing_page.content

@@ -334,21 +334,34 @@ def case_transition(
     before = case.status
     now = clock.now()
     changes: dict = {}
+    audit_reason = reason or open_actions_reason
     if event == CaseEvent.MARK_URGENT:
         _mark_urgent(case, now)
         changes["urgent_deadline"] = [None, case.urgent_deadline.isoformat()]
     elif event in workflow.APPROVAL_REQUESTS:
+        closing = event == CaseEvent.REQUEST_CLOSURE
+        # The closing summary is the case's encrypted closure_note and is kept there only: not in
+        # the approval's plain note, not in the audit row (which records that it changed).
         CaseApproval.objects.create(
             case=case,
             kind=workflow.APPROVAL_REQUESTS[event],
             requested_by_id=actor.user_id,
             requested_at=now,
-            request_note=(open_actions_reason or reason).strip(),
+            request_note=(open_actions_reason if closing else open_actions_reason or reason).strip(),
         )
-        if event == CaseEvent.REQUEST_CLOSURE:
+        if closing:
             changes["closure_reason"] = [case.closure_reason, closure_reason]
+            before_note = case.closure_note
             case.closure_reason = closure_reason
             case.closure_note = reason.strip()
+            changes.update(
+                audit.diff(
+                    {"closure_note": before_note},
+                    {"closure_note": case.closure_note},
+                    secret_fields=SECRET_FIELDS,
+                )
+            )
+            audit_reason = open_actions_reason
         tell(
             [m.user for m in supervisors_of(case)],
             lambda: gettext_lazy("A case waits for your approval."),
@@ -376,7 +389,7 @@ def case_transition(
         action=CaseAction.TRANSITIONED,
         target=case,
         changes=changes,
-        reason=(reason or open_actions_reason).strip(),
+        reason=audit_reason.strip(),
     )
     return case
 

@@ -111,3 +111,13 @@ def test_production_start_up_is_refused_in_one_line(value):
     assert len(lines) == 1, result.stderr
     assert "PONLEU_ENCRYPTION_KEYS" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_derived_key_is_fixed_per_label_and_never_the_key_itself():
+    ring = parse_keys(f"k1:{b64(bytes(range(32)))}")
+    key = ring.primary
+    mac = key.derive(b"ponleu audit chain v1")
+    assert len(mac) == 32
+    assert mac == parse_keys(f"k1:{b64(bytes(range(32)))}").primary.derive(b"ponleu audit chain v1")
+    assert mac != key.secret
+    assert mac != key.derive(b"another purpose")

@@ -2,7 +2,7 @@
 
 Rotation procedure (docs/operations/encryption.md): generate a key, put it FIRST in
 PONLEU_ENCRYPTION_KEYS keeping the old ones after it, restart, run `ponleu keys rotate`, and remove an
-old key only once rotation reports no failures.
+old key only once rotation reports no failures and `ponleu audit verify` no longer lists it.
 """
 
 from __future__ import annotations
@@ -68,5 +68,6 @@ class Command(BaseCommand):
             )
         if not dry_run:
             self.stdout.write(
-                f"everything is sealed with {ring.primary.id}; the other keys may now be removed"
+                f"everything is sealed with {ring.primary.id}; the other keys may now be removed, "
+                "except those `ponleu audit verify` lists (they verify the audit trail)"
             )
