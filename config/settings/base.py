@@ -23,6 +23,7 @@ from ._env import (
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_str,
 )
 
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ponleu.common.client_address.ForwardingHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -258,6 +260,15 @@ if PRODUCTION:
 else:
     SESSION_COOKIE_NAME = "ponleu_session"
     CSRF_COOKIE_NAME = "ponleu_csrf"
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the
+# client: e.g. PONLEU_TRUSTED_PROXIES=127.0.0.1 for nginx on the same machine. Only a request
+# whose peer is one of them has its forwarding headers read (the right-most hop that is not a
+# trusted proxy is the client, ponleu/common/client_address.py); from anyone else they are
+# dropped. Default: none, so the peer address is the client. Login throttling and the audit
+# trail both use this address: behind a proxy without this setting, every visitor shares the
+# proxy's address (docs/operations/logins.md).
+PONLEU_TRUSTED_PROXIES = env_networks("PONLEU_TRUSTED_PROXIES")
+# Behind a TLS-terminating proxy: believe its X-Forwarded-Proto (only a trusted proxy's).
 if env_bool("PONLEU_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
