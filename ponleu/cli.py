@@ -5,6 +5,7 @@
     ponleu gazetteer load        load Cambodia's administrative units
     ponleu demo [logins|code U]  build the demo world, print its logins, print a TOTP code
     ponleu audit verify          recompute the audit hash chains
+    ponleu accounts prune        delete login attempts the throttle no longer reads (daily)
     ponleu <django command>      anything manage.py offers (migrate, createsuperuser, ...)
 
 Configuration problems are reported in one line with a non-zero exit, never a traceback.

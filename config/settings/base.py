@@ -285,11 +285,19 @@ PONLEU_ENCRYPTION_KEYS = keys_from_env(
 )
 
 OTP_TOTP_ISSUER = "Ponleu"
+# Login throttling (ponleu/accounts/throttle.py). Five wrong passwords for one account from one
+# address lock that address out of that account (15 minutes, doubling on each repeat, at most a
+# day); five wrong second-factor codes lock the account. Whatever the addresses, one account's
+# password is checked at most 20 times an hour and 50 times a day; these are fixed.
 PONLEU_LOGIN_MAX_FAILURES = 5
 PONLEU_LOGIN_LOCKOUT_SECONDS = 15 * 60
 PONLEU_LOGIN_LOCKOUT_MAX_SECONDS = 24 * 60 * 60
-PONLEU_LOGIN_IP_LIMIT_PER_HOUR = env_int("PONLEU_LOGIN_IP_LIMIT_PER_HOUR", 20)
-PONLEU_LOGIN_IP_LIMIT_PER_DAY = env_int("PONLEU_LOGIN_IP_LIMIT_PER_DAY", 50)
+PONLEU_LOGIN_ACCOUNT_LIMIT_PER_HOUR = 20
+PONLEU_LOGIN_ACCOUNT_LIMIT_PER_DAY = 50
+# Failed logins from one address, whatever the accounts: high, so that an office where everyone
+# shares one public address is never locked out together; it stops password spraying.
+PONLEU_LOGIN_IP_LIMIT_PER_HOUR = env_int("PONLEU_LOGIN_IP_LIMIT_PER_HOUR", 100)
+PONLEU_LOGIN_IP_LIMIT_PER_DAY = env_int("PONLEU_LOGIN_IP_LIMIT_PER_DAY", 500)
 PONLEU_MAX_SESSIONS_PER_USER = 3
 
 PHONENUMBER_DEFAULT_REGION = "KH"
