@@ -6,6 +6,7 @@
     ponleu demo [logins|code U]  build the demo world, print its logins, print a TOTP code
     ponleu audit verify          recompute the audit hash chains, check the last anchor
     ponleu audit anchor          record the chains' length and newest hash outside the database
+    ponleu accounts prune        delete login attempts the throttle no longer reads (daily)
     ponleu <django command>      anything manage.py offers (migrate, createsuperuser, ...)
 
 Configuration problems are reported in one line with a non-zero exit, never a traceback.

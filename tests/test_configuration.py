@@ -81,6 +81,13 @@ def test_production_settings_pass_the_deploy_check_with_no_warning():
     assert "no issues" in result.stdout
 
 
+def test_malformed_trusted_proxies():
+    overrides = {**PRODUCTION, "PONLEU_TRUSTED_PROXIES": "10.0.0.1, nginx.local"}
+    line = one_line_error(ponleu("check", env_overrides=overrides))
+    assert "PONLEU_TRUSTED_PROXIES" in line
+    assert "nginx.local" in line
+
+
 def test_debug_is_refused_in_production():
     line = one_line_error(ponleu("check", env_overrides={**PRODUCTION, "PONLEU_DEBUG": "true"}))
     assert "PONLEU_DEBUG" in line

@@ -7,6 +7,7 @@ without a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from urllib.parse import urlsplit
 
@@ -55,6 +56,19 @@ def env_list(name: str, default: list[str] | None = None, *, required: bool = Fa
     if required and not items:
         raise ImproperlyConfigured(f"{name} must list at least one value.")
     return items
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or networks (``10.0.0.5``, ``10.0.0.0/8``, ``2001:db8::/32``)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks separated by commas, not {item!r}."
+            ) from None
+    return networks
 
 
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:

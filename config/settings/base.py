@@ -23,6 +23,7 @@ from ._env import (
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_str,
 )
 
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ponleu.common.client_address.ForwardingHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -258,6 +260,15 @@ if PRODUCTION:
 else:
     SESSION_COOKIE_NAME = "ponleu_session"
     CSRF_COOKIE_NAME = "ponleu_csrf"
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the
+# client: e.g. PONLEU_TRUSTED_PROXIES=127.0.0.1 for nginx on the same machine. Only a request
+# whose peer is one of them has its forwarding headers read (the right-most hop that is not a
+# trusted proxy is the client, ponleu/common/client_address.py); from anyone else they are
+# dropped. Default: none, so the peer address is the client. Login throttling and the audit
+# trail both use this address: behind a proxy without this setting, every visitor shares the
+# proxy's address (docs/operations/logins.md).
+PONLEU_TRUSTED_PROXIES = env_networks("PONLEU_TRUSTED_PROXIES")
+# Behind a TLS-terminating proxy: believe its X-Forwarded-Proto (only a trusted proxy's).
 if env_bool("PONLEU_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -281,11 +292,19 @@ PONLEU_ENCRYPTION_KEYS = keys_from_env(
 PONLEU_AUDIT_ANCHOR_FILE = Path(env_str("PONLEU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")))
 
 OTP_TOTP_ISSUER = "Ponleu"
+# Login throttling (ponleu/accounts/throttle.py). Five wrong passwords for one account from one
+# address lock that address out of that account (15 minutes, doubling on each repeat, at most a
+# day); five wrong second-factor codes lock the account. Whatever the addresses, one account's
+# password is checked at most 20 times an hour and 50 times a day; these are fixed.
 PONLEU_LOGIN_MAX_FAILURES = 5
 PONLEU_LOGIN_LOCKOUT_SECONDS = 15 * 60
 PONLEU_LOGIN_LOCKOUT_MAX_SECONDS = 24 * 60 * 60
-PONLEU_LOGIN_IP_LIMIT_PER_HOUR = env_int("PONLEU_LOGIN_IP_LIMIT_PER_HOUR", 20)
-PONLEU_LOGIN_IP_LIMIT_PER_DAY = env_int("PONLEU_LOGIN_IP_LIMIT_PER_DAY", 50)
+PONLEU_LOGIN_ACCOUNT_LIMIT_PER_HOUR = 20
+PONLEU_LOGIN_ACCOUNT_LIMIT_PER_DAY = 50
+# Failed logins from one address, whatever the accounts: high, so that an office where everyone
+# shares one public address is never locked out together; it stops password spraying.
+PONLEU_LOGIN_IP_LIMIT_PER_HOUR = env_int("PONLEU_LOGIN_IP_LIMIT_PER_HOUR", 100)
+PONLEU_LOGIN_IP_LIMIT_PER_DAY = env_int("PONLEU_LOGIN_IP_LIMIT_PER_DAY", 500)
 PONLEU_MAX_SESSIONS_PER_USER = 3
 
 PHONENUMBER_DEFAULT_REGION = "KH"

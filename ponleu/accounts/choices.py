@@ -20,3 +20,15 @@ class AccountAction(models.TextChoices):
     RECOVERY_CODE_USED = "accounts.user.recovery_code_used", _("Recovery code used")
     TOKEN_ISSUED = "accounts.token.issued", _("Device token issued")
     TOKEN_REVOKED = "accounts.token.revoked", _("Device token revoked")
+    PASSWORD_CHANGED = "accounts.user.password_changed", _("Password changed")
+    PASSWORD_RESET_ISSUED = "accounts.user.password_reset_issued", _("Password reset link issued")
+    PASSWORD_RESET = "accounts.user.password_reset", _("Password reset with a link")
+    LOGIN_ATTEMPTS_PRUNED = "accounts.login_attempts.pruned", _("Old login attempts deleted")
+
+
+class LoginOutcome(models.TextChoices):
+    SUCCEEDED = "ok", _("right password")
+    WRONG_PASSWORD = "wrong", _("wrong password")
+    UNKNOWN_USER = "unknown", _("no such user")
+    # Locked, paused or over a limit: the account's password was not checked at all.
+    REFUSED = "refused", _("refused without checking")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.common import clock
 from ponleu.common.models import UUIDModel
 
-from .choices import UserLanguage
+from .choices import LoginOutcome, UserLanguage
 
 
 class User(AbstractUser):
@@ -25,7 +25,10 @@ class User(AbstractUser):
     # Bumped on logout-everywhere, deactivation and password change: every session and
     # token minted under an older generation stops working at once.
     session_generation = models.PositiveIntegerField(default=1, editable=False)
-    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    # The whole account's lock, for wrong second-factor codes (whoever typed them already had
+    # the password). Only a completed login clears the count; a right password does not.
+    # Wrong passwords lock one address out of the account instead (AddressLockout).
+    failed_codes = models.PositiveIntegerField(default=0, editable=False)
     lockouts = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -45,21 +48,54 @@ class User(AbstractUser):
 
 
 class LoginAttempt(models.Model):
-    """One password verification (failed or not), for the per-IP limit and for review.
+    """One password step (a login, or the password asked again before a sensitive change).
 
-    Attempts refused by the per-IP limit perform no verification and leave no row, so an
-    attack cannot fill this table. The username is kept only when it names a real account:
-    people sometimes type their password into the username box.
+    The throttle counts these rows: failed ones per address, wrong passwords per account.
+    Attempts refused by the per-address limit perform no verification and leave no row, so
+    one address cannot fill this table; ``ponleu accounts prune`` deletes rows older than the
+    throttle looks back. The username is kept only when it names a real account: people
+    sometimes type their password into the username box.
     """
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(default=clock.now, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     username = models.CharField(max_length=150, blank=True)
-    succeeded = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=10, choices=LoginOutcome.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["ip", "at"], name="loginattempt_ip_at")]
+        indexes = [
+            models.Index(fields=["ip", "at"], name="loginattempt_ip_at"),
+            models.Index(fields=["username", "outcome", "at"], name="loginattempt_user_outcome_at"),
+        ]
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == LoginOutcome.SUCCEEDED
+
+
+class AddressLockout(models.Model):
+    """Wrong passwords for one account from one address, and that pair's lockout.
+
+    Five wrong passwords lock the address out of the account (not the account itself, so a
+    stranger guessing cannot lock its owner out everywhere); each further lockout doubles.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="address_lockouts")
+    address = models.CharField(max_length=45, blank=True)  # "" when the address is unknown
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address"], name="addresslockout_one_per_user_address")
+        ]
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or clock.now())
 
 
 class UserSession(models.Model):
@@ -130,3 +166,25 @@ class DeviceToken(UUIDModel):
             and self.session_generation == self.user.session_generation
             and self.user.is_active
         )
+
+
+class PasswordResetToken(UUIDModel):
+    """A one-time link an organisation's administrator issues for a user who forgot their
+    password. Only a SHA-256 hash is stored; it works once, for 30 minutes, and sets the
+    password only: the user still needs their second factor to log in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_resets")
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("password reset link")
+        verbose_name_plural = _("password reset links")
+
+    def is_usable(self, now=None) -> bool:
+        return self.used_at is None and self.expires_at > (now or clock.now()) and self.user.is_active

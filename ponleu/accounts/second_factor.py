@@ -8,18 +8,22 @@ import secrets
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from ponleu.audit import services as audit
 from ponleu.common.numerals import to_ascii_digits
 
+from .actors import user_actor
 from .choices import AccountAction
-from .services import user_actor
+from .models import User
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "phone"
 RECOVERY_DEVICE_NAME = "recovery"
+ENROLMENT_KEY_BYTES = 20
 
 
 def confirmed_totp(user) -> TOTPDevice | None:
@@ -30,12 +34,18 @@ def has_second_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def enrolment_device(user) -> TOTPDevice:
-    """The unconfirmed device being set up (one at a time; a new visit reuses it)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
-    return device
+def new_enrolment_key() -> str:
+    """A fresh secret (hex) for one visit of the enrolment page.
+
+    It lives in that visit's session until confirmed and is never stored before: a key shown
+    on an earlier visit, or to anyone else who knew the password, never becomes the account's.
+    """
+    return random_hex(ENROLMENT_KEY_BYTES)
+
+
+def enrolment_device(user, key: str) -> TOTPDevice:
+    """The device ``key`` would become (unsaved): what the QR code and typed key show."""
+    return TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=False)
 
 
 def svg_qr(text: str) -> str:
@@ -60,17 +70,43 @@ def _recovery_codes(user) -> list[str]:
     return codes
 
 
-@transaction.atomic
-def enrolment_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm the phone with a first code; returns the new recovery codes, or None."""
-    if not device.verify_token(_digits(code)):
+def enrolment_confirm(*, user, key: str, code: str) -> tuple[TOTPDevice, list[str]] | None:
+    """Confirm the key shown on this visit with a first code from the phone.
+
+    Returns the new device and its recovery codes, or None if the code does not match (or
+    another enrolment of this user finished first). The device replaces any older one.
+    """
+    device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    try:
+        token = int(_digits(code))
+    except ValueError:
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    if not totp.verify(token, device.tolerance):
+        return None
+    # The code just used may not log in again (django-otp refuses steps up to last_t).
+    device.last_t = totp.t()
+    device.drift = totp.drift
+    return _enrolment_save(user=user, device=device)
+
+
+@transaction.atomic
+def _enrolment_save(*, user, device: TOTPDevice) -> tuple[TOTPDevice, list[str]] | None:
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if has_second_factor(user):
+        # Someone finished enrolling in between (another browser with the same password):
+        # replacing a confirmed phone takes proving it, not a stale enrolment page.
+        return None
+    replaced, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    device.save()
     codes = _recovery_codes(user)
-    audit.record(actor=user_actor(user), action=AccountAction.MFA_ENROLLED, target=user)
-    return codes
+    audit.record(
+        actor=user_actor(user),
+        action=AccountAction.MFA_ENROLLED,
+        target=user,
+        changes={"authenticators": [replaced, 1]},
+    )
+    return device, codes
 
 
 def verify(user, code: str):

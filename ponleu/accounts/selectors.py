@@ -1,8 +1,13 @@
-"""Reads for the accounts app: a user's own device tokens and browser sessions, token lookup."""
+"""Reads for the accounts app: a user's own device tokens and browser sessions, token and
+reset-link lookup, the members a user manager looks after."""
 
 from __future__ import annotations
 
-from .models import TOKEN_PREFIX, DeviceToken, UserSession, token_digest
+from ponleu.access.scopes import Scope
+from ponleu.common import clock
+from ponleu.organisations.models import Membership
+
+from .models import TOKEN_PREFIX, DeviceToken, PasswordResetToken, UserSession, token_digest
 
 TOKEN_MAX_LENGTH = 100
 
@@ -37,3 +42,35 @@ def browser_session_is_open(*, user, key) -> bool:
     if not key:
         return False
     return UserSession.objects.filter(user=user, key=key, ended_at__isnull=True).exists()
+
+
+def managed_members(actor):
+    """Active members of the actor's organisation, for someone who manages its users."""
+    if actor.organisation_id is None or actor.scope_for("users.manage") < Scope.ORG:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+RESET_TOKEN_MAX_LENGTH = 100
+
+
+def reset_digest(plaintext: str) -> str | None:
+    """The hash a reset link is stored under, or None for something that cannot be one."""
+    if not plaintext or len(plaintext) > RESET_TOKEN_MAX_LENGTH:
+        return None
+    return token_digest(plaintext)
+
+
+def usable_reset(digest: str | None) -> PasswordResetToken | None:
+    """The reset link with this hash, while it works (unused, unexpired, its user active)."""
+    if not digest:
+        return None
+    return (
+        PasswordResetToken.objects.select_related("user")
+        .filter(token_hash=digest, used_at__isnull=True, expires_at__gt=clock.now(), user__is_active=True)
+        .first()
+    )

@@ -1,30 +1,46 @@
-"""Authentication: password step with lockout and per-IP limit, browser sessions, device tokens.
+"""Authentication: the password step, password change and reset, browser sessions, device tokens.
 
-Every outcome a stranger can observe is the same for an unknown user, a wrong password
-and a locked account, so the login page reveals nothing about who has an account.
+Every outcome a stranger can observe is the same for an unknown user, a wrong password, a
+locked account and an address over its limit, so the login page reveals nothing about who has
+an account. How often each may be tried is ``throttle``'s business.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ponleu.access import policy
 from ponleu.access.actors import Actor
+from ponleu.access.scopes import Scope
 from ponleu.audit import services as audit
 from ponleu.common import clock
 
-from .choices import AccountAction
-from .models import TOKEN_PREFIX, DeviceToken, LoginAttempt, User, UserSession, token_digest
+from . import second_factor, selectors, throttle
+from .actors import user_actor
+from .choices import AccountAction, LoginOutcome
+from .models import (
+    TOKEN_PREFIX,
+    DeviceToken,
+    PasswordResetToken,
+    User,
+    UserSession,
+    token_digest,
+)
+
+__all__ = ["user_actor"]  # re-exported: other apps audit account events under it
 
 logger = logging.getLogger("ponleu.security")
 
@@ -39,10 +55,6 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-def user_actor(user: User) -> Actor:
-    return Actor(user_id=user.pk, username=user.username, organisation_id=None, membership_id=None, role=None)
-
-
 ANON_LOGIN_ACTOR = Actor(user_id=None, username="", organisation_id=None, membership_id=None, role=None)
 
 
@@ -55,30 +67,6 @@ class PasswordCheck:
     throttled: bool = False
 
 
-def ip_is_throttled(ip: str | None) -> bool:
-    """True once an address has used its password verifications for the hour or the day.
-
-    Only verifications count (every failed attempt that reached a hasher): refused attempts
-    perform none, so a 10,000-guess attack gets at most the hourly and daily allowance.
-    """
-    if not ip:
-        return False
-    now = clock.now()
-    counts = LoginAttempt.objects.filter(ip=ip, succeeded=False, at__gt=now - dt.timedelta(days=1)).aggregate(
-        day=Count("id"), hour=Count("id", filter=Q(at__gt=now - dt.timedelta(hours=1)))
-    )
-    return (
-        counts["hour"] >= settings.PONLEU_LOGIN_IP_LIMIT_PER_HOUR
-        or counts["day"] >= settings.PONLEU_LOGIN_IP_LIMIT_PER_DAY
-    )
-
-
-def lockout_duration(previous_lockouts: int) -> dt.timedelta:
-    """15 minutes for the first lockout, doubling for each one after, up to a day."""
-    seconds = settings.PONLEU_LOGIN_LOCKOUT_SECONDS * (2 ** min(previous_lockouts, 20))
-    return dt.timedelta(seconds=min(seconds, settings.PONLEU_LOGIN_LOCKOUT_MAX_SECONDS))
-
-
 def _find_user(username: str) -> User | None:
     username = username.strip()
     if not username:
@@ -89,76 +77,259 @@ def _find_user(username: str) -> User | None:
     return (exact or candidates or [None])[0]
 
 
+def _address_over_limit(ip: str | None) -> bool:
+    if not throttle.ip_is_throttled(ip):
+        return False
+    # No verification and no write (not even a lock): a guessing attack learns nothing and
+    # costs one indexed count.
+    logger.warning("password refused without checking: address %s is over its limit", ip)
+    return True
+
+
 def password_check(*, username: str, password: str, ip: str | None) -> PasswordCheck:
     """The first login step. Returns the user only when the password is right and nothing blocks."""
-    if ip_is_throttled(ip):
-        # No verification and no write (not even a lock): a guessing attack learns nothing
-        # and costs one indexed count.
-        logger.warning("login refused without verification: address %s is over its limit", ip)
+    if _address_over_limit(ip):
         return PasswordCheck(user=None, throttled=True)
     return _verify(username=username, password=password, ip=ip)
 
 
-def _lock_address(ip: str | None) -> None:
-    """Serialise verifications from one address, so parallel guesses cannot all pass the
-    limit check before any of them is counted. SQLite already serialises writers."""
-    if ip and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"ponleu.login.{ip}"])
-
-
 @transaction.atomic
 def _verify(*, username: str, password: str, ip: str | None) -> PasswordCheck:
-    _lock_address(ip)
-    if ip_is_throttled(ip):
+    throttle.serialise(ip)
+    if throttle.ip_is_throttled(ip):
         return PasswordCheck(user=None, throttled=True)
     user = _find_user(username)
     if user is None:
         check_password(password, _dummy_hash())
-        LoginAttempt.objects.create(ip=ip, succeeded=False)
+        throttle.record(ip=ip, outcome=LoginOutcome.UNKNOWN_USER)
         return PasswordCheck(user=None)
-    if user.is_locked() or not user.is_active:
-        # Same cost as a real check; attempts during a lockout do not extend it.
+    return PasswordCheck(user=user if _check_known(user, password, ip) else None)
+
+
+def _check_known(user: User, password: str, ip: str | None) -> bool:
+    """The password of a known account, if nothing holds it back. The caller holds its row lock."""
+    if (
+        not user.is_active
+        or user.is_locked()
+        or throttle.address_is_locked(user, ip)
+        or throttle.account_is_throttled(user)
+    ):
+        # Same cost as a real check; attempts during a lockout neither extend it nor count
+        # towards the account's limit (a guesser locked out of it cannot lock it for others).
         check_password(password, _dummy_hash())
-        LoginAttempt.objects.create(ip=ip, username=user.username, succeeded=False)
-        return PasswordCheck(user=None)
+        throttle.record(ip=ip, outcome=LoginOutcome.REFUSED, user=user)
+        return False
     if not user.check_password(password):
-        LoginAttempt.objects.create(ip=ip, username=user.username, succeeded=False)
-        _register_failure(user)
-        return PasswordCheck(user=None)
-    LoginAttempt.objects.create(ip=ip, username=user.username, succeeded=True)
-    if user.failed_logins:
-        User.objects.filter(pk=user.pk).update(failed_logins=0)
-    return PasswordCheck(user=user)
+        throttle.record(ip=ip, outcome=LoginOutcome.WRONG_PASSWORD, user=user)
+        throttle.password_failed(user, ip)
+        return False
+    throttle.record(ip=ip, outcome=LoginOutcome.SUCCEEDED, user=user)
+    throttle.password_succeeded(user, ip)
+    return True
 
 
-def _register_failure(user: User) -> None:
-    user.refresh_from_db(fields=["failed_logins", "lockouts"])
-    failures = user.failed_logins + 1
-    actor = user_actor(user)
-    if failures >= settings.PONLEU_LOGIN_MAX_FAILURES:
-        until = clock.now() + lockout_duration(user.lockouts)
-        User.objects.filter(pk=user.pk).update(
-            failed_logins=0, lockouts=F("lockouts") + 1, locked_until=until
-        )
-        audit.record(
-            actor=actor,
-            action=AccountAction.LOCKED_OUT,
-            target=user,
-            changes={"locked_until": [None, until.isoformat()]},
-        )
-    else:
-        User.objects.filter(pk=user.pk).update(failed_logins=failures)
-        audit.record(actor=actor, action=AccountAction.LOGIN_FAILED, target=user)
+def password_confirm(*, user: User, password: str, ip: str | None) -> bool:
+    """Ask a logged-in user's password again (before a device token or a password change).
+
+    Counted and limited exactly like the login's password step, so a session left open on
+    a shared computer gives no way around the lockout.
+    """
+    if _address_over_limit(ip):
+        return False
+    return _confirm(user=user, password=password, ip=ip)
+
+
+@transaction.atomic
+def _confirm(*, user: User, password: str, ip: str | None) -> bool:
+    throttle.serialise(ip)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if throttle.ip_is_throttled(ip):
+        return False
+    return _check_known(locked, password, ip)
 
 
 @transaction.atomic
 def second_factor_failed(*, user: User) -> bool:
-    """A wrong code after a right password counts towards the same lockout. True if now locked."""
+    """A wrong code after a right password counts towards the account's lock. True if now locked."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    _register_failure(user)
-    user.refresh_from_db(fields=["locked_until"])
-    return user.is_locked()
+    return throttle.code_failed(user)
+
+
+# --- changing and resetting the password ------------------------------------------------
+
+
+WRONG_PASSWORD_AGAIN = gettext_lazy(
+    "The password is not correct, or checks are paused for a while after too many attempts."
+)
+
+
+class PasswordChange(enum.Enum):
+    CHANGED = "changed"
+    WRONG_PASSWORD = "wrong-password"  # noqa: S105 - an outcome, not a password
+    WRONG_CODE = "wrong-code"
+    LOCKED = "locked"  # the wrong code locked the account
+
+
+def password_change(
+    *, user: User, current_password: str, code: str, new_password: str, ip: str | None, keep_session=None
+) -> PasswordChange:
+    """A logged-in user changes their password, proving both factors again.
+
+    Raises ValidationError (before checking anything) when the new password breaks a rule.
+    On success every session but ``keep_session`` (the browser session key of the one making
+    the change) ends, and so does every device token.
+    """
+    validate_password(new_password, user)
+    if not password_confirm(user=user, password=current_password, ip=ip):
+        return PasswordChange.WRONG_PASSWORD
+    if second_factor.verify(user, code) is None:
+        return PasswordChange.LOCKED if second_factor_failed(user=user) else PasswordChange.WRONG_CODE
+    _password_replace(
+        user=user,
+        password=new_password,
+        keep_session=keep_session,
+        actor=user_actor(user),
+        action=AccountAction.PASSWORD_CHANGED,
+    )
+    user.refresh_from_db(fields=["password", "session_generation"])
+    return PasswordChange.CHANGED
+
+
+@transaction.atomic
+def _password_replace(
+    *, user: User, password: str, keep_session, actor: Actor, action: str, reason: str = ""
+) -> None:
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    generation = locked.session_generation
+    locked.set_password(password)
+    locked.session_generation = generation + 1
+    locked.save(update_fields=["password", "session_generation"])
+    sessions = UserSession.objects.filter(user=locked, ended_at__isnull=True)
+    if keep_session:
+        sessions = sessions.exclude(key=keep_session)
+    ended = sessions.update(ended_at=clock.now())
+    throttle.password_replaced(locked)
+    audit.record(
+        actor=actor,
+        action=action,
+        target=locked,
+        changes={"session_generation": [generation, generation + 1], "sessions_ended": [None, ended]},
+        reason=reason,
+    )
+
+
+RESET_LIFETIME = dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+
+@dataclass(frozen=True)
+class IssuedReset:
+    reset: PasswordResetToken
+    plaintext: str  # shown once, to the administrator who hands it over; only its hash is stored
+
+
+def _holds_system_rights(user: User, membership) -> bool:
+    return (
+        user.is_superuser or user.is_staff or policy.scope_of(membership.role, "system.manage") > Scope.NONE
+    )
+
+
+@transaction.atomic
+def password_reset_issue(*, actor: Actor, membership) -> IssuedReset:
+    """An organisation's user manager issues a one-time link for a member who forgot their
+    password. Any older unused link of that user stops working."""
+    if not actor.is_verified or actor.scope_for("users.manage") < Scope.ORG:
+        raise PermissionDenied
+    if not selectors.managed_members(actor).filter(pk=membership.pk).exists():
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    if user.pk == actor.user_id:
+        raise ValidationError(_("You cannot reset your own password here: change it on your password page."))
+    if _holds_system_rights(user, membership) and not actor.can("system.manage"):
+        raise ValidationError(
+            _("Only a system administrator can reset the password of a system administrator.")
+        )
+    PasswordResetToken.objects.filter(user=user, used_at__isnull=True).delete()
+    now = clock.now()
+    plaintext = secrets.token_urlsafe(32)
+    reset = PasswordResetToken.objects.create(
+        user=user,
+        issued_by_id=actor.user_id,
+        token_hash=token_digest(plaintext),
+        created_at=now,
+        expires_at=now + RESET_LIFETIME,
+    )
+    audit.record(
+        actor=actor,
+        action=AccountAction.PASSWORD_RESET_ISSUED,
+        target=user,
+        changes={"expires_at": [None, reset.expires_at.isoformat()]},
+    )
+    return IssuedReset(reset=reset, plaintext=plaintext)
+
+
+@transaction.atomic
+def password_reset_complete(*, digest: str, new_password: str) -> User | None:
+    """Set a new password with a reset link (by its hash). None if the link does not work.
+
+    Raises ValidationError, leaving the link usable, when the password breaks a rule. The
+    link works once; every session and device token of the user ends. The second factor is
+    untouched: logging in afterwards still needs it, and so does a locked account's wait.
+    """
+    reset = (
+        PasswordResetToken.objects.select_for_update(of=("self",))
+        .select_related("user", "issued_by")
+        .filter(token_hash=digest)
+        .first()
+    )
+    if reset is None or not reset.is_usable():
+        return None
+    user = reset.user
+    validate_password(new_password, user)
+    PasswordResetToken.objects.filter(pk=reset.pk).update(used_at=clock.now())
+    issued_by = reset.issued_by.username if reset.issued_by else "?"
+    _password_replace(
+        user=user,
+        password=new_password,
+        keep_session=None,
+        actor=user_actor(user),
+        action=AccountAction.PASSWORD_RESET,
+        reason=f"reset link issued by {issued_by}",
+    )
+    return user
+
+
+@dataclass(frozen=True)
+class Pruned:
+    attempts: int
+    address_lockouts: int
+    reset_links: int
+    before: dt.datetime
+
+
+@transaction.atomic
+def login_records_prune(*, actor: Actor, keep: dt.timedelta | None = None) -> Pruned:
+    """Delete login attempts and lockouts the throttle no longer reads (``throttle.prune``),
+    and reset links that expired before the same moment. Run daily (``ponleu accounts prune``)."""
+    pruned = throttle.prune(keep=keep)
+    links = PasswordResetToken.objects.filter(expires_at__lt=pruned.before).delete()[0]
+    result = Pruned(
+        attempts=pruned.attempts,
+        address_lockouts=pruned.address_lockouts,
+        reset_links=links,
+        before=pruned.before,
+    )
+    if result.attempts or result.address_lockouts or result.reset_links:
+        audit.record(
+            actor=actor,
+            action=AccountAction.LOGIN_ATTEMPTS_PRUNED,
+            changes={
+                "login_attempts": [result.attempts, 0],
+                "address_lockouts": [result.address_lockouts, 0],
+                "password_reset_links": [result.reset_links, 0],
+            },
+            reason=f"older than {result.before.isoformat()}",
+        )
+    return result
 
 
 # --- browser sessions -------------------------------------------------------------------
@@ -189,7 +360,8 @@ def session_end(*, key) -> None:
 @transaction.atomic
 def login_completed(*, user: User, method: str, ip: str | None = None, user_agent: str = "") -> UserSession:
     """Both factors passed: clear the lockout history, open the session row, audit the login."""
-    User.objects.select_for_update().filter(pk=user.pk).update(failed_logins=0, lockouts=0, locked_until=None)
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    throttle.login_completed(user, ip)
     browser = session_open(user=user, ip=ip, user_agent=user_agent)
     audit.record(actor=user_actor(user), action=AccountAction.LOGGED_IN, target=user, reason=method)
     return browser
@@ -254,12 +426,25 @@ class IssuedToken:
     plaintext: str  # shown once; only its hash is stored
 
 
-@transaction.atomic
-def token_issue(*, actor: Actor, membership, name: str, capabilities) -> IssuedToken:
-    """Issue a token for the actor's own membership, limited to ``capabilities``."""
+def token_issue(
+    *, actor: Actor, membership, name: str, capabilities, password: str, ip: str | None = None
+) -> IssuedToken:
+    """Issue a token for the actor's own membership, limited to ``capabilities``.
+
+    The password is asked again on the same form: a session left open on a shared computer
+    must not be enough to take a lasting credential away. A wrong one counts towards the
+    lockout like a wrong login.
+    """
     if not actor.is_verified or actor.membership_id != membership.pk or membership.user_id != actor.user_id:
         raise PermissionDenied
-    user = User.objects.select_for_update().get(pk=actor.user_id)
+    name, wanted = _token_request(membership, name, capabilities)
+    user = User.objects.get(pk=actor.user_id)
+    if not password_confirm(user=user, password=password or "", ip=ip):
+        raise ValidationError({"password": WRONG_PASSWORD_AGAIN})
+    return _token_create(actor=actor, membership=membership, name=name, capabilities=wanted)
+
+
+def _token_request(membership, name: str, capabilities) -> tuple[str, list[str]]:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the device a name, for example “Sokha’s phone”.")})
@@ -274,6 +459,12 @@ def token_issue(*, actor: Actor, membership, name: str, capabilities) -> IssuedT
         raise ValidationError(
             {"capabilities": _("Your role does not allow: %(names)s.") % {"names": ", ".join(outside)}}
         )
+    return name, wanted
+
+
+@transaction.atomic
+def _token_create(*, actor: Actor, membership, name: str, capabilities: list[str]) -> IssuedToken:
+    user = User.objects.select_for_update().get(pk=actor.user_id)
     now = clock.now()
     active = DeviceToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).count()
     if active >= MAX_ACTIVE_TOKENS:
@@ -288,7 +479,7 @@ def token_issue(*, actor: Actor, membership, name: str, capabilities) -> IssuedT
         name=name,
         prefix=plaintext[:TOKEN_SHOWN_CHARS],
         token_hash=token_digest(plaintext),
-        capabilities=wanted,
+        capabilities=capabilities,
         created_at=now,
         expires_at=now + TOKEN_IDLE_LIFETIME,
         session_generation=user.session_generation,
@@ -297,7 +488,7 @@ def token_issue(*, actor: Actor, membership, name: str, capabilities) -> IssuedT
         actor=actor,
         action=AccountAction.TOKEN_ISSUED,
         target=token,
-        changes={"name": [None, name], "capabilities": [None, wanted]},
+        changes={"name": [None, name], "capabilities": [None, capabilities]},
     )
     return IssuedToken(token=token, plaintext=plaintext)
 

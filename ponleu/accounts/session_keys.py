@@ -10,6 +10,10 @@ AUTH_AT = "ponleu_auth_at"
 SEEN_AT = "ponleu_seen_at"
 GENERATION = "ponleu_generation"
 BROWSER_SESSION = "ponleu_browser_session"
+# The authenticator key shown on the latest visit of the enrolment page (hex), until confirmed.
+ENROL_KEY = "ponleu_enrol_key"
+# The hash of the password reset link this browser opened.
+RESET_DIGEST = "ponleu_reset_digest"
 # The password step is valid for this long before the second factor must follow; setting up
 # an authenticator app for the first time gets longer.
 PENDING_SECONDS = 5 * 60

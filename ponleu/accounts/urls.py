@@ -12,4 +12,9 @@ urlpatterns = [
     path("language/", views.LanguageView.as_view(), name="language"),
     path("devices/", views.DevicesView.as_view(), name="devices"),
     path("devices/revoke/", views.DeviceRevokeView.as_view(), name="device_revoke"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("users/", views.UsersView.as_view(), name="users"),
+    path("users/reset/", views.UserResetView.as_view(), name="user_reset"),
+    path("reset/", views.ResetPasswordView.as_view(), name="reset_password"),
+    path("reset/<str:token>/", views.ResetLinkView.as_view(), name="reset"),
 ]

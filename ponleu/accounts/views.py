@@ -1,5 +1,6 @@
 """Login in two steps (password, then TOTP or a recovery code), enrolment, logout, language,
-and the devices page (API tokens and open sessions)."""
+the devices page (API tokens and open sessions), changing the password, and password reset
+links (issued by the organisation's user manager, used once by the member)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,15 +26,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ponleu.access.capabilities import CAPABILITIES
+from ponleu.access.scopes import Scope
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
-from ponleu.audit.middleware import client_ip
 from ponleu.common import clock
+from ponleu.common.client_address import client_ip
+from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
 
 from . import second_factor, selectors, services, session_keys
-from .forms import CodeForm, DeviceTokenForm, LanguageForm, LoginForm
+from .forms import CodeForm, DeviceTokenForm, LanguageForm, LoginForm, NewPasswordForm, PasswordChangeForm
 
 GENERIC_FAILURE = gettext_lazy(
     "The username or password is not correct, or the account is paused for a while after too many attempts."
@@ -101,6 +107,7 @@ class LoginView(AppView):
         # A new session id at the password step, and another at completion (auth.login):
         # an id planted or seen before login is worthless after it.
         request.session.cycle_key()
+        request.session.pop(session_keys.ENROL_KEY, None)  # a key shown for someone else
         request.session[session_keys.PENDING_USER] = str(result.user.pk)
         request.session[session_keys.PENDING_AT] = clock.now().timestamp()
         step = "accounts:verify" if second_factor.has_second_factor(result.user) else "accounts:enrol"
@@ -184,8 +191,8 @@ class EnrolView(AppView):
             return None
         return user
 
-    def _context(self, user, form, failure=None):
-        device = second_factor.enrolment_device(user)
+    def _context(self, user, key: str, form, failure=None):
+        device = second_factor.enrolment_device(user, key)
         return {
             "form": form,
             "qr_svg": second_factor.qr_svg(device),
@@ -197,20 +204,29 @@ class EnrolView(AppView):
         user = self._user(request)
         if user is None:
             return redirect("accounts:login")
-        return render(request, self.template_name, self._context(user, CodeForm()))
+        # A new key on every visit, kept in this session only until it is confirmed.
+        key = second_factor.new_enrolment_key()
+        request.session[session_keys.ENROL_KEY] = key
+        return render(request, self.template_name, self._context(user, key, CodeForm()))
 
     def post(self, request):
         user = self._user(request)
         if user is None:
             return redirect("accounts:login")
+        key = request.session.get(session_keys.ENROL_KEY)
+        if not key:
+            return redirect("accounts:enrol")  # no key was shown in this session
         form = CodeForm(request.POST)
-        device = second_factor.enrolment_device(user)
-        codes = form.is_valid() and second_factor.enrolment_confirm(
-            user=user, device=device, code=form.cleaned_data["code"]
+        enrolled = form.is_valid() and second_factor.enrolment_confirm(
+            user=user, key=key, code=form.cleaned_data["code"]
         )
-        if not codes:
+        if not enrolled:
+            if second_factor.has_second_factor(user):
+                return redirect("accounts:login")  # another browser finished enrolling first
             failure = _("That code is not valid. Check the time on your phone and try again.")
-            return render(request, self.template_name, self._context(user, CodeForm(), failure))
+            return render(request, self.template_name, self._context(user, key, CodeForm(), failure))
+        device, codes = enrolled
+        request.session.pop(session_keys.ENROL_KEY, None)
         _complete_login(request, user, device, method="totp-enrolment")
         response = render(request, "accounts/recovery_codes.html", {"codes": codes})
         _language_cookie(response, user.language)
@@ -288,6 +304,9 @@ class DevicesView(AppView):
     capability = "web.use"
     template_name = "accounts/devices.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        return sensitive_post_parameters("password")(super().dispatch)(request, *args, **kwargs)
+
     def _render(self, request, form, status=200):
         actor = self.actor
         now = clock.now()
@@ -314,13 +333,11 @@ class DevicesView(AppView):
                 membership=membership,
                 name=form.cleaned_data["name"],
                 capabilities=form.cleaned_data["capabilities"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            _errors_into(form, exc)
             return self._render(request, form, status=400)
         context = {
             "token": issued.token,
@@ -344,3 +361,202 @@ class DeviceRevokeView(AppView):
         services.token_revoke(actor=self.actor, token=token)
         messages.success(request, _("The token for “%(name)s” no longer works.") % {"name": token.name})
         return redirect("accounts:devices")
+
+
+def _errors_into(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- the password ------------------------------------------------------------------------
+
+
+class PasswordChangeView(AppView):
+    """Change one's password: the current one and a code again, then the new one twice.
+
+    Every other browser session and every device token of the user ends; this one goes on.
+    """
+
+    capability = "web.use"
+    template_name = "accounts/password_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        sensitive = sensitive_post_parameters("current_password", "code", "new_password1", "new_password2")
+        return never_cache(sensitive(super().dispatch))(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": PasswordChangeForm(user=request.user)})
+
+    def post(self, request):
+        user = request.user
+        form = PasswordChangeForm(request.POST, user=user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        try:
+            outcome = services.password_change(
+                user=user,
+                current_password=form.cleaned_data["current_password"],
+                code=form.cleaned_data["code"],
+                new_password=form.cleaned_data["new_password1"],
+                ip=client_ip(request),
+                keep_session=request.session.get(session_keys.BROWSER_SESSION),
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+            return render(request, self.template_name, {"form": form}, status=400)
+        if outcome is services.PasswordChange.LOCKED:
+            # Too many wrong codes: whoever holds this session must log in again, later.
+            services.session_end(key=request.session.get(session_keys.BROWSER_SESSION))
+            auth.logout(request)
+            messages.error(request, GENERIC_FAILURE)
+            return redirect("accounts:login")
+        if outcome is not services.PasswordChange.CHANGED:
+            # Password inputs never show what was typed, so the form comes back empty.
+            if outcome is services.PasswordChange.WRONG_PASSWORD:
+                form.add_error("current_password", services.WRONG_PASSWORD_AGAIN)
+            else:
+                form.add_error("code", _("That code is not valid."))
+            return render(request, self.template_name, {"form": form}, status=400)
+        # This session stays: a new id, and the password and generation it now belongs to.
+        user.refresh_from_db()
+        auth.update_session_auth_hash(request, user)
+        request.session[session_keys.GENERATION] = user.session_generation
+        messages.success(
+            request,
+            _("Your password is changed. Your other browsers and your device tokens have been logged out."),
+        )
+        return redirect("accounts:devices")
+
+
+USERS_PAGE_SIZE = 100
+
+
+class UsersView(AppView):
+    """The organisation's members, for whoever manages its users: who has a second factor,
+    who is locked, and a one-time password reset link for one who forgot their password."""
+
+    capability = "users.manage"
+    scope = Scope.ORG
+    template_name = "accounts/users.html"
+
+    def get(self, request):
+        now = clock.now()
+        members = selectors.managed_members(self.actor).annotate(
+            has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
+        )
+        page = Paginator(members, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [
+            {
+                "membership": membership,
+                "user": membership.user,
+                "role": Role(membership.role).label,
+                "has_second_factor": membership.has_second_factor,
+                "locked": membership.user.locked_until is not None and membership.user.locked_until > now,
+                "is_self": membership.user_id == self.actor.user_id,
+            }
+            for membership in page.object_list
+        ]
+        return render(request, self.template_name, {"rows": rows, "page": page})
+
+
+class UserResetView(AppView):
+    """Issue a reset link for one member (its membership id in the form); shown once."""
+
+    capability = "users.manage"
+    scope = Scope.ORG
+
+    def post(self, request):
+        try:
+            membership_id = uuid.UUID(request.POST.get("member", ""))
+        except ValueError:
+            raise Http404(NOT_FOUND_MESSAGE) from None
+        membership = get_visible_or_404(selectors.managed_members(self.actor), pk=membership_id)
+        try:
+            issued = services.password_reset_issue(actor=self.actor, membership=membership)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("accounts:users")
+        link = request.build_absolute_uri(reverse("accounts:reset", kwargs={"token": issued.plaintext}))
+        context = {
+            "member": membership.user,
+            "link": link,
+            "qr_svg": second_factor.svg_qr(link),
+            "expires_at": issued.reset.expires_at,
+            "minutes": int(services.RESET_LIFETIME.total_seconds() // 60),
+        }
+        return render(request, "accounts/reset_issued.html", context, status=201)
+
+
+class ResetLinkView(AppView):
+    """The link an administrator handed over. It only moves the link's hash into the session
+    and sends the browser on, so the secret leaves the address bar, the history and every
+    page (a link that does not work is told so on the next page too)."""
+
+    public = True
+
+    def dispatch(self, request, *args, **kwargs):
+        return never_cache(super().dispatch)(request, *args, **kwargs)
+
+    def get(self, request, token):
+        digest = selectors.reset_digest(token)
+        request.session.cycle_key()
+        if selectors.usable_reset(digest) is None:
+            request.session.pop(session_keys.RESET_DIGEST, None)
+        else:
+            request.session[session_keys.RESET_DIGEST] = digest
+        return redirect("accounts:reset_password")
+
+
+def _reset_unusable(request):
+    request.session.pop(session_keys.RESET_DIGEST, None)
+    return render(request, "accounts/reset_unusable.html", status=200)
+
+
+class ResetPasswordView(AppView):
+    """Choose a new password with the link in this session; then log in as usual, with the
+    second factor. Whoever has only the link gets a password they cannot use alone."""
+
+    public = True
+    template_name = "accounts/reset_password.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        sensitive = sensitive_post_parameters("new_password1", "new_password2")
+        return never_cache(sensitive(csrf_protect(super().dispatch)))(request, *args, **kwargs)
+
+    def _reset(self, request):
+        return selectors.usable_reset(request.session.get(session_keys.RESET_DIGEST))
+
+    def get(self, request):
+        reset = self._reset(request)
+        if reset is None:
+            return _reset_unusable(request)
+        form = NewPasswordForm(user=reset.user)
+        return render(request, self.template_name, {"form": form, "member": reset.user})
+
+    def post(self, request):
+        reset = self._reset(request)
+        if reset is None:
+            return _reset_unusable(request)
+        form = NewPasswordForm(request.POST, user=reset.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "member": reset.user}, status=400)
+        try:
+            user = services.password_reset_complete(
+                digest=request.session[session_keys.RESET_DIGEST],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+            return render(request, self.template_name, {"form": form, "member": reset.user}, status=400)
+        if user is None:
+            return _reset_unusable(request)
+        if request.user.is_authenticated:
+            auth.logout(request)  # a browser someone else was logged in on
+        else:
+            request.session.flush()
+        messages.success(request, _("Your password is changed. Log in with it and a code from your phone."))
+        return redirect("accounts:login")

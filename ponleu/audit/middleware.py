@@ -2,13 +2,9 @@ from __future__ import annotations
 
 import uuid
 
+from ponleu.common.client_address import client_ip
+
 from .context import RequestContext, bound
-
-
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a proxy rewrites it,
-    # and deployments behind a proxy set REMOTE_ADDR through the WSGI server.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:

@@ -387,6 +387,10 @@ def household_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | 
     )
 
 
+# A password reset link carries a secret, not an object id: the matrix sends one that opens
+# nothing, so every identity meets the page for a link that does not work.
+route_parameter("token", "not-a-reset-link")
+
 # Education and early-warning routes (school_id, class_id, enrolment_id, flag_id, ...).
 # Case routes (case_id and the records under it, case_type_id).
 # Registry records under a person or household, and import jobs.

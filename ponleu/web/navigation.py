@@ -24,6 +24,7 @@ MENU: list[NavItem] = [
     NavItem("early_warning:risk_list", _("Dropout risk"), "ews.view_scores"),
     NavItem("reporting:report_list", _("Reports"), "reports.view"),
     NavItem("audit:event_list", _("Audit"), "audit.view"),
+    NavItem("accounts:users", _("Users"), "users.manage"),
     NavItem("web:policy", _("Roles"), "users.manage"),
     NavItem("cases:case_type_list", _("Case types"), "organisation.manage"),
     NavItem("notifications:inbox", _("Messages"), "web.use"),

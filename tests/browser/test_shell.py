@@ -142,6 +142,7 @@ def test_device_tokens(browse, viewport, language):
     name = f"Tablet {viewport} {language}"
     b.page.fill("#id_name", name)
     b.page.locator("main fieldset input[type=checkbox]").first.check()
+    b.page.fill("#id_password", b.server.password("teacher.sabay"))
     b.click("section[aria-labelledby=issue-heading] button[type=submit]", step="issued", state="issued")
     assert len(b.page.input_value("#token-value")) > 20
     b.click("main a.button", step="devices-again")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ponleu.common import clock
 from ponleu.testing.world import TEST_PASSWORD
 
 # A fixed, aware instant for tests that move the clock.
@@ -48,3 +50,33 @@ def full_login(client, user, *, ip=IP):
 def new_client():
     """A fresh browser each call (several browsers of the same user)."""
     return lambda: Client()
+
+
+@pytest.fixture
+def count_verifications(monkeypatch):
+    """Every password verification, whatever path asked for it: (clock time, hash checked).
+
+    A check against an account's own hash is a real guess; the others are the stand-in hash
+    that makes an unknown user or a refused attempt cost the same."""
+    seen: list[tuple[dt.datetime, str]] = []
+    real_verify = MD5PasswordHasher.verify
+
+    def verify(self, password, encoded):
+        seen.append((clock.now(), encoded))
+        return real_verify(self, password, encoded)
+
+    monkeypatch.setattr(MD5PasswordHasher, "verify", verify)
+    return seen
+
+
+def worst_hour(times: list[dt.datetime]) -> int:
+    """The most of ``times`` that fall within any one hour."""
+    return max(
+        (sum(1 for other in times if at - dt.timedelta(hours=1) < other <= at) for at in times), default=0
+    )
+
+
+def worst_day(times: list[dt.datetime]) -> int:
+    return max(
+        (sum(1 for other in times if at - dt.timedelta(days=1) < other <= at) for at in times), default=0
+    )

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
-from ponleu.testing.world import make_user
+from ponleu.testing.world import TEST_PASSWORD, make_user
 
 from .conftest import password_step
 
@@ -103,7 +103,10 @@ def test_devices_pages(world, login_as):
     page = _check(client.get(reverse("accounts:devices")))
     assert len([f for f in page.inputs if f.get("type") == "checkbox"]) >= 5
     _check(client.post(reverse("accounts:devices"), {"name": "", "capabilities": []}), expect_alert=True)
-    issued = client.post(reverse("accounts:devices"), {"name": "Tablet", "capabilities": ["cases.view"]})
+    issued = client.post(
+        reverse("accounts:devices"),
+        {"name": "Tablet", "capabilities": ["cases.view"], "password": TEST_PASSWORD},
+    )
     _check(issued)
     page = _check(client.get(reverse("accounts:devices")))
     assert (
@@ -115,3 +118,29 @@ def test_devices_pages(world, login_as):
 def test_the_menu_leads_to_the_devices_page(world, login_as):
     page = login_as(world.user("teacher")).get(reverse("accounts:devices")).content.decode()
     assert f'href="{reverse("accounts:devices")}" aria-current="page"' in page
+
+
+def test_password_pages(world, login_as):
+    client = login_as(world.user("caseworker_a"))
+    page = _check(client.get(reverse("accounts:password_change")))
+    assert [f["name"] for f in page.inputs] == ["current_password", "code", "new_password1", "new_password2"]
+    assert [f["autocomplete"] for f in page.inputs] == [
+        "current-password",
+        "one-time-code",
+        "new-password",
+        "new-password",
+    ]
+    assert page.inputs[2]["aria-describedby"] == "new-password-help"
+    _check(client.post(reverse("accounts:password_change"), {"new_password1": "short"}), expect_alert=True)
+
+    admin = login_as(world.user("org_admin"))
+    users = _check(admin.get(reverse("accounts:users")))
+    assert users.forms >= 5
+    issued = admin.post(reverse("accounts:user_reset"), {"member": world.members["teacher"].pk})
+    _check(issued)
+    link = issued.context["link"].removeprefix("http://testserver")
+    member = Client()
+    form = _check(member.get(link, follow=True))
+    assert [f["name"] for f in form.inputs] == ["new_password1", "new_password2"]
+    _check(member.post(reverse("accounts:reset_password"), {"new_password1": "x"}), expect_alert=True)
+    _check(Client().get(reverse("accounts:reset_password")))  # no link: the page that says so

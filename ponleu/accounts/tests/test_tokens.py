@@ -17,11 +17,12 @@ from ponleu.access.actors import system_actor
 from ponleu.access.endpoints import capability
 from ponleu.accounts import services
 from ponleu.accounts.api_auth import DeviceTokenAuth
-from ponleu.accounts.models import DeviceToken
+from ponleu.accounts.models import DeviceToken, LoginAttempt
 from ponleu.audit.models import AuditEvent
 from ponleu.common import clock
 from ponleu.organisations.choices import Role
 from ponleu.testing.login import login
+from ponleu.testing.world import TEST_PASSWORD
 
 from .conftest import T0
 
@@ -33,7 +34,11 @@ DEVICES = reverse("accounts:devices")
 
 def _issue(world, key, capabilities=("registry.view",), name="Field phone"):
     return services.token_issue(
-        actor=world.actor(key), membership=world.members[key], name=name, capabilities=capabilities
+        actor=world.actor(key),
+        membership=world.members[key],
+        name=name,
+        capabilities=capabilities,
+        password=TEST_PASSWORD,
     )
 
 
@@ -49,7 +54,8 @@ def test_the_devices_page_issues_a_token_once_and_stores_only_its_hash(world, lo
     assert 'value="registry.view"' in html
     assert 'value="users.manage"' not in html  # not the caseworker's to give
     response = client.post(
-        DEVICES, {"name": "Sokha's phone", "capabilities": ["registry.view", "cases.view"]}
+        DEVICES,
+        {"name": "Sokha's phone", "capabilities": ["registry.view", "cases.view"], "password": TEST_PASSWORD},
     )
     assert response.status_code == 201
     token = DeviceToken.objects.get()
@@ -71,12 +77,46 @@ def test_the_devices_page_issues_a_token_once_and_stores_only_its_hash(world, lo
 
 def test_the_page_refuses_a_token_without_a_name_or_capabilities(world, login_as):
     client = login_as(world.user("caseworker_a"))
-    response = client.post(DEVICES, {"name": "  ", "capabilities": []})
+    response = client.post(DEVICES, {"name": "  ", "capabilities": [], "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert DeviceToken.objects.count() == 0
-    response = client.post(DEVICES, {"name": "Tablet", "capabilities": ["users.manage"]})
+    response = client.post(
+        DEVICES, {"name": "Tablet", "capabilities": ["users.manage"], "password": TEST_PASSWORD}
+    )
     assert response.status_code == 400
     assert DeviceToken.objects.count() == 0
+
+
+def test_issuing_a_token_asks_for_the_password_again(world, login_as):
+    """A session left open on a shared computer is not enough to carry a credential away."""
+    user = world.user("caseworker_a")
+    wanted = {"name": "Tablet", "capabilities": ["registry.view"]}
+    with clock.frozen(T0):
+        client = login_as(user)
+        for password in ("", "not-my-password"):
+            response = client.post(DEVICES, {**wanted, "password": password})
+            assert response.status_code == 400
+            assert response.context["form"].errors["password"]
+        assert DeviceToken.objects.count() == 0
+        with pytest.raises(ValidationError) as refused:
+            services.token_issue(
+                actor=world.actor("caseworker_a"),
+                membership=world.members["caseworker_a"],
+                name="Tablet",
+                capabilities=["registry.view"],
+                password="",
+            )
+        assert "password" in refused.value.error_dict
+        # Wrong passwords here count like wrong logins: after five, even the right one is refused.
+        for _ in range(5):
+            client.post(DEVICES, {**wanted, "password": "not-my-password"}, REMOTE_ADDR="203.0.113.30")
+        response = client.post(DEVICES, {**wanted, "password": TEST_PASSWORD}, REMOTE_ADDR="203.0.113.30")
+        assert response.status_code == 400
+        assert DeviceToken.objects.count() == 0
+        assert LoginAttempt.objects.filter(username=user.username, outcome="wrong").count() >= 5
+        response = client.post(DEVICES, {**wanted, "password": TEST_PASSWORD}, REMOTE_ADDR="203.0.113.31")
+        assert response.status_code == 201
+        assert DeviceToken.objects.count() == 1
 
 
 def test_a_token_acts_with_the_intersection_of_its_and_the_roles_capabilities(world):
@@ -108,6 +148,7 @@ def test_a_token_cannot_be_given_more_than_the_role_allows(world):
             membership=world.members["caseworker_a"],
             name="x",
             capabilities=["web.use"],
+            password=TEST_PASSWORD,
         )
 
 

@@ -22,7 +22,7 @@ from ponleu.accounts import services
 from ponleu.accounts.tests.conftest import authenticator_code, full_login, password_step
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
-from ponleu.testing.world import make_user
+from ponleu.testing.world import TEST_PASSWORD, make_user
 
 ROOT = Path(__file__).resolve().parents[3]
 FORBIDDEN_IN_CSP = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'strict-dynamic'")
@@ -110,7 +110,10 @@ def test_authenticated_pages_carry_nonces_and_no_store(world, login_as):
         client.get(reverse("web:home")),
         client.get(reverse("web:policy")),
         client.get(reverse("accounts:devices")),
-        client.post(reverse("accounts:devices"), {"name": "Tablet", "capabilities": ["reports.view"]}),
+        client.post(
+            reverse("accounts:devices"),
+            {"name": "Tablet", "capabilities": ["reports.view"], "password": TEST_PASSWORD},
+        ),
     ]
     for response in pages:
         assert response.status_code in (200, 201), response.request["PATH_INFO"]
@@ -149,6 +152,7 @@ def test_api_answers_are_never_stored_whether_by_session_or_token(world, login_a
         membership=world.members["caseworker_a"],
         name="Phone",
         capabilities=["registry.view"],
+        password=TEST_PASSWORD,
     )
     by_token = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {issued.plaintext}")
     by_session = login_as(world.user("caseworker_a")).get("/api/v1/me")

@@ -34,5 +34,8 @@ class Command(BaseCommand):
             port=port,
             threads=threads,
             ident="ponleu",
-            clear_untrusted_proxy_headers=True,
+            # Waitress would strip X-Forwarded-For before Ponleu sees it. With trusted proxies
+            # configured, Ponleu decides itself (ForwardingHeadersMiddleware drops the headers
+            # of any other peer); without, waitress strips them as before.
+            clear_untrusted_proxy_headers=not settings.PONLEU_TRUSTED_PROXIES,
         )
