@@ -71,7 +71,6 @@ def test_emergency_access_from_a_case_out_of_reach(browse, viewport, language):
     assert answer.status == 404
     assert not worker.check_page()
     assert not checks.axe_blocking(checks.axe(worker.page))
-    worker.screenshot("case-not-found")
     glass = worker.page.locator("main a.button[href^='/audit/break-glass/cases/']")
     assert glass.count() == 1
     worker.click(glass, step="case-request")
