@@ -58,7 +58,7 @@ from .html_forms import PageForm, post_forms
 from .input_values import (
     INPUT_SCOPES,
     MALFORMED,
-    MALFORMED_VALUES,
+    MALFORMED_VALUE,
     NAME_SCOPES,
     PARENT_KWARG,
     PARENT_OF,
@@ -222,7 +222,7 @@ class InputMatrix:
         kwargs = object_kwargs(rm)
         leaf = inp.name != kwargs[0]
         if scope == MALFORMED:
-            return Value(inp.kind, scope, MALFORMED_VALUES[0], rule="none", path={**base.kwargs})
+            return Value(inp.kind, scope, MALFORMED_VALUE, rule="none", path={**base.kwargs})
         if scope == MISSING:
             missing = uuid.uuid4()
             return Value(inp.kind, scope, str(missing), ids=(str(missing),), rule="none",

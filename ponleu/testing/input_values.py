@@ -48,9 +48,9 @@ INPUT_SCOPES = (OWN, SAME_TEAM, OTHER_TEAM, SAME_AREA, SAME_ORG, OTHER_ORG, SENS
 # A name is searched for at the distances that differ for a search (one's own, one's area, out
 # of reach, another organisation, sensitive); it is never missing nor malformed.
 NAME_SCOPES = (OWN, SAME_AREA, SAME_ORG, OTHER_ORG, SENSITIVE)
-# Not a UUID, nor a number: what a careless client or an attacker sends. Each must be refused
-# with a 4xx, never a 5xx.
-MALFORMED_VALUES = ("x", "1")
+# Not a UUID: what a careless client or an attacker sends. It must be refused with a 4xx (or
+# ignored), never answered with a 5xx.
+MALFORMED_VALUE = "x"
 
 # kind → (the factory of the path matrix, the URL keyword the factory fills with it, the kind
 # of the parent it hangs off).
@@ -225,7 +225,7 @@ def value_for(world: MatrixWorld, kind: str, member: str, scope: str) -> Value |
 
 def _build(world: MatrixWorld, kind: str, member: str, scope: str) -> Value | None:
     if scope == MALFORMED:
-        return Value(kind, scope, MALFORMED_VALUES[0], rule="none")
+        return Value(kind, scope, MALFORMED_VALUE, rule="none")
     if scope == MISSING:
         missing = str(uuid.uuid4())
         return Value(kind, scope, missing, ids=(missing,), rule="none")
