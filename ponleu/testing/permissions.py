@@ -41,7 +41,9 @@ under test:
 - nothing answers 5xx.
 
 POST, PUT, PATCH and DELETE are sent with an empty body: the check is that refusal comes
-first, not that the form is valid. An identity that cannot reach any record of a route
+first, not that the form is valid. The adversarial pass (ponleu/testing/adversary.py, run by
+tests/security/test_matrix_inputs.py) shares this engine and sends ids in every other input,
+with the rest of the request valid. An identity that cannot reach any record of a route
 (anonymous, password without second factor, or a role without the capability at all) is
 refused before the record is looked up, so it meets two objects only: its own and a missing
 one; every other identity meets all nine scopes. Sensitive records seen without ``registry.view_sensitive``
@@ -295,6 +297,20 @@ class Identity:
     client: object
     member: MemberFacts | None
     user: object = None
+
+
+def log_in(identity: Identity) -> None:
+    """Log the identity's client in; a password-only member is left without the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from .login import login
+
+    identity.user.refresh_from_db()
+    login(identity.client, identity.user)
+    if not identity.member.verified:
+        session = identity.client.session
+        session.pop(DEVICE_ID_SESSION_KEY, None)
+        session.save()
 
 
 @dataclass

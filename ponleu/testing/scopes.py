@@ -46,6 +46,9 @@ SENSITIVE = "sensitive"  # as same_area (own if no areas), marked sensitive
 BREAK_GLASS_ACTIVE = "break_glass_active"  # as same_org, with the member's open grant on it
 BREAK_GLASS_EXPIRED = "break_glass_expired"  # as same_org, with the member's grant expired
 MISSING = "missing"  # no such object
+# Only the adversarial pass (ponleu/testing/input_values.py) uses this one: the path matrix's
+# "same_org" already stands outside every team of the member.
+OTHER_TEAM = "other_team"  # the member's organisation, a team that is not theirs, outside their areas
 
 SCOPES = (
     OWN,
@@ -334,6 +337,9 @@ class MatrixWorld:
             return None if inside is None else {"organisation": own_org, "village": inside}
         if scope == SAME_ORG:
             return {"organisation": own_org, "village": outside}
+        if scope == OTHER_TEAM:
+            others = [t for t in own_org.teams.order_by("name") if t.pk not in facts.team_ids]
+            return None if not others else {"organisation": own_org, "village": outside, "team": others[0]}
         if scope == OTHER_ORG:
             return {"organisation": other_org, "village": inside or outside, "owner_id": facts.user_id}
         if scope == SENSITIVE:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from ponleu.access.scopes import Relationship
 from ponleu.testing import scopes
-from ponleu.testing.login import login
-from ponleu.testing.permissions import ANONYMOUS, Identity, Matrix, missing_factory, routes
+from ponleu.testing.permissions import ANONYMOUS, Identity, Matrix, log_in, missing_factory, routes
 
 ROUTES = [rm for rm in routes() if rm.kind != "admin"]
 INTENDED = {
@@ -28,15 +26,6 @@ INTENDED = {
 }
 
 
-def _login(identity: Identity) -> None:
-    identity.user.refresh_from_db()
-    login(identity.client, identity.user)
-    if not identity.member.verified:
-        session = identity.client.session
-        session.pop(DEVICE_ID_SESSION_KEY, None)
-        session.save()
-
-
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
@@ -45,9 +34,9 @@ def matrix(django_db_setup, django_db_blocker):
         for key in scopes.MATRIX_MEMBERS:
             facts = world.members[key]
             identity = Identity(key, Client(raise_request_exception=False), facts, world.world.user(key))
-            _login(identity)
+            log_in(identity)
             identities.append(identity)
-        built = Matrix(world, identities, _login)
+        built = Matrix(world, identities, log_in)
         built.prepare()
         yield built
         transaction.set_rollback(True)
