@@ -210,9 +210,13 @@ def _action_out(action: Action, today) -> dict:
 
 
 def _detail_response(actor, case_id, response: HttpResponse | None = None, status: int = 200):
-    """A write answers with the case as it now is: that is a read too, and is recorded."""
+    """A write answers with the case as it now is: that is a read too, and is recorded. A write
+    that moved the case out of the caller's reach (a transfer) answers 204: nothing more to see."""
     with transaction.atomic():
-        case = selectors.case_get(actor=actor, case_id=case_id)
+        try:
+            case = selectors.case_get(actor=actor, case_id=case_id)
+        except Case.DoesNotExist:
+            return Status(204, None)
         selectors.cases_served(actor=actor, cases=[case], action=CaseAction.VIEWED, query="api write")
         body = case_detail_out(actor, case)
     if response is not None:
@@ -263,18 +267,21 @@ def case_open(request, payload: CaseOpenIn):
         person = Person.objects.visible_to(actor).filter(pk=payload.child_id).first()
         if person is None:
             raise Refused(404, NOT_FOUND)
-        case = case_services.case_open(
-            actor=actor,
-            person=person,
-            case_type_code=payload.case_type,
-            subtype=payload.subtype,
-            source=payload.source,
-            source_detail=payload.source_detail,
-            identified_on=payload.identified_on,
-            summary=payload.summary,
-            immediate_danger=payload.immediate_danger,
-            owner_id=payload.owner_id,
-        )
+        with transaction.atomic():
+            case = case_services.case_open(
+                actor=actor,
+                person=person,
+                case_type_code=payload.case_type,
+                subtype=payload.subtype,
+                source=payload.source,
+                source_detail=payload.source_detail,
+                identified_on=payload.identified_on,
+                summary=payload.summary,
+                immediate_danger=payload.immediate_danger,
+                owner_id=payload.owner_id,
+            )
+            # The answer names the child: a read, recorded with the write.
+            selectors.cases_served(actor=actor, cases=[case], action=CaseAction.VIEWED, query="api open")
         return Status(201, case_out(actor, case))
 
     return _run(call)
@@ -348,7 +355,7 @@ def case_transition(request, response: HttpResponse, case_id: uuid.UUID, payload
 @router.post(
     "/cases/{case_id}/assignment",
     auth=api_auth,
-    response={200: CaseDetailOut, **WRITE_ERRORS},
+    response={200: CaseDetailOut, 204: None, **WRITE_ERRORS},
     summary="Assign or transfer",
 )
 @capability("cases.assign")

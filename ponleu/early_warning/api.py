@@ -15,7 +15,7 @@ from ninja import Router, Status
 from ponleu.access.endpoints import capability
 from ponleu.accounts.api_auth import api_auth
 from ponleu.education.models import Enrolment
-from ponleu.education.policies import pupil_label
+from ponleu.education.policies import can_see_pupil, pupil_label
 
 from . import selectors, texts
 from .schemas import ErrorOut, RiskListOut, StudentRiskOut
@@ -36,6 +36,12 @@ def _score(score) -> dict:
     }
 
 
+def _person_id(actor, enrolment) -> str | None:
+    """The pupil's registry id, for those the identity policy lets see the pupil (an M&E
+    officer reads risk across the organisation without reaching anyone's record)."""
+    return str(enrolment.person_id) if can_see_pupil(actor, enrolment) else None
+
+
 @router.get("/risk/list", auth=api_auth, response=RiskListOut, summary="Students at risk, ranked per school")
 @capability("ews.view_scores")
 def risk_list(request, school: str = "", caseworker: str = ""):
@@ -54,7 +60,7 @@ def risk_list(request, school: str = "", caseworker: str = ""):
             {
                 "rank": row.rank,
                 "enrolment_id": str(s.enrolment_id),
-                "person_id": str(s.enrolment.person_id),
+                "person_id": _person_id(actor, s.enrolment),
                 "name": pupil_label(actor, s.enrolment, language),
                 "school_id": str(s.school_class.school_id),
                 "class_id": str(s.school_class_id),
@@ -80,7 +86,7 @@ def student_risk(request, enrolment_id: uuid.UUID):
         200,
         {
             "enrolment_id": str(e.pk),
-            "person_id": str(e.person_id),
+            "person_id": _person_id(actor, e),
             "name": pupil_label(actor, e, translation.get_language()),
             "class_id": str(e.school_class_id),
             "school_id": str(e.school_class.school_id),

@@ -26,7 +26,7 @@ class ScoreOut(Schema):
 class RiskRowOut(Schema):
     rank: int
     enrolment_id: str
-    person_id: str
+    person_id: str | None
     name: str = Field(description="The pupil's name, or initials when the caller may not see it.")
     school_id: str
     class_id: str
@@ -42,7 +42,7 @@ class RiskListOut(Schema):
 
 class StudentRiskOut(Schema):
     enrolment_id: str
-    person_id: str
+    person_id: str | None
     name: str
     class_id: str
     school_id: str

@@ -70,6 +70,7 @@ KIND_OF = {
     "team": "team",
     "team_id": "team",
     "homeroom_teacher": "membership",
+    "member": "membership",  # a reset link is issued for one membership
     "school": "school",
     "school_id": "school",
     "class": "class",

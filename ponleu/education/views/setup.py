@@ -14,6 +14,7 @@ from ponleu.access.scopes import Scope
 from ponleu.access.views import AppView
 from ponleu.common import clock
 from ponleu.common.errors import DomainError
+from ponleu.common.ids import parse_uuid
 from ponleu.education import policies, selectors
 from ponleu.education.choices import EducationAction, EnrolmentStatus
 from ponleu.education.forms import (
@@ -135,9 +136,12 @@ class SchoolDetailView(AppView):
             raise not_found() from None
         if request.POST.get("form") == "class":
             form = ClassForm(request.POST, teachers=_teachers(school.organisation_id))
-            year = AcademicYear.objects.filter(
-                organisation_id=school.organisation_id, pk=request.POST.get("year") or None
-            ).first()
+            year_id = parse_uuid(request.POST.get("year"))
+            year = (
+                AcademicYear.objects.filter(organisation_id=school.organisation_id, pk=year_id).first()
+                if year_id
+                else None
+            )
             if form.is_valid() and year is not None:
                 d = form.cleaned_data
                 try:
