@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ponleu.cases.choices import ApprovalStatus, CaseStatus
@@ -24,7 +26,8 @@ LATER = (
 def test_demo_cases_cover_every_type_and_stage_coherently(world, today):
     for index in range(70):
         team = world.team_a if index % 2 else world.team_b
-        make_child(world, team=team, village="02010101" if index % 2 else "02080101")
+        born = today - dt.timedelta(days=365 * (2 + index % 14) + index)  # children on the day of the test
+        make_child(world, team=team, village="02010101" if index % 2 else "02080101", date_of_birth=born)
     members = {
         Role.CASEWORKER: [world.members["caseworker_a"], world.members["caseworker_b"]],
         Role.SUPERVISOR: [world.members["supervisor"]],
