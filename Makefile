@@ -12,6 +12,12 @@ PYTEST_ARGS ?=
 # Two pytest workers for the server-side tests (the machines have two cores); the browser
 # journeys share one demo server and one Chromium, so they run in a session of their own.
 PYTEST_WORKERS ?= 2
+# The tests marked `dated` run again on each of these days (ponleu/testing/travel.py): the first
+# day of a school year, the last day of a month and of a leap year (a Sunday), 29 February at
+# 06:30 (the UTC date is still the 28th), Khmer New Year, the long holidays on the last day of
+# August (the main run is on the real day). One process: a second worker's start and test
+# database would cost more than it saves on these few tests.
+DATED_DAYS ?= 2027-11-01,2028-12-31,2028-02-29T06:30,2027-04-14,2027-08-31
 SCALE ?= 1
 
 .PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-server test-browser test-postgres \
@@ -85,6 +91,7 @@ test-sqlite: test-server test-browser
 # The server-side tests on SQLite.
 test-server: install messages
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest -n 0 --ignore=tests/browser -m dated --dates=$(DATED_DAYS) $(PYTEST_ARGS)
 
 # The browser journeys, on SQLite; they print their own time line at the end.
 test-browser: install messages browser-deps

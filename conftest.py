@@ -2,6 +2,10 @@ import pytest
 
 from ponleu.testing.world import build_world
 
+# --today / --dates: the session, or each dated test, as if today were another day;
+# pytester tests that plugin.
+pytest_plugins = ["ponleu.testing.travel", "pytester"]
+
 
 @pytest.fixture
 def world(db):

@@ -26,7 +26,7 @@ from ponleu.common import clock
 from ponleu.common.errors import DomainError
 from ponleu.early_warning.choices import Decision, FlagStatus, Outcome
 from ponleu.early_warning.engine.model import TrainingSettings
-from ponleu.early_warning.models import Flag
+from ponleu.early_warning.models import Flag, week_of
 from ponleu.early_warning.services import interventions, review, scoring, training
 from ponleu.education import registers, schooldays
 from ponleu.education.choices import (
@@ -438,6 +438,23 @@ def _fill_homeroom_classes(organisation, teams, members, schools, year, classes,
     return made
 
 
+def _scoring_days(start: dt.date, today: dt.date) -> list[dt.date]:
+    """Every other Friday since the year began, then yesterday, each in a week of its own (the
+    nightly scoring would fill every week; the demo keeps it quick). A score belongs to its week,
+    so yesterday replaces a Friday of the same week rather than scoring that week twice."""
+    days = []
+    day = _monday(start) + dt.timedelta(days=11)
+    while day < today:
+        days.append(day)
+        day += dt.timedelta(days=14)
+    yesterday = today - dt.timedelta(days=1)
+    if days and week_of(days[-1]) == week_of(yesterday):
+        days[-1] = yesterday
+    elif days:
+        days.append(yesterday)
+    return days
+
+
 def _term_end(year, day: dt.date) -> dt.date | None:
     for term in year.terms.order_by("number"):
         if term.starts_on <= day <= term.ends_on:
@@ -480,14 +497,7 @@ def populate(*, organisation, teams, members, seed: int) -> dict:
     else:
         training.model_activate(actor=system, model=model, reason="Demo: trained on the previous school year")
         counts["model"] = {"version": model.number, "roc_auc": model.metrics.get("roc_auc")}
-    # Scored every other Friday (the nightly scoring would fill every week; the demo keeps it quick).
-    weeks = []
-    day = _monday(current.starts_on) + dt.timedelta(days=11)
-    while day < today:
-        weeks.append(day)
-        day += dt.timedelta(days=14)
-    if weeks and weeks[-1] < today - dt.timedelta(days=1):
-        weeks.append(today - dt.timedelta(days=1))
+    weeks = _scoring_days(current.starts_on, today)
     run = scoring.risk_score_weeks(actor=system, year=current, days=weeks)
     counts["scores"] = {"weeks": len(weeks), "flags": run.new_flags}
     counts["review"] = _review(organisation, members, rng, today)

@@ -1,14 +1,18 @@
 """Build the deterministic demo world: organisations, teams, staff with TOTP, then people.
 
 Idempotent: a database that already holds the world (a DemoWorld row) is left as it is.
+The world holds a superuser and passwords and second-factor keys anyone can derive from the
+seed, so it is built only on an empty database (no user yet) and never in production; the
+demo commands refuse any database holding a user the demo did not make (``refusal``).
 """
 
 from __future__ import annotations
 
 import random
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ponleu.access.actors import system_actor
@@ -23,12 +27,65 @@ from .models import DemoWorld
 DEFAULT_SEED = 20261121
 
 
+class Refused(RuntimeError):
+    """This database is not the demo's: a production one, or one holding real users."""
+
+
 def world_exists() -> bool:
     return DemoWorld.objects.exists()
 
 
+def refusal(*, building: bool = False) -> str | None:
+    """Why the demo commands must leave this database alone, or None when it is the demo's:
+    not in production, and every user is one the demo made (for a build: no user at all yet)."""
+    if settings.PRODUCTION:
+        return (
+            "refused: PONLEU_MODE is production. The demo world (a superuser, and passwords and "
+            "second-factor codes anyone can derive) is never built or read on a production installation."
+        )
+    database = connection.settings_dict["NAME"]
+    world = DemoWorld.objects.first()
+    users = get_user_model().objects.all()
+    if world is None:
+        if not building:
+            return f"refused: the database {database} holds no demo world (`ponleu demo` builds one on an empty database)."
+        others = users.count()
+        organisations = Organisation.objects.count()
+        if organisations and not others:
+            # Synthetic children must not land beside real ones either.
+            return (
+                f"refused: the database {database} holds {organisations} organisation(s) already. The demo "
+                "world is built only on an empty database: run `ponleu migrate` and `ponleu demo` on a new one."
+            )
+    else:
+        others = users.exclude(pk__in=world.accounts.values("pk")).count()
+    if others:
+        return (
+            f"refused: the database {database} holds {others} user account(s) the demo did not create. "
+            "The demo world is built, and its codes given, only on a database of its own: run `ponleu migrate` "
+            "and `ponleu demo` on an empty one (another DATABASE_URL)."
+        )
+    return None
+
+
+def demo_account(username: str):
+    """The demo's account of that name, on a database that is the demo's; else ``Refused``."""
+    problem = refusal()
+    if problem:
+        raise Refused(problem)
+    user = DemoWorld.objects.first().accounts.filter(username=username).first()
+    if user is None:
+        raise Refused(
+            f"refused: {username!r} is not an account of the demo world (`ponleu demo logins` lists them)."
+        )
+    return user
+
+
 @transaction.atomic
 def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) -> DemoWorld:
+    problem = refusal(building=True)
+    if problem:
+        raise Refused(problem)
     existing = DemoWorld.objects.first()
     if existing is not None:
         return existing
@@ -50,7 +107,10 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
         cases.populate(organisation=organisation, teams=teams, members=members, seed=seed)
         education.populate(organisation=organisation, teams=teams, members=members, seed=seed)
     _system_admin(seed)
-    return DemoWorld.objects.create(seed=seed)
+    built = DemoWorld.objects.create(seed=seed)
+    # Nobody else can have an account yet: the build began on a database without users.
+    built.accounts.set(get_user_model().objects.all())
+    return built
 
 
 def _organisation(spec: staff.DemoOrganisation, actor) -> Organisation:
@@ -112,13 +172,19 @@ def _system_admin(seed: int) -> None:
     Membership.objects.create(user=user, organisation=first, role=Role.SYSTEM_ADMIN)
 
 
-def logins(seed: int | None = None) -> list[tuple[str, str, str, str]]:
-    """(organisation, role, username, password) for every demo account."""
+def logins() -> list[tuple[str, str, str, str]]:
+    """(organisation, role, username, password) for every demo account; ``Refused`` when the
+    database is not the demo's."""
+    problem = refusal()
+    if problem:
+        raise Refused(problem)
     world = DemoWorld.objects.first()
-    seed = world.seed if world else (seed or DEFAULT_SEED)
+    seed = world.seed
     rows = []
-    for m in Membership.objects.select_related("user", "organisation").order_by(
-        "organisation__name_en", "role", "user__username"
+    for m in (
+        Membership.objects.filter(user__in=world.accounts.all())
+        .select_related("user", "organisation")
+        .order_by("organisation__name_en", "role", "user__username")
     ):
         rows.append(
             (m.organisation.name_en, m.role, m.user.username, staff.password_for(m.user.username, seed))

@@ -136,7 +136,9 @@ def chromium(request):
 
 
 @pytest.fixture(scope="package")
-def demo_server(chromium, tmp_path_factory):
+def demo_server(chromium, tmp_path_factory, request):
+    if request.config.getoption("--today"):
+        pytest.skip("the server under test keeps the real clock: run the journeys without --today")
     server = DemoServer(var_dir=tmp_path_factory.mktemp("ponleu-browser"))
     started = time.monotonic()
     server.prepare()

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ponleu.common import clock
+
 pytestmark = pytest.mark.browser
 
 CASEWORKER = "caseworker.sabay"
@@ -89,7 +91,8 @@ def fetch_file(b, href: str) -> tuple[int, str, bytes]:
 
 
 def in_days(days: int) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+    # The server's day, in Phnom Penh (the machine's date.today() is UTC, a day behind in the evening).
+    return (clock.today() + dt.timedelta(days=days)).isoformat()
 
 
 def test_caseload_home_visit(browse, viewport, language):

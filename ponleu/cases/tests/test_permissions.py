@@ -173,6 +173,7 @@ def test_case_types_are_for_organisation_administrators(world, login_as):
     assert admin.get(reverse("cases:case_type_edit", kwargs={"case_type_id": other.pk})).status_code == 404
 
 
+@pytest.mark.dated
 def test_break_the_glass_on_the_child_opens_the_case_until_it_expires(world, login_as):
     import datetime as dt
 

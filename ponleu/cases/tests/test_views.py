@@ -43,6 +43,7 @@ def test_pages_render(world, login_as):
     assert supervisor.get(reverse("cases:case_assign", kwargs={"case_id": case.pk})).status_code == 200
 
 
+@pytest.mark.dated
 def test_list_filters_overdue_actions_and_visits_due(world, login_as):
     from ponleu.cases.choices import ActionStatus
     from ponleu.cases.models import Action

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ponleu.common import clock
 from ponleu.demo import education as demo_education
-from ponleu.early_warning.models import Flag, Intervention, RiskScore
+from ponleu.early_warning.models import Flag, Intervention, RiskScore, week_of
 from ponleu.education.models import AcademicYear, Assessment, AttendanceMonth, Enrolment, SchoolClass
 from ponleu.organisations.choices import Role
 from ponleu.registry.models import Household, HouseholdMember, Person, PersonSearchKey
@@ -16,8 +15,8 @@ from ponleu.registry.models import Household, HouseholdMember, Person, PersonSea
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_schools_have_two_years_scores_and_a_review_queue(world):
-    today = clock.today()
+@pytest.mark.dated
+def test_demo_schools_have_two_years_scores_and_a_review_queue(world, today):
     for index in range(60):
         village, team = ("02010101", world.team_a) if index % 2 else ("02080101", world.team_b)
         person = Person.objects.create(
@@ -50,7 +49,7 @@ def test_demo_schools_have_two_years_scores_and_a_review_queue(world):
     assert Intervention.objects.count() == counts["review"]["served"]
 
 
-def test_the_teachers_class_is_a_full_class_of_45_with_marks_for_everyone(world):
+def test_the_teachers_class_is_a_full_class_of_45_with_marks_for_everyone(world, today):
     members = {
         Role.TEACHER: [world.members["teacher"]],
         Role.CASEWORKER: [world.members["caseworker_a"], world.members["caseworker_b"]],
@@ -74,3 +73,15 @@ def test_the_teachers_class_is_a_full_class_of_45_with_marks_for_everyone(world)
     sheets = Assessment.objects.filter(school_class=school_class)
     marked = {pk for sheet in sheets for pk in sheet.scores}
     assert {str(pk) for pk in on_roll.values_list("pk", flat=True)} - marked == set()
+
+
+def test_the_demo_scores_each_week_once_up_to_yesterday_whatever_the_day():
+    """On Monday 7 December 2026 the demo scored Friday the 4th and Sunday the 6th: one week twice."""
+    start = dt.date(2026, 6, 29)
+    for offset in range(120, 300):
+        today = start + dt.timedelta(days=offset)
+        days = demo_education._scoring_days(start, today)
+        weeks = [week_of(d) for d in days]
+        assert weeks == sorted(set(weeks)), today
+        assert days[-1] == today - dt.timedelta(days=1), today
+        assert all(b - a <= dt.timedelta(days=14) for a, b in zip(weeks, weeks[1:], strict=False)), today

@@ -21,6 +21,21 @@ TERMS = (
 _counter = itertools.count(1)
 
 
+def school_year_of(day: dt.date) -> tuple[dt.date, dt.date, tuple]:
+    """The year Cambodian schools keep that holds ``day``, or ended last before it: from the first
+    Monday of November to the last Friday of August, two semesters with a break in March."""
+    first = day.year if day.month >= 11 else day.year - 1
+    november = dt.date(first, 11, 1)
+    start = november + dt.timedelta(days=-november.weekday() % 7)
+    august = dt.date(first + 1, 8, 31)
+    end = august - dt.timedelta(days=(august.weekday() - 4) % 7)
+    terms = (
+        ("Semester 1", start, dt.date(first + 1, 3, 13)),
+        ("Semester 2", dt.date(first + 1, 3, 23), end),
+    )
+    return start, end, terms
+
+
 def make_school(organisation, *, village="02010101", level=SchoolLevel.LOWER_SECONDARY, **extra) -> School:
     n = next(_counter)
     return School.objects.create(
