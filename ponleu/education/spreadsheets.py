@@ -17,8 +17,10 @@ import re
 import unicodedata
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from ponleu.common import spreadsheet_writer
 
 from . import registers
 from .services.attendance import GridCell
@@ -30,7 +32,9 @@ MAX_BYTES = 2 * 1024 * 1024
 
 
 def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+    # The template's names went out neutralised ('=…); they come back as the pupil's name.
+    text = spreadsheet_writer.restore(str(text).strip())
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def pupil_index(enrolments) -> tuple[dict[str, object], set[str]]:
@@ -158,7 +162,7 @@ def read_register(
 def register_template(enrolments, days: list[dt.date], *, labels: dict) -> bytes:
     """An XLSX register for the given school days, one row per pupil; the pupils' ids are on a
     second sheet, so the grid itself looks like the registers schools already draw."""
-    book = Workbook()
+    book = spreadsheet_writer.new_workbook()
     sheet = book.active
     sheet.title = "Attendance"
     sheet.append([_("Pupil"), *[d.isoformat() for d in days]])
@@ -169,6 +173,4 @@ def register_template(enrolments, days: list[dt.date], *, labels: dict) -> bytes
     notes.append([_("Pupil"), _("Id (use it instead of the name if two pupils share a name)")])
     for e in enrolments:
         notes.append([labels.get(e.pk) or "", str(e.pk)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheet_writer.xlsx_bytes(book)
