@@ -171,3 +171,41 @@ def test_the_register_template_writes_no_formula_and_its_names_import_back(world
     response = client.post(url, {"file": upload, "confirm": "on"})
     assert response.status_code == 302, response.content.decode()
     assert AttendanceMonth.objects.get(enrolment=pupils[0]).statuses.strip(".") == "A"
+
+
+def _post_csv(client, school_class, content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = "register.csv"
+    url = reverse("education:attendance_import", kwargs={"class_id": school_class.pk})
+    return client.post(url, {"file": upload, "confirm": "on"})
+
+
+def test_a_csv_register_not_in_unicode_is_refused_in_the_users_language(world, login_as, today):
+    school_class, pupils = class_with_pupils(world, 1)
+    teacher = world.user("teacher")
+    teacher.language = "km"
+    teacher.save()
+    client = login_as(teacher)
+    name = pupils[0].person.display_name("en")
+    response = _post_csv(client, school_class, f"Pupil,2026-05-11\n{name} é,P\n".encode("cp1252"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "UTF-8" in body
+    assert "codec" not in body
+    assert "ឯកសារ CSV នេះ" in body  # the Khmer message
+    assert not AttendanceMonth.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"), [("utf-16", "\t"), ("utf-16-be", ","), ("utf-8-sig", ";"), ("utf-8", ",")]
+)
+def test_a_csv_register_in_utf16_or_with_semicolons_imports(world, login_as, today, encoding, delimiter):
+    school_class, pupils = class_with_pupils(world, 1)
+    client = login_as(world.user("teacher"))
+    text = f"សិស្ស{delimiter}2026-05-11\n{pupils[0].person.display_name('km')}{delimiter}អ\n"
+    content = text.encode(encoding)
+    if encoding == "utf-16-be":
+        content = b"\xfe\xff" + content
+    response = _post_csv(client, school_class, content)
+    assert response.status_code == 302, response.content.decode()
+    assert AttendanceMonth.objects.get(enrolment=pupils[0]).statuses[10] == "A"
