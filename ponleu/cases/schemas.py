@@ -10,11 +10,7 @@ from ninja import Schema
 from pydantic import model_validator
 
 from ponleu.common.numerals import to_ascii_digits
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+from ponleu.common.schemas import ErrorOut, PatchIn  # noqa: F401 - the apps' api modules import it from here
 
 
 class In(Schema):
@@ -140,16 +136,16 @@ class CaseOpenIn(In):
     owner_id: uuid.UUID | None = None
 
 
-class CasePatchIn(In):
-    subtype: str | None = None
-    source: str | None = None
-    source_detail: str | None = None
-    identified_on: dt.date | None = None
-    summary: str | None = None
-    is_sensitive: bool | None = None
-    mosvy_number: str | None = None
-    primero_case_id: str | None = None
-    oscar_global_id: str | None = None
+class CasePatchIn(In, PatchIn):
+    subtype: str = None
+    source: str = None
+    source_detail: str = None
+    identified_on: dt.date = None
+    summary: str = None
+    is_sensitive: bool = None
+    mosvy_number: str = None
+    primero_case_id: str = None
+    oscar_global_id: str = None
 
 
 class TransitionIn(In):

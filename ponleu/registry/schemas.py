@@ -9,10 +9,7 @@ import uuid
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+from ponleu.common.schemas import ErrorOut, PatchIn  # noqa: F401 - the apps' api modules import it from here
 
 
 class PersonOut(Schema):
@@ -74,23 +71,23 @@ class PersonDetailOut(PersonOut):
     households: list[MembershipOut]
 
 
-class PersonPatchIn(Schema):
+class PersonPatchIn(PatchIn):
     """Fields a worker may change. Send the version you read in ``If-Match``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str | None = None
-    family_name_km: str | None = Field(None, max_length=200)
-    given_name_km: str | None = Field(None, max_length=200)
-    family_name_latin: str | None = Field(None, max_length=200)
-    given_name_latin: str | None = Field(None, max_length=200)
-    nickname: str | None = Field(None, max_length=200)
-    sex: str | None = None
+    kind: str = None
+    family_name_km: str = Field(None, max_length=200)
+    given_name_km: str = Field(None, max_length=200)
+    family_name_latin: str = Field(None, max_length=200)
+    given_name_latin: str = Field(None, max_length=200)
+    nickname: str = Field(None, max_length=200)
+    sex: str = None
     date_of_birth: str | None = Field(None, description="dd/mm/yyyy or yyyy-mm-dd; Khmer digits accepted")
-    date_of_birth_precision: str | None = None
+    date_of_birth_precision: str = None
     village_code: str | None = None
-    languages: list[str] | None = None
-    is_sensitive: bool | None = None
+    languages: list[str] = None
+    is_sensitive: bool = None
 
 
 class PhoneIn(Schema):
