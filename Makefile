@@ -13,8 +13,10 @@ PYTEST_ARGS ?=
 # journeys share one demo server and one Chromium, so they run in a session of their own.
 PYTEST_WORKERS ?= 2
 SCALE ?= 1
+# make fuzz: schemathesis cases per role of the test world (9 roles); make test runs 150 per role.
+FUZZ_CASES ?= 1200
 
-.PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-postgres checks bench-ews bench-search clean browser-deps
+.PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-postgres checks bench-ews bench-search clean browser-deps fuzz
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,6 +94,11 @@ test-postgres: install messages
 	else exit 1; fi
 
 test: lint checks test-sqlite test-postgres
+
+# The API fuzz pass at depth (tests/test_api_fuzz.py): every role, 0 server errors and 0 schema
+# violations; prints the figures. DATABASE_URL=postgres://... runs it on PostgreSQL.
+fuzz: install messages
+	PONLEU_FUZZ_CASES=$(FUZZ_CASES) $(BIN)/pytest tests/test_api_fuzz.py -p no:xdist -q -s -W ignore::UserWarning $(PYTEST_ARGS)
 
 bench-ews: install
 	$(BIN)/python bench/ews_features.py --scale $(SCALE)
