@@ -111,19 +111,24 @@ def _schema(world, login_as):
     return schema
 
 
-def _strategy(operation, mode, known: dict | None, query: dict | None):
-    names = {p.name for p in operation.path_parameters}
-    if known is not None and names <= set(known):
-        fixed = {name: str(known[name]) for name in names}
-        return operation.as_strategy(mode, path_parameters=fixed, query=query)
-    return operation.as_strategy(mode, query=query)
+def _strategy(cache: dict, operation, mode, fixed: tuple | None, query: tuple | None):
+    """Building a strategy costs more than drawing from it: one per kind of case, kept."""
+    key = (operation.label, mode, fixed, query)
+    if key not in cache:
+        overrides = {"query": dict(query) if query else None}
+        if fixed:
+            overrides["path_parameters"] = dict(fixed)
+        cache[key] = operation.as_strategy(mode, **overrides)
+    return cache[key]
 
 
 def _integer_parameters(operation) -> list[str]:
     return [p.name for p in operation.query if p.definition.get("schema", {}).get("type") == "integer"]
 
 
-def _fuzz_as(role: str, headers: dict, operations, known: dict, *, cases: int, counts, failures) -> None:
+def _fuzz_as(
+    role: str, headers: dict, operations, known: dict, *, cases: int, counts, failures, strategies
+) -> None:
     @settings(
         max_examples=cases,
         derandomize=True,
@@ -141,7 +146,12 @@ def _fuzz_as(role: str, headers: dict, operations, known: dict, *, cases: int, c
         numbers = _integer_parameters(operation)
         if numbers and data.draw(st.booleans(), label="boundaries"):
             query = {name: data.draw(st.sampled_from(BOUNDARIES), label=name) for name in numbers}
-        case = data.draw(_strategy(operation, mode, known if real_ids else None, query), label="case")
+        names = {p.name for p in operation.path_parameters}
+        fixed = tuple(sorted((n, str(known[n])) for n in names)) if real_ids and names <= set(known) else None
+        strategy = _strategy(
+            strategies, operation, mode, fixed, tuple(sorted(query.items())) if query else None
+        )
+        case = data.draw(strategy, label="case")
         sent = dict(headers)
         version = _version(case.path_parameters or {})
         if version and data.draw(st.booleans(), label="if-match"):
@@ -169,11 +179,21 @@ def run_fuzz(world, login_as, *, cases_per_role: int, roles=ROLES) -> tuple[coll
     operations = [result.ok() for result in schema.get_all_operations()]
     counts: collections.Counter = collections.Counter()
     failures: list[str] = []
+    strategies: dict = {}
     with in_process():
         for role in roles:
             # identity: compressed answers would reach the checks still compressed.
             headers = {"Authorization": f"Bearer {_token(world, role)}", "Accept-Encoding": "identity"}
-            _fuzz_as(role, headers, operations, known, cases=cases_per_role, counts=counts, failures=failures)
+            _fuzz_as(
+                role,
+                headers,
+                operations,
+                known,
+                cases=cases_per_role,
+                counts=counts,
+                failures=failures,
+                strategies=strategies,
+            )
     return counts, failures
 
 
