@@ -103,3 +103,57 @@ def test_every_operation_declares_the_refusals_it_can_give(world, login_as):
                     path,
                     status,
                 )
+
+
+def _unbounded_strings(schema: dict, components: dict, where: str, seen: set) -> list[str]:
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return []
+        return _unbounded_strings(components[name], components, f"{where}<{name}>", seen | {name})
+    found = []
+    for key in ("anyOf", "oneOf", "allOf"):
+        options = schema.get(key, [])
+        # A decimal is "number or string"; its digits are bounded by max_digits, not maxLength.
+        is_decimal = any(option.get("type") == "number" for option in options)
+        for option in options:
+            if not (is_decimal and option.get("type") == "string"):
+                found += _unbounded_strings(option, components, where, seen)
+    if schema.get("type") == "string" and not (
+        "maxLength" in schema or "enum" in schema or schema.get("format") in {"date", "date-time", "uuid"}
+    ):
+        found.append(where)
+    for name, prop in schema.get("properties", {}).items():
+        found += _unbounded_strings(prop, components, f"{where}.{name}", seen)
+    if isinstance(schema.get("items"), dict):
+        found += _unbounded_strings(schema["items"], components, f"{where}[]", seen)
+    if isinstance(schema.get("additionalProperties"), dict):
+        found += _unbounded_strings(schema["additionalProperties"], components, f"{where}{{}}", seen)
+    return found
+
+
+def test_every_string_a_request_body_takes_has_a_bound(world, login_as):
+    # PostgreSQL refuses a value longer than its column: without a declared bound, a long
+    # name or number was a server error (SQLite stores it, so only PostgreSQL showed it).
+    schema = login_as(world.user("supervisor")).get(f"{API}/openapi.json").json()
+    components = schema["components"]["schemas"]
+    unbounded = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                unbounded += _unbounded_strings(body["schema"], components, f"{method.upper()} {path}", set())
+    assert unbounded == []
+
+
+def test_a_value_longer_than_its_column_is_refused_by_name(world):
+    case = open_case(world)
+    client = _client(world)
+    for field, length in (("source_detail", 201), ("mosvy_number", 41), ("primero_case_id", 65)):
+        response = _patch(client, f"{API}/cases/{case.pk}", {field: "x" * length}, case.version)
+        assert response.status_code == 422, (field, response.content)
+        _assert_error_body(response, field)
+    body = {"interaction": "home_visit", "happened_on": "2025-01-07", "observations": "o", "place": "p" * 201}
+    response = client.post(f"{API}/cases/{case.pk}/notes", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    _assert_error_body(response, "place")

@@ -7,7 +7,7 @@ import typing
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -17,6 +17,12 @@ class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
 
+
+# Every string an input schema takes has a bound (tests/test_api_input.py checks the OpenAPI
+# schema): PostgreSQL refuses a value longer than its column, which would be a server error.
+Code = typing.Annotated[str, Field(max_length=40)]  # a choice's code, an identifier
+Line = typing.Annotated[str, Field(max_length=200)]  # a name, a place, a short answer
+Text = typing.Annotated[str, Field(max_length=10_000)]  # observations, summaries, plans
 
 # A page number past this is refused (422) before it reaches an OFFSET the database cannot hold.
 MAX_PAGE = 100_000
