@@ -157,3 +157,21 @@ def test_a_value_longer_than_its_column_is_refused_by_name(world):
     response = client.post(f"{API}/cases/{case.pk}/notes", body, content_type="application/json")
     assert response.status_code == 422, response.content
     _assert_error_body(response, "place")
+
+
+def test_text_holding_a_nul_character_is_refused_by_name(world):
+    # PostgreSQL cannot store or compare text with U+0000: the search box answered 500.
+    case = open_case(world)
+    client = _client(world)
+    response = client.get(f"{API}/people", {"q": "Sok\x00"})
+    assert response.status_code == 422, response.content
+    _assert_error_body(response, "q")
+    body = {"interaction": "home_visit", "happened_on": "2025-01-07", "observations": "o", "place": "a\x00b"}
+    response = client.post(f"{API}/cases/{case.pk}/notes", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    _assert_error_body(response, "place")
+    response = _patch(
+        client, f"{API}/people/{case.person_id}", {"languages": ["km", "\x00"]}, case.person.version
+    )
+    assert response.status_code == 422, response.content
+    _assert_error_body(response, "languages.1")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from ponleu.access.endpoints import public
 from ponleu.access.views import requires
 from ponleu.accounts.api import router as accounts_router
 from ponleu.cases.api import router as cases_router
+from ponleu.common.api_parser import NulRefusingParser, TextWithNul, nul_message
 from ponleu.common.schemas import ErrorOut, validation_error_body
 from ponleu.early_warning.api import router as early_warning_router
 from ponleu.education.api import router as education_router
@@ -56,6 +57,7 @@ api = PonleuAPI(
     openapi_url="/openapi.json",
     # Deny by default covers the schema and its browser too: logged-in users only.
     docs_decorator=requires("web.use"),
+    parser=NulRefusingParser(),
 )
 
 
@@ -63,6 +65,19 @@ api = PonleuAPI(
 def invalid_input(request, exc: ValidationError):
     """Every validation error answers with the one error body, in the user's language."""
     return api.create_response(request, validation_error_body(exc.errors), status=422)
+
+
+@api.exception_handler(HttpError)
+def refused(request, exc: HttpError):
+    """Ninja's refusals keep their status and message; a body holding a NUL character names
+    its field, like any other invalid value."""
+    if isinstance(exc.__cause__, TextWithNul):
+        body = {
+            "detail": validation_error_body([])["detail"],
+            "errors": {exc.__cause__.field: [nul_message()]},
+        }
+        return api.create_response(request, body, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.get("/health", auth=None, tags=["meta"], summary="Is the API up?")
