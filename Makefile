@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # journeys share one demo server and one Chromium, so they run in a session of their own.
 PYTEST_WORKERS ?= 2
 SCALE ?= 1
-# make fuzz: schemathesis cases per role of the test world (9 roles); make test runs 150 per role.
+# make fuzz: schemathesis cases per role of the test world (9 roles); make test runs 200 per role.
 FUZZ_CASES ?= 1200
 
 .PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-postgres checks bench-ews bench-search clean browser-deps fuzz

@@ -5,7 +5,7 @@ type, body). Requests carry each role's device token; half of them name records 
 (a case, its person, a class, a pupil, a household) so that the fuzzed bodies reach the
 services, not only the 404 of a random id, and send the record's version in ``If-Match``.
 
-``make test`` runs a bounded pass (fixed seed, a few hundred cases per role);
+``make test`` runs a bounded pass (fixed seed, 200 cases per role);
 ``make fuzz`` runs ``PONLEU_FUZZ_CASES`` cases per role (10,000 or more in all) and prints
 the figures.
 """
@@ -40,7 +40,7 @@ from ponleu.common import clock
 from ponleu.education.tests.factories import class_with_pupils
 from ponleu.registry.models import Household, HouseholdMember
 
-CASES_PER_ROLE = int(os.environ.get("PONLEU_FUZZ_CASES", "150"))
+CASES_PER_ROLE = int(os.environ.get("PONLEU_FUZZ_CASES", "200"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES = [
     "caseworker_a",
