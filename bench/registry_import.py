@@ -42,6 +42,7 @@ def _configure(database_url: str) -> None:
 def workbook_bytes(rows: int, *, seed: int, villages: list[str]) -> bytes:
     from openpyxl import load_workbook
 
+    from ponleu.common import spreadsheet_writer
     from ponleu.demo import names
     from ponleu.registry import spreadsheets
 
@@ -88,9 +89,7 @@ def workbook_bytes(rows: int, *, seed: int, villages: list[str]) -> bytes:
             for key, value in values.items():
                 sheet.cell(row=row_number, column=keys.index(key) + 1, value=value)
             row_number += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet_writer.xlsx_bytes(workbook)
 
 
 def main() -> int:

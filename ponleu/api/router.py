@@ -3,16 +3,52 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 
 from ponleu.access.endpoints import public
 from ponleu.access.views import requires
 from ponleu.accounts.api import router as accounts_router
 from ponleu.cases.api import router as cases_router
+from ponleu.common.api_parser import NulRefusingParser, TextWithNul, nul_message
+from ponleu.common.schemas import ErrorOut, validation_error_body
 from ponleu.early_warning.api import router as early_warning_router
 from ponleu.education.api import router as education_router
 from ponleu.registry.api import router as registry_router
 
-api = NinjaAPI(
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+# Answers any operation can give before its own code runs, all with the ErrorOut body.
+REFUSALS = {
+    "401": "Not authenticated (no valid device token or verified session).",
+    "403": "Authenticated, but the role or the device token lacks the capability.",
+    "422": "A parameter or a field of the body is not valid; ``errors`` names each one.",
+}
+MALFORMED_BODY = "The body is not JSON of the declared shape."
+
+
+class PonleuAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema, with the refusals every operation can give declared on each."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        for item in schema["paths"].values():
+            for operation in item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                refusals = dict(REFUSALS) if operation.get("security") else {}
+                if "requestBody" in operation:
+                    refusals["400"] = MALFORMED_BODY
+                elif not operation.get("parameters"):
+                    refusals.pop("422", None)
+                for status, description in refusals.items():
+                    operation["responses"].setdefault(
+                        status,
+                        {"description": description, "content": {"application/json": {"schema": ERROR_REF}}},
+                    )
+        return schema
+
+
+api = PonleuAPI(
     title="Ponleu API",
     version="1",
     description="Registry, cases and early warning for child-protection organisations in Cambodia.",
@@ -21,7 +57,27 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     # Deny by default covers the schema and its browser too: logged-in users only.
     docs_decorator=requires("web.use"),
+    parser=NulRefusingParser(),
 )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc: ValidationError):
+    """Every validation error answers with the one error body, in the user's language."""
+    return api.create_response(request, validation_error_body(exc.errors), status=422)
+
+
+@api.exception_handler(HttpError)
+def refused(request, exc: HttpError):
+    """Ninja's refusals keep their status and message; a body holding a NUL character names
+    its field, like any other invalid value."""
+    if isinstance(exc.__cause__, TextWithNul):
+        body = {
+            "detail": validation_error_body([])["detail"],
+            "errors": {exc.__cause__.field: [nul_message()]},
+        }
+        return api.create_response(request, body, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.get("/health", auth=None, tags=["meta"], summary="Is the API up?")

@@ -22,6 +22,7 @@ from ponleu.access.endpoints import capability
 from ponleu.accounts.api_auth import api_auth
 from ponleu.common import clock
 from ponleu.common.errors import Conflict, DomainError, PermissionDenied
+from ponleu.common.schemas import MAX_PAGE
 from ponleu.registry.models import Person
 
 from . import policies, selectors, workflow
@@ -235,7 +236,7 @@ def case_list(
     case_type: str = "",
     mine: bool = False,
     urgent: bool = False,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(25, ge=1, le=100),
 ):
     """Cases in the caller's scope, newest movement first; ``status=open`` for every open stage."""
@@ -525,7 +526,10 @@ def note_out(note: CaseNote) -> dict:
 @router.get("/cases/{case_id}/notes", auth=api_auth, response={200: NotePageOut, **READ_ERRORS})
 @capability("cases.view")
 def note_list(
-    request, case_id: uuid.UUID, page: int = Query(1, ge=1), per_page: int = Query(25, ge=1, le=100)
+    request,
+    case_id: uuid.UUID,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    per_page: int = Query(25, ge=1, le=100),
 ):
     actor = request.actor
 
@@ -585,7 +589,10 @@ def service_out(service: ServiceDelivery) -> dict:
 @router.get("/cases/{case_id}/services", auth=api_auth, response={200: ServicePageOut, **READ_ERRORS})
 @capability("cases.view")
 def service_list(
-    request, case_id: uuid.UUID, page: int = Query(1, ge=1), per_page: int = Query(25, ge=1, le=100)
+    request,
+    case_id: uuid.UUID,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    per_page: int = Query(25, ge=1, le=100),
 ):
     actor = request.actor
 
@@ -642,7 +649,10 @@ def placement_out(placement: Placement, warning: str = "") -> dict:
 @router.get("/cases/{case_id}/placements", auth=api_auth, response={200: PlacementPageOut, **READ_ERRORS})
 @capability("cases.view")
 def placement_list(
-    request, case_id: uuid.UUID, page: int = Query(1, ge=1), per_page: int = Query(25, ge=1, le=100)
+    request,
+    case_id: uuid.UUID,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    per_page: int = Query(25, ge=1, le=100),
 ):
     actor = request.actor
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ponleu.common.numerals import to_ascii_digits
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+from ponleu.common.schemas import Code, ErrorOut, Line, PatchIn, Text  # noqa: F401 - the apps' api modules import it from here
 
 
 class In(Schema):
@@ -130,99 +127,99 @@ class CaseDetailOut(CaseOut):
 
 class CaseOpenIn(In):
     child_id: uuid.UUID
-    case_type: str
-    subtype: str = ""
-    source: str = "other"
-    source_detail: str = ""
+    case_type: Code
+    subtype: Code = ""
+    source: Code = "other"
+    source_detail: Line = ""
     identified_on: dt.date | None = None
-    summary: str = ""
+    summary: Text = ""
     immediate_danger: bool = False
     owner_id: uuid.UUID | None = None
 
 
-class CasePatchIn(In):
-    subtype: str | None = None
-    source: str | None = None
-    source_detail: str | None = None
-    identified_on: dt.date | None = None
-    summary: str | None = None
-    is_sensitive: bool | None = None
-    mosvy_number: str | None = None
-    primero_case_id: str | None = None
-    oscar_global_id: str | None = None
+class CasePatchIn(In, PatchIn):
+    subtype: Code = None
+    source: Code = None
+    source_detail: Line = None
+    identified_on: dt.date = None
+    summary: Text = None
+    is_sensitive: bool = None
+    mosvy_number: Code = None
+    primero_case_id: Annotated[str, Field(max_length=64)] = None
+    oscar_global_id: Annotated[str, Field(max_length=64)] = None
 
 
 class TransitionIn(In):
-    event: str
-    reason: str = ""
-    open_actions_reason: str = ""
-    closure_reason: str = ""
+    event: Code
+    reason: Text = ""
+    open_actions_reason: Text = ""
+    closure_reason: Code = ""
 
 
 class AssignIn(In):
     owner_id: uuid.UUID | None = None
     team_id: uuid.UUID | None = None
-    reason: str = ""
+    reason: Text = ""
 
 
 class SafetyPlanIn(In):
-    dangers: str
-    safe_place: str
-    steps: str
-    trusted_adults: str = ""
-    warning_signs: str = ""
+    dangers: Text
+    safe_place: Text
+    steps: Text
+    trusted_adults: Text = ""
+    warning_signs: Text = ""
     review_on: dt.date | None = None
 
 
 class TraffickingIn(In):
-    destination: str
-    destination_place: str = ""
-    route: str = ""
+    destination: Code
+    destination_place: Line = ""
+    route: Text = ""
     returned_on: dt.date | None = None
-    legal_status: str = "none"
+    legal_status: Code = "none"
     legal_aid: bool = False
-    legal_aid_provider: str = ""
+    legal_aid_provider: Line = ""
 
 
 class LabourIn(In):
-    workplace_type: str
-    workplace: str = ""
-    hazards: list[str] = []
+    workplace_type: Code
+    workplace: Line = ""
+    hazards: list[Code] = Field([], max_length=50)
     hours_per_week: int | None = None
     is_paid: bool = False
 
 
 class AssessmentIn(In):
-    instrument: str
+    instrument: Code
     assessed_on: dt.date
     answers: dict
-    note: str = ""
+    note: Text = ""
 
 
 class GoalIn(In):
-    domain: str
-    description: str
+    domain: Code
+    description: Text
 
 
 class ActionIn(In):
     goal_id: uuid.UUID
-    description: str
+    description: Text
     due_on: dt.date
     owner_id: uuid.UUID | None = None
 
 
 class ActionPatchIn(In):
-    status: str
+    status: Code
     done_on: dt.date | None = None
 
 
 class NoteIn(In):
-    interaction: str
+    interaction: Code
     happened_on: dt.date
-    observations: str
-    place: str = ""
-    present: str = ""
-    goal_ids: list[uuid.UUID] = []
+    observations: Text
+    place: Line = ""
+    present: Text = ""
+    goal_ids: list[uuid.UUID] = Field([], max_length=50)
 
 
 class NoteOut(Schema):
@@ -245,12 +242,12 @@ class NotePageOut(Schema):
 
 
 class ServiceIn(In):
-    service_type: str
-    provider: str
+    service_type: Code
+    provider: Line
     delivered_on: dt.date
-    cost: Decimal | None = None
-    currency: str = "KHR"
-    outcome: str = ""
+    cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    currency: Code = "KHR"
+    outcome: Text = ""
     goal_id: uuid.UUID | None = None
 
 
@@ -273,18 +270,18 @@ class ServicePageOut(Schema):
 
 
 class PlacementIn(In):
-    placement_type: str
-    carer: str
+    placement_type: Code
+    carer: Line
     started_on: dt.date
     ended_on: dt.date | None = None
-    carer_relationship: str = ""
-    place: str = ""
-    village_code: str | None = None
+    carer_relationship: Annotated[str, Field(max_length=100)] = ""
+    place: Line = ""
+    village_code: Code | None = None
 
 
 class PlacementEndIn(In):
     ended_on: dt.date
-    end_reason: str = ""
+    end_reason: Line = ""
 
 
 class PlacementOut(Schema):
@@ -309,10 +306,10 @@ class PlacementPageOut(Schema):
 
 class ReintegrationIn(In):
     reunified_on: dt.date
-    reunified_with: str
+    reunified_with: Line
 
 
 class FollowUpIn(In):
     done_on: dt.date
-    outcome: str
-    observations: str = ""
+    outcome: Code
+    observations: Text = ""

@@ -7,10 +7,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+from ponleu.common.schemas import ErrorOut  # noqa: F401 - the api module imports it from here
 
 
 class ScoreOut(Schema):

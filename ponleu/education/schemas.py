@@ -7,24 +7,21 @@ import datetime as dt
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+from ponleu.common.schemas import Code, ErrorOut  # noqa: F401 - the api module imports it from here
 
 
 class RollCallIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     date: dt.date
-    statuses: dict[str, str] = Field(
+    statuses: dict[str, Code] = Field(
         default_factory=dict,
         description="Enrolment id → P, A, L or E. Pupils of the class left out are present.",
     )
     reason: str = Field(
         "", max_length=300, description="Required when the upload changes a day already recorded."
     )
-    version: str | None = Field(
+    version: Code | None = Field(
         None, description="The version read with GET; the upload is refused (409) if the day changed since."
     )
 

@@ -10,6 +10,7 @@ reported by row and column; the attendance service adds the calendar checks.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -17,8 +18,10 @@ import re
 import unicodedata
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from ponleu.common import spreadsheet_writer
 
 from . import registers
 from .services.attendance import GridCell
@@ -30,7 +33,9 @@ MAX_BYTES = 2 * 1024 * 1024
 
 
 def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+    # The template's names went out neutralised ('=…); they come back as the pupil's name.
+    text = spreadsheet_writer.restore(str(text).strip())
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def pupil_index(enrolments) -> tuple[dict[str, object], set[str]]:
@@ -81,21 +86,51 @@ def _header_day(value, month: dt.date | None) -> dt.date | None:
     return None
 
 
+def _csv_text(content: bytes) -> str:
+    """UTF-8 (with or without the byte-order mark Excel writes) or UTF-16 with its byte-order
+    mark (Excel's "Unicode text"). Other encodings cannot hold Khmer, so they are refused by
+    name rather than guessed at."""
+    encoding = "utf-16" if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        raise ValueError(
+            _(
+                "This CSV file is not saved as Unicode (UTF-8), so its letters cannot be read. "
+                "In Excel choose Save As, then “CSV UTF-8 (comma delimited)”, or upload the .xlsx file."
+            )
+        ) from None
+
+
+def _csv_rows(text: str) -> list[list]:
+    # Excel writes ';' where the decimal mark is a comma (French settings), a tab in "Unicode text".
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [row for _number, row in zip(range(MAX_ROWS + 1), reader, strict=False)]
+    except csv.Error as exc:
+        raise ValueError(
+            _("Line %(line)d of this CSV file cannot be read: a cell is too long or a quote is not closed.")
+            % {"line": reader.line_num}
+        ) from exc
+
+
 def read_rows(content: bytes, filename: str) -> list[list]:
+    """The first sheet's rows; ValueError with a message for the user when the file is unreadable."""
     if len(content) > MAX_BYTES:
         raise ValueError(_("The file is larger than 2 MB; split it by month."))
     if filename.lower().endswith(".csv"):
-        text = content.decode("utf-8-sig")
-        return [row for row in csv.reader(io.StringIO(text))][: MAX_ROWS + 1]
+        return _csv_rows(_csv_text(content))
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
+            rows.append(list(row))
+        book.close()
     except Exception as exc:  # noqa: BLE001 - any unreadable upload gets the same message
         raise ValueError(_("This is not a readable Excel (.xlsx) or CSV file.")) from exc
-    sheet = book.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
-        rows.append(list(row))
-    book.close()
     return rows
 
 
@@ -158,7 +193,7 @@ def read_register(
 def register_template(enrolments, days: list[dt.date], *, labels: dict) -> bytes:
     """An XLSX register for the given school days, one row per pupil; the pupils' ids are on a
     second sheet, so the grid itself looks like the registers schools already draw."""
-    book = Workbook()
+    book = spreadsheet_writer.new_workbook()
     sheet = book.active
     sheet.title = "Attendance"
     sheet.append([_("Pupil"), *[d.isoformat() for d in days]])
@@ -169,6 +204,4 @@ def register_template(enrolments, days: list[dt.date], *, labels: dict) -> bytes
     notes.append([_("Pupil"), _("Id (use it instead of the name if two pupils share a name)")])
     for e in enrolments:
         notes.append([labels.get(e.pk) or "", str(e.pk)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheet_writer.xlsx_bytes(book)

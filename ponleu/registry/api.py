@@ -18,6 +18,7 @@ from ninja import Query, Router, Status
 from ponleu.access.endpoints import capability
 from ponleu.accounts.api_auth import api_auth
 from ponleu.common.errors import Conflict, DomainError, PermissionDenied
+from ponleu.common.schemas import MAX_PAGE
 
 from . import policies, services
 from .models import Household, Person
@@ -76,9 +77,6 @@ def _person_data(payload: PersonPatchIn) -> dict:
     data = payload.dict(exclude_unset=True, exclude={"phones", "identifiers"})
     if "village_code" in data:
         data["village"] = data.pop("village_code")
-    for name in ("kind", "sex", "date_of_birth_precision"):
-        if name in data and data[name] is None:
-            data.pop(name)
     return data
 
 
@@ -93,7 +91,7 @@ def person_list(
     disability: str = "",
     idpoor: str = "",
     kind: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(25, ge=1, le=100),
 ):
     """People in the caller's scope. With ``q`` (Khmer script or any romanisation, either name
@@ -241,7 +239,7 @@ def household_list(
     request,
     area: str = "",
     idpoor: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(25, ge=1, le=100),
 ):
     result = household_selectors.household_page(

@@ -9,10 +9,7 @@ import uuid
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+from ponleu.common.schemas import Code, ErrorOut, PatchIn  # noqa: F401 - the apps' api modules import it from here
 
 
 class PersonOut(Schema):
@@ -58,7 +55,7 @@ class PhoneOut(Schema):
 
 
 class IdentifierOut(Schema):
-    type: str
+    type: Code
     value: str
 
 
@@ -74,36 +71,36 @@ class PersonDetailOut(PersonOut):
     households: list[MembershipOut]
 
 
-class PersonPatchIn(Schema):
+class PersonPatchIn(PatchIn):
     """Fields a worker may change. Send the version you read in ``If-Match``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str | None = None
-    family_name_km: str | None = Field(None, max_length=200)
-    given_name_km: str | None = Field(None, max_length=200)
-    family_name_latin: str | None = Field(None, max_length=200)
-    given_name_latin: str | None = Field(None, max_length=200)
-    nickname: str | None = Field(None, max_length=200)
-    sex: str | None = None
-    date_of_birth: str | None = Field(None, description="dd/mm/yyyy or yyyy-mm-dd; Khmer digits accepted")
-    date_of_birth_precision: str | None = None
-    village_code: str | None = None
-    languages: list[str] | None = None
-    is_sensitive: bool | None = None
+    kind: Code = None
+    family_name_km: str = Field(None, max_length=200)
+    given_name_km: str = Field(None, max_length=200)
+    family_name_latin: str = Field(None, max_length=200)
+    given_name_latin: str = Field(None, max_length=200)
+    nickname: str = Field(None, max_length=200)
+    sex: Code = None
+    date_of_birth: Code | None = Field(None, description="dd/mm/yyyy or yyyy-mm-dd; Khmer digits accepted")
+    date_of_birth_precision: Code = None
+    village_code: Code | None = None
+    languages: list[Code] = Field(None, max_length=10)
+    is_sensitive: bool = None
 
 
 class PhoneIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     number: str = Field(max_length=40)
-    owner: str = "self"
+    owner: Code = "self"
 
 
 class IdentifierIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    type: str
+    type: Code
     value: str = Field(max_length=60)
 
 

@@ -8,17 +8,18 @@ Columns are found by either header, so reordered columns still import.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from ponleu.common import spreadsheet_writer
 
 from .choices import DatePrecision, IdentifierType, IDPoorStatus, PersonKind, PhoneOwner, Relationship, Sex
 
@@ -62,8 +63,6 @@ COLUMNS = (
     Column("equity_card_number", "លេខប័ណ្ណសមធម៌", "Equity card number", text=True),
 )
 BY_KEY = {column.key: column for column in COLUMNS}
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0 "
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def choice_labels(column: Column) -> list[str]:
@@ -83,7 +82,7 @@ def choice_labels(column: Column) -> list[str]:
 
 
 def build_template() -> bytes:
-    workbook = Workbook()
+    workbook = spreadsheet_writer.new_workbook()
     sheet = workbook.active
     sheet.title = "people"
     lists = workbook.create_sheet("lists")
@@ -115,9 +114,7 @@ def build_template() -> bytes:
             validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{MAX_ROWS + FIRST_DATA_ROW}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet_writer.xlsx_bytes(workbook)
 
 
 class UnreadableFile(Exception):
@@ -133,7 +130,7 @@ def _cell_text(value) -> str | dt.date:
         return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return spreadsheet_writer.restore(str(value).strip())
 
 
 def read_rows(data: bytes) -> tuple[dict[int, str], Iterator[tuple[int, dict]]]:
@@ -196,32 +193,9 @@ def column_label(key: str, language: str | None) -> str:
 # --- export -------------------------------------------------------------------------------------
 
 
-def neutralise(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (also when invisible
-    characters or spaces come first, which spreadsheet programs skip)."""
-    if not isinstance(value, str) or not value:
-        return value
-    if value.lstrip(_INVISIBLE).startswith(_DANGEROUS) or value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
-
-
 def write_xlsx(headers: list[str], rows: Iterable[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("people")
-    sheet.append([neutralise(h) for h in headers])
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet_writer.xlsx_table(headers, rows, title="people")
 
 
 def write_csv(headers: list[str], rows: Iterable[list]) -> bytes:
-    """UTF-8 with a byte-order mark, which Excel needs to read Khmer correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(h) for h in headers])
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v if isinstance(v, str) else str(v)) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheet_writer.csv_bytes(headers, rows)

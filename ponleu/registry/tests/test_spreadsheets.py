@@ -181,19 +181,3 @@ def test_export_neutralises_formulas_and_is_an_access_event(world, login_as):
         .status_code
         == 403
     )
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("\t=1", "'\t=1"),
-        ("\r@x", "'\r@x"),
-        ("\ufeff-2", "'\ufeff-2"),
-        (" =cmd", "' =cmd"),
-        ("Sok", "Sok"),
-        (5, 5),
-    ],
-)
-def test_neutralise(value, expected):
-    assert spreadsheets.neutralise(value) == expected
