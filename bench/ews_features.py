@@ -49,11 +49,17 @@ DAYS = 190
 TERMS = [(0, 95), (95, 190)]
 WINDOW = 30
 FEATURES = (
-    "recorded", "attended", "absences", "late", "excused", "longest_absence_run", "current_absence_run",
-    "absences_30", "term_0", "term_1",
-)  # fmt: skip
-
-
+    "recorded",
+    "attended",
+    "absences",
+    "late",
+    "excused",
+    "longest_absence_run",
+    "current_absence_run",
+    "absences_30",
+    "term_0",
+    "term_1",
+)
 # ---------------------------------------------------------------------------------------------
 # The synthetic national year
 
@@ -277,8 +283,20 @@ def compile_c(tmp: Path):
         return None
     so = ctypes.CDLL(str(lib))
     ptr = ctypes.c_void_p
-    so.attn.argtypes = [ptr, ptr, ptr, ptr, ctypes.c_long, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                        ctypes.c_int, ctypes.c_int, ctypes.c_int, ptr]  # fmt: skip
+    so.attn.argtypes = [
+        ptr,
+        ptr,
+        ptr,
+        ptr,
+        ctypes.c_long,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ptr,
+    ]
     so.membw.argtypes = [ptr, ctypes.c_long]
     so.membw.restype = ctypes.c_double
     return so
@@ -390,16 +408,18 @@ def main() -> None:
     )
     t0 = time.perf_counter()
     planes, subset_codes = build_year(n, args.seed, subset)
-    print(f"  built bitmaps in {time.perf_counter() - t0:.1f} s: {planes.nbytes / 1e6:.0f} MB "
-          f"({planes.nbytes / n:.0f} bytes per student-year, four planes)")  # fmt: skip
-
+    print(
+        f"  built bitmaps in {time.perf_counter() - t0:.1f} s: {planes.nbytes / 1e6:.0f} MB "
+        f"({planes.nbytes / n:.0f} bytes per student-year, four planes)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         figures, ours = run_worker(planes, args.hi, args.threads, args.repeats, subset, tmp)
         by = ", ".join(f"{t} thread(s) {v:.3f} s" for t, v in figures["by_threads"].items())
-        print(f"ponleu (numpy on bitmaps; {by}): best {figures['best_s']:.3f} s, "
-              f"median {figures['median_s']:.3f} s, peak {figures['peak_mb']:.0f} MB (process, bitmaps included)")  # fmt: skip
-
+        print(
+            f"ponleu (numpy on bitmaps; {by}): best {figures['best_s']:.3f} s, "
+            f"median {figures['median_s']:.3f} s, peak {figures['peak_mb']:.0f} MB (process, bitmaps included)"
+        )
         df = long_table(subset_codes)
         pandas_times = []
         for _ in range(args.repeats):  # best of several, as for Ponleu's pass
@@ -414,8 +434,10 @@ def main() -> None:
             )
             for k in theirs
         )
-        print(f"pandas long table ({len(df):,} rows for {subset:,} students): best {pandas_subset_s:.2f} s, "
-              f"scaled to {n:,} students: {pandas_s:.1f} s; identical features: {identical}")  # fmt: skip
+        print(
+            f"pandas long table ({len(df):,} rows for {subset:,} students): best {pandas_subset_s:.2f} s, "
+            f"scaled to {n:,} students: {pandas_s:.1f} s; identical features: {identical}"
+        )
         ratio = pandas_s / figures["best_s"]
         print(f"ratio pandas / ponleu: {ratio:.0f}x")
 
@@ -425,18 +447,24 @@ def main() -> None:
             c_s, c_out = c_features(so, planes, args.hi, args.repeats)
             c_ok = all(np.array_equal(c_out[:subset, j], np.asarray(ours[k])) for j, k in enumerate(FEATURES))
             gbs = bandwidth(so)
-            print(f"attn_c (C on the same bitmaps, OpenMP): {c_s * 1000:.1f} ms, identical: {c_ok}; "
-                  f"python / C: {figures['best_s'] / c_s:.1f}x")  # fmt: skip
+            print(
+                f"attn_c (C on the same bitmaps, OpenMP): {c_s * 1000:.1f} ms, identical: {c_ok}; "
+                f"python / C: {figures['best_s'] / c_s:.1f}x"
+            )
             floor_ms = planes.nbytes / (gbs * 1e9) * 1000
-            print(f"membw: {gbs:.1f} GB/s read; one pass over the bitmaps needs at least {floor_ms:.1f} ms "
-                  f"(ponleu is {figures['best_s'] * 1000 / floor_ms:.0f}x the floor)")  # fmt: skip
+            print(
+                f"membw: {gbs:.1f} GB/s read; one pass over the bitmaps needs at least {floor_ms:.1f} ms "
+                f"(ponleu is {figures['best_s'] * 1000 / floor_ms:.0f}x the floor)"
+            )
         else:
             print("attn_c and membw: no C compiler found, skipped")
     del planes
 
     school = school_rescore(max(3, args.repeats))
-    print(f"one school of {school['students']:,} students after a 45-pupil roll call (features, rule index, "
-          f"{school['model']} model, top factors): best {school['best_ms']:.0f} ms, median {school['median_ms']:.0f} ms")  # fmt: skip
+    print(
+        f"one school of {school['students']:,} students after a 45-pupil roll call (features, rule index, "
+        f"{school['model']} model, top factors): best {school['best_ms']:.0f} ms, median {school['median_ms']:.0f} ms"
+    )
     load_end = os.getloadavg()
     print(f"load average at the end: {load_end[0]:.2f}")
     line = {

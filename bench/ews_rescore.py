@@ -77,7 +77,7 @@ def _year(org, name, start, end):
         [
             CalendarDay(year=year, date=d, kind="public_holiday", name_km=k, name_en=e)
             for d, k, e in schooldays.public_holidays(start, end)
-        ]  # fmt: skip
+        ]
     )
     return year
 
@@ -89,8 +89,13 @@ def _fill(year, school, people, traits, until, rng, teacher=None):
     classes, enrolments, months, sheets, incidents = [], [], [], {}, []
     for start in range(0, len(people), CLASS_SIZE):
         grade = 7 + (start // CLASS_SIZE) % 3
-        c = SchoolClass(school=school, year=year, grade=grade, section=str(start // CLASS_SIZE),
-                        homeroom_teacher=teacher if start == 0 else None)  # fmt: skip
+        c = SchoolClass(
+            school=school,
+            year=year,
+            grade=grade,
+            section=str(start // CLASS_SIZE),
+            homeroom_teacher=teacher if start == 0 else None,
+        )
         c.save()
         classes.append(c)
     tests = sorted({(d.year, d.month): d for d in days if d.day >= 20}.values())
@@ -101,9 +106,14 @@ def _fill(year, school, people, traits, until, rng, teacher=None):
         hazard = 1 - (1 - q) ** (1 / len(all_days))
         hit = np.flatnonzero(rng.random(len(all_days)) < hazard)
         left = all_days[hit[0]] if hit.size and all_days[hit[0]] <= until else None
-        e = Enrolment(organisation=school.organisation, person=person, school_class=c, enrolled_on=year.starts_on,
-                      status="dropped_out" if left else ("completed" if until >= year.ends_on else "enrolled"),
-                      left_on=left)  # fmt: skip
+        e = Enrolment(
+            organisation=school.organisation,
+            person=person,
+            school_class=c,
+            enrolled_on=year.starts_on,
+            status="dropped_out" if left else ("completed" if until >= year.ends_on else "enrolled"),
+            left_on=left,
+        )
         enrolments.append(e)
         last = len(days) if left is None else days.index(left) if left in days else len(days)
         p = 1 / (1 + np.exp(-(-3.0 + 0.4 * poverty - 0.7 * engagement)))
@@ -113,8 +123,10 @@ def _fill(year, school, people, traits, until, rng, teacher=None):
             letters.setdefault(days[i].replace(day=1), ["."] * 31)[days[i].day - 1] = (
                 "A" if absent[i] else "P"
             )
-        months += [AttendanceMonth(enrolment=e, month=m, statuses="".join(v).rstrip(registers.NONE))
-                   for m, v in letters.items()]  # fmt: skip
+        months += [
+            AttendanceMonth(enrolment=e, month=m, statuses="".join(v).rstrip(registers.NONE))
+            for m, v in letters.items()
+        ]
         for when in tests:
             if when in days[:last] and not absent[days.index(when)]:
                 for subject in SUBJECTS:
@@ -123,8 +135,14 @@ def _fill(year, school, people, traits, until, rng, teacher=None):
                     )
         for _ in range(int(rng.poisson(0.3 * np.exp(-engagement)))):
             if last:
-                incidents.append(BehaviourIncident(enrolment=e, occurred_on=days[int(rng.integers(0, last))],
-                                                   type="other", severity=int(rng.integers(1, 4))))  # fmt: skip
+                incidents.append(
+                    BehaviourIncident(
+                        enrolment=e,
+                        occurred_on=days[int(rng.integers(0, last))],
+                        type="other",
+                        severity=int(rng.integers(1, 4)),
+                    )
+                )
     by_pk = {c.pk: c for c in classes}
     Enrolment.objects.bulk_create(enrolments, batch_size=2000)
     AttendanceMonth.objects.bulk_create(months, batch_size=2000)
@@ -132,7 +150,7 @@ def _fill(year, school, people, traits, until, rng, teacher=None):
         [
             Assessment(school_class=by_pk[c], subject=s, kind="monthly", held_on=w, max_score=50, scores=v)
             for (c, s, w), v in sheets.items()
-        ],  # fmt: skip
+        ],
         batch_size=2000,
     )
     BehaviourIncident.objects.bulk_create(incidents, batch_size=2000)
@@ -168,20 +186,40 @@ def main() -> None:
         name_km="សាលាសាកល្បង", name_en="Bench", short_name=f"bench-{time.time_ns()}"
     )
     teacher = make_member(org, f"teacher-{time.time_ns()}", "teacher", areas=["0201"])
-    school = School.objects.create(organisation=org, emis_code="B1", name_km="វិទ្យាល័យ", name_en="Bench High School",
-                                   level="secondary", village_id="02010101")  # fmt: skip
+    school = School.objects.create(
+        organisation=org,
+        emis_code="B1",
+        name_km="វិទ្យាល័យ",
+        name_en="Bench High School",
+        level="secondary",
+        village_id="02010101",
+    )
     start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(days=140)
     previous = _year(org, "previous", start - dt.timedelta(days=364), start - dt.timedelta(days=65))
     current = _year(org, "current", start, start + dt.timedelta(days=299))
 
     def people(n):
-        made = [Person(organisation=org, village_id="02010101", area_code="02010101", family_name_latin="Bench",
-                       given_name_latin=f"P{i}", date_of_birth=today - dt.timedelta(days=365 * 13 + i % 700))
-                for i in range(n)]  # fmt: skip
+        made = [
+            Person(
+                organisation=org,
+                village_id="02010101",
+                area_code="02010101",
+                family_name_latin="Bench",
+                given_name_latin=f"P{i}",
+                date_of_birth=today - dt.timedelta(days=365 * 13 + i % 700),
+            )
+            for i in range(n)
+        ]
         Person.objects.bulk_create(made, batch_size=2000)
-        houses = [Household(organisation=org, village_id="02010101", area_code="02010101",
-                            idpoor_status=str(rng.choice(["level_1", "level_2", "not_poor", "not_poor"])))
-                  for _ in made]  # fmt: skip
+        houses = [
+            Household(
+                organisation=org,
+                village_id="02010101",
+                area_code="02010101",
+                idpoor_status=str(rng.choice(["level_1", "level_2", "not_poor", "not_poor"])),
+            )
+            for _ in made
+        ]
         Household.objects.bulk_create(houses, batch_size=2000)
         HouseholdMember.objects.bulk_create(
             [
@@ -210,8 +248,13 @@ def main() -> None:
         day = max(d for d in calendar_for(current).school_days() if d <= today)
         from ponleu.access.actors import actor_for_membership
 
-        attendance.roll_call_save(actor=actor_for_membership(teacher, is_verified=True), school_class=first, day=day,
-                                  statuses={str(pupils[0].pk): "A"}, reason="bench")  # fmt: skip
+        attendance.roll_call_save(
+            actor=actor_for_membership(teacher, is_verified=True),
+            school_class=first,
+            day=day,
+            statuses={str(pupils[0].pk): "A"},
+            reason="bench",
+        )
         times = []
         for _ in range(args.runs):
             t = time.perf_counter()

@@ -143,10 +143,26 @@ def _copy(connection, model, objects, fields) -> None:
 
 
 PERSON_FIELDS = (
-    "id", "created_at", "updated_at", "version", "organisation", "village", "area_code", "kind",
-    "family_name_km", "given_name_km", "family_name_latin", "given_name_latin", "nickname", "sex",
-    "date_of_birth", "date_of_birth_precision", "languages", "photo", "is_sensitive",
-)  # fmt: skip
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "organisation",
+    "village",
+    "area_code",
+    "kind",
+    "family_name_km",
+    "given_name_km",
+    "family_name_latin",
+    "given_name_latin",
+    "nickname",
+    "sex",
+    "date_of_birth",
+    "date_of_birth_precision",
+    "languages",
+    "photo",
+    "is_sensitive",
+)
 KEY_FIELDS = ("person", "organisation", "area_code", "key")
 
 

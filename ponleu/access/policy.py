@@ -37,6 +37,7 @@ ROLE_COLUMNS = (
     Role.SYSTEM_ADMIN,
 )
 
+# The table is read as a grid of letters, one column per role: the formatter must not reflow it.
 # fmt: off
 #                                 field case  sup  teach m&e  admin dpo  sys
 _TABLE = """

@@ -119,7 +119,7 @@ def _years(organisation, today: dt.date) -> list[AcademicYear]:
                     name="ឆមាសទី ២ · Semester 2",
                     starts_on=break_start + dt.timedelta(days=10),
                     ends_on=end,
-                ),  # fmt: skip
+                ),
             ]
         )
         CalendarDay.objects.bulk_create(
@@ -131,7 +131,7 @@ def _years(organisation, today: dt.date) -> list[AcademicYear]:
                     name_km=km,
                     name_en=en,
                     source=CalendarDaySource.HOLIDAYS,
-                )  # fmt: skip
+                )
                 for d, km, en in schooldays.public_holidays(start, end)
             ]
         )
@@ -151,16 +151,22 @@ def _schools(organisation, teams, rng) -> dict:
     for index, (_team, district) in enumerate(teams):
         villages = list(AdminUnit.objects.within(district).filter(level="village").order_by("code")[:60])
         chosen = rng.choice(len(villages), size=min(3, len(villages)), replace=False)
-        specs = [(SchoolLevel.SECONDARY, "High School"), (SchoolLevel.PRIMARY, "Primary School"),
-                 (SchoolLevel.PRIMARY, "Primary School")]  # fmt: skip
+        specs = [
+            (SchoolLevel.SECONDARY, "High School"),
+            (SchoolLevel.PRIMARY, "Primary School"),
+            (SchoolLevel.PRIMARY, "Primary School"),
+        ]
         made = []
         for k, (level, kind) in zip(chosen, specs, strict=False):
             village = villages[int(k)]
             school = School(
-                organisation=organisation, emis_code=f"{district}{index}{len(made):02d}",
+                organisation=organisation,
+                emis_code=f"{district}{index}{len(made):02d}",
                 name_km=f"សាលា{'បឋមសិក្សា' if level == SchoolLevel.PRIMARY else 'វិទ្យាល័យ'}{village.name_km}",
-                name_en=f"{village.name_latin or village.code} {kind}", level=level, village=village,
-            )  # fmt: skip
+                name_en=f"{village.name_latin or village.code} {kind}",
+                level=level,
+                village=village,
+            )
             school.save()
             made.append(school)
         out[district] = made
@@ -193,8 +199,12 @@ def _pupils(organisation, teams, start: dt.date, rng) -> list[_Pupil]:
     ).values_list("person_id", "household__idpoor_status", "household__parents_away", "relationship"):
         if person_id not in households or relationship == "child":
             households[person_id] = (idpoor, away)
-    people = Person.objects.filter(organisation=organisation, kind=PersonKind.CHILD, merged_into__isnull=True,
-                                   date_of_birth__isnull=False).order_by("pk")  # fmt: skip
+    people = Person.objects.filter(
+        organisation=organisation,
+        kind=PersonKind.CHILD,
+        merged_into__isnull=True,
+        date_of_birth__isnull=False,
+    ).order_by("pk")
     out = []
     for person in people:
         age = _age_on(person.date_of_birth, start)
@@ -240,8 +250,14 @@ def _simulate_year(pupils, grades, schools, year, calendar, until, rng, classes,
             classes[key] = school_class
         school_class = classes[key]
         base = -3.6 if level == SchoolLevel.PRIMARY else -2.0
-        logit = (base + 0.55 * pupil.poverty + 0.5 * pupil.away + 0.45 * pupil.overage
-                 - 0.7 * pupil.engagement - 0.35 * pupil.ability)  # fmt: skip
+        logit = (
+            base
+            + 0.55 * pupil.poverty
+            + 0.5 * pupil.away
+            + 0.45 * pupil.overage
+            - 0.7 * pupil.engagement
+            - 0.35 * pupil.ability
+        )
         yearly = float(_sigmoid(logit))
         hazard = 1 - (1 - yearly) ** (1 / max(n_days, 1))
         leave_at = None
@@ -249,14 +265,28 @@ def _simulate_year(pupils, grades, schools, year, calendar, until, rng, classes,
         hit = np.flatnonzero(draws < hazard)
         if hit.size:
             leave_at = int(hit[0])
-        enrolment = Enrolment(organisation=school_class.organisation, person=pupil.person, school_class=school_class,
-                              enrolled_on=year.starts_on, is_repeating=pupil.overage > 0 and rng.random() < 0.3)  # fmt: skip
+        enrolment = Enrolment(
+            organisation=school_class.organisation,
+            person=pupil.person,
+            school_class=school_class,
+            enrolled_on=year.starts_on,
+            is_repeating=pupil.overage > 0 and rng.random() < 0.3,
+        )
         left_day = all_days[leave_at] if leave_at is not None else None
         if left_day is not None and left_day <= until:
             enrolment.status, enrolment.left_on = EnrolmentStatus.DROPPED_OUT, left_day
-            enrolment.left_reason = str(rng.choice([DropoutReason.WORK, DropoutReason.WORK, DropoutReason.MIGRATION,
-                                                    DropoutReason.HOUSEHOLD_CHORES, DropoutReason.COST,
-                                                    DropoutReason.LOW_RESULTS]))  # fmt: skip
+            enrolment.left_reason = str(
+                rng.choice(
+                    [
+                        DropoutReason.WORK,
+                        DropoutReason.WORK,
+                        DropoutReason.MIGRATION,
+                        DropoutReason.HOUSEHOLD_CHORES,
+                        DropoutReason.COST,
+                        DropoutReason.LOW_RESULTS,
+                    ]
+                )
+            )
             dropped.add(pupil.person.pk)
         elif until >= year.ends_on:
             enrolment.status = EnrolmentStatus.COMPLETED
@@ -265,8 +295,14 @@ def _simulate_year(pupils, grades, schools, year, calendar, until, rng, classes,
             EnrolmentEvent(enrolment=enrolment, kind=EnrolmentEventKind.ENROLLED, date=year.starts_on)
         )
         if enrolment.status == EnrolmentStatus.DROPPED_OUT:
-            events.append(EnrolmentEvent(enrolment=enrolment, kind=EnrolmentEventKind.DROPPED_OUT,
-                                         date=left_day, reason=enrolment.left_reason))  # fmt: skip
+            events.append(
+                EnrolmentEvent(
+                    enrolment=enrolment,
+                    kind=EnrolmentEventKind.DROPPED_OUT,
+                    date=left_day,
+                    reason=enrolment.left_reason,
+                )
+            )
         # Attendance: a daily absence chance from the traits, rising before the child leaves.
         last = len(days) if left_day is None else min(len(days), all_days.index(left_day))
         p_absent = float(_sigmoid(-3.2 + 0.35 * pupil.poverty + 0.5 * pupil.away - 0.7 * pupil.engagement))
@@ -304,8 +340,14 @@ def _simulate_year(pupils, grades, schools, year, calendar, until, rng, classes,
             if when is None:
                 break
             severity = int(rng.choice([1, 1, 1, 2, 2, 3]))
-            incidents.append(BehaviourIncident(enrolment=enrolment, occurred_on=when, severity=severity,
-                                               type=str(rng.choice(IncidentType.values))))  # fmt: skip
+            incidents.append(
+                BehaviourIncident(
+                    enrolment=enrolment,
+                    occurred_on=when,
+                    severity=severity,
+                    type=str(rng.choice(IncidentType.values)),
+                )
+            )
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
     EnrolmentEvent.objects.bulk_create(events, batch_size=BATCH)
     AttendanceMonth.objects.bulk_create(months, batch_size=BATCH)
@@ -319,8 +361,16 @@ def _simulate_year(pupils, grades, schools, year, calendar, until, rng, classes,
         marks = {str(e.pk): v for e, v in scores.items()}
         sheet = held.get((classes[key].pk, subject, kind, when))
         if sheet is None:
-            new_sheets.append(Assessment(school_class=classes[key], subject=subject, kind=kind, held_on=when,
-                                         max_score=MAX_SCORE, scores=marks))  # fmt: skip
+            new_sheets.append(
+                Assessment(
+                    school_class=classes[key],
+                    subject=subject,
+                    kind=kind,
+                    held_on=when,
+                    max_score=MAX_SCORE,
+                    scores=marks,
+                )
+            )
         else:
             sheet.scores = {**sheet.scores, **marks}
             grown.append(sheet)
@@ -369,8 +419,13 @@ def _review(organisation, members, rng, today) -> dict:
         details = {"starts_on": flag.opened_on + dt.timedelta(days=int(rng.integers(2, 10)))}
         reason = ""
         if decision == Decision.SCHOLARSHIP:
-            details.update(amount=60000, currency="KHR", schedule="monthly", min_attendance_percent=80,
-                           provider="Commune council for women and children")  # fmt: skip
+            details.update(
+                amount=60000,
+                currency="KHR",
+                schedule="monthly",
+                min_attendance_percent=80,
+                provider="Commune council for women and children",
+            )
         elif decision == Decision.NO_ACTION:
             reason = "Absent for a family funeral; back at school"
         elif decision == Decision.CASE_REFERRAL:
@@ -379,8 +434,14 @@ def _review(organisation, members, rng, today) -> dict:
             details["provider"] = organisation.name_en
         details["starts_on"] = min(details["starts_on"], today)
         try:
-            item = review.flag_decide(actor=actor, flag=flag, version=flag.version, decision=decision,
-                                      reason=reason, details=details)  # fmt: skip
+            item = review.flag_decide(
+                actor=actor,
+                flag=flag,
+                version=flag.version,
+                decision=decision,
+                reason=reason,
+                details=details,
+            )
         except DomainError:
             continue
         decided += 1
@@ -394,8 +455,9 @@ def _review(organisation, members, rng, today) -> dict:
             outcome = (
                 Outcome.DROPPED_OUT if gone else (Outcome.RETURNED if rng.random() < 0.08 else Outcome.STAYED)
             )
-            interventions.outcome_record(actor=actor, intervention=item, version=item.version, outcome=outcome,
-                                         on=term_end)  # fmt: skip
+            interventions.outcome_record(
+                actor=actor, intervention=item, version=item.version, outcome=outcome, on=term_end
+            )
     return {"decided": decided, "served": served, "awaiting": len(flags) - decided}
 
 
@@ -424,10 +486,16 @@ def _fill_homeroom_classes(organisation, teams, members, schools, year, classes,
             missing = CLASS_SIZE - on_roll
             if missing <= 0:
                 break
-            pairs = people.newcomers(organisation=organisation, team=team, district=district,
-                                     owner=caseworkers.get(team.pk), count=missing, ages=(12, 12),
-                                     seed=seed + int(district) + round_,
-                                     numbers_from=NEWCOMER_NUMBERS + 1000 * (5 * index + round_))  # fmt: skip
+            pairs = people.newcomers(
+                organisation=organisation,
+                team=team,
+                district=district,
+                owner=caseworkers.get(team.pk),
+                count=missing,
+                ages=(12, 12),
+                seed=seed + int(district) + round_,
+                numbers_from=NEWCOMER_NUMBERS + 1000 * (5 * index + round_),
+            )
             pupils = []
             for child, household in pairs:
                 pupil = _pupil(child, district, household.idpoor_status, household.parents_away, rng)
@@ -475,20 +543,48 @@ def populate(*, organisation, teams, members, seed: int) -> dict:
             teachers.setdefault(district, membership)
     counts = {}
     classes: dict = {}
-    first = _simulate_year(pupils, [_grade(p, previous.starts_on) for p in pupils], schools, previous,
-                           _calendar(previous), previous.ends_on, rng, classes, {})  # fmt: skip
+    first = _simulate_year(
+        pupils,
+        [_grade(p, previous.starts_on) for p in pupils],
+        schools,
+        previous,
+        _calendar(previous),
+        previous.ends_on,
+        rng,
+        classes,
+        {},
+    )
     counts["previous_year"] = {k: v for k, v in first.items() if k != "dropped"} | {
         "dropouts": len(first["dropped"])
     }
     stayers = [p for p in pupils if p.person.pk not in first["dropped"]]
     classes = {}
-    second = _simulate_year(stayers, [_grade(p, current.starts_on) for p in stayers], schools, current,
-                            _calendar(current), today - dt.timedelta(days=1), rng, classes, dict(teachers))  # fmt: skip
+    second = _simulate_year(
+        stayers,
+        [_grade(p, current.starts_on) for p in stayers],
+        schools,
+        current,
+        _calendar(current),
+        today - dt.timedelta(days=1),
+        rng,
+        classes,
+        dict(teachers),
+    )
     counts["current_year"] = {k: v for k, v in second.items() if k != "dropped"} | {
         "dropouts": len(second["dropped"])
     }
-    counts["newcomers"] = _fill_homeroom_classes(organisation, teams, members, schools, current, classes, teachers,
-                                                 today - dt.timedelta(days=1), rng, seed)  # fmt: skip
+    counts["newcomers"] = _fill_homeroom_classes(
+        organisation,
+        teams,
+        members,
+        schools,
+        current,
+        classes,
+        teachers,
+        today - dt.timedelta(days=1),
+        rng,
+        seed,
+    )
     system = system_actor(organisation.pk, name="demo")
     try:
         model = training.model_train(actor=system, settings=DEMO_TRAINING)

@@ -295,8 +295,17 @@ def populate(*, organisation, teams, members, rng: random.Random, count: int | N
     while made < target:
         team, _district = teams[rng.randrange(len(teams))]
         village = rng.choice(villages_by_team[team.pk])
-        size, kids = _family(rng, batch, organisation, village, team, caseworkers.get(team.pk), today,
-                             children=(1, 5), ages=(0, 17))  # fmt: skip
+        size, kids = _family(
+            rng,
+            batch,
+            organisation,
+            village,
+            team,
+            caseworkers.get(team.pk),
+            today,
+            children=(1, 5),
+            ages=(0, 17),
+        )
         children.extend(kids)
         made += size
     _near_duplicates(rng, batch, children, list(caseworkers.values()), today)
@@ -350,8 +359,9 @@ def _family(rng, batch: Batch, organisation, village, team, owner, today, *, chi
     return len(members_here), kids
 
 
-def newcomers(*, organisation, team, district, owner, count: int, ages: tuple[int, int], seed: int,
-              numbers_from: int) -> list:  # fmt: skip
+def newcomers(
+    *, organisation, team, district, owner, count: int, ages: tuple[int, int], seed: int, numbers_from: int
+) -> list:
     """``count`` children aged ``ages`` from families new to the district, one child per family
     (who join a class this year); returns (child, household) pairs, written and searchable.
     Their document numbers start at ``numbers_from``, clear of the organisation's others."""
@@ -361,8 +371,9 @@ def newcomers(*, organisation, team, district, owner, count: int, ages: tuple[in
     batch = Batch(counter=numbers_from)
     pairs = []
     for _ in range(count):
-        _size, kids = _family(rng, batch, organisation, rng.choice(villages), team, owner, today,
-                              children=(1, 1), ages=ages)  # fmt: skip
+        _size, kids = _family(
+            rng, batch, organisation, rng.choice(villages), team, owner, today, children=(1, 1), ages=ages
+        )
         pairs.append((kids[0], batch.households[-1]))
     _write(batch)
     return pairs

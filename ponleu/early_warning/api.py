@@ -72,8 +72,12 @@ def risk_list(request, school: str = "", caseworker: str = ""):
     return {"capacity_per_school": result.capacity, "items": items}
 
 
-@router.get("/risk/enrolments/{enrolment_id}", auth=api_auth, response={200: StudentRiskOut, 404: ErrorOut},
-            summary="One student's risk, week by week")  # fmt: skip
+@router.get(
+    "/risk/enrolments/{enrolment_id}",
+    auth=api_auth,
+    response={200: StudentRiskOut, 404: ErrorOut},
+    summary="One student's risk, week by week",
+)
 @capability("ews.view_scores")
 def student_risk(request, enrolment_id: uuid.UUID):
     actor = request.actor

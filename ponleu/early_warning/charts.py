@@ -19,8 +19,20 @@ from ponleu.common.numerals import to_khmer_digits
 WIDTH, HEIGHT = 340, 170
 LEFT, RIGHT, TOP, BOTTOM = 30, 8, 12, 26
 # Distinguishable in colour-blind vision and in grey: grades from light to dark.
-PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
-           "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6")  # fmt: skip
+PALETTE = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+    "#1f78b4",
+    "#b2df8a",
+    "#fb9a99",
+    "#cab2d6",
+)
 
 
 def format_date(day: dt.date, style: str = "short") -> str:

@@ -40,10 +40,11 @@ class DecisionForm(InterventionFields):
     version = number_fields.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label=_("Reason or notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Reason or notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text=_("Required for no action."),
-    )  # fmt: skip
-
+    )
     field_order = ["version", "decision", "reason"]
 
 
@@ -80,9 +81,11 @@ class SettingsForm(forms.Form):
                     "mean_score_pct",
                 )
                 self.fields[f"{rule.code}__threshold"] = number_fields.FloatField(
-                    label=label, min_value=low, max_value=high,
+                    label=label,
+                    min_value=low,
+                    max_value=high,
                     help_text=_("A share from 0 to 1 (0.8 is 80%).") if percent else None,
-                )  # fmt: skip
+                )
             self.fields[f"{rule.code}__weight"] = number_fields.FloatField(
                 label=_("Weight: %(rule)s") % {"rule": label}, min_value=0, max_value=10
             )

@@ -68,8 +68,15 @@ def rule_reasons(result, frame: FeatureFrame, i: int) -> list[dict]:
     for j in np.flatnonzero(result.holds[i]):
         rule = result.rules[j]
         value, threshold = display_values(rule, _plain(frame.column(rule.feature)[i]))
-        out.append({"kind": "rule", "code": rule.code, "value": _plain(value), "threshold": _plain(threshold),
-                    "weight": float(rule.weight)})  # fmt: skip
+        out.append(
+            {
+                "kind": "rule",
+                "code": rule.code,
+                "value": _plain(value),
+                "threshold": _plain(threshold),
+                "weight": float(rule.weight),
+            }
+        )
     return sorted(out, key=lambda r: -r["weight"])
 
 
@@ -91,8 +98,17 @@ def compute(
     flagged = p >= (threshold if threshold is not None else 1.0)
     # The model's own factors for the flagged (what a reviewer reads); everyone keeps the rules'.
     chosen = np.flatnonzero(flagged)
-    explained = dict(zip(chosen, engine_explain.explain(trained, features.take(chosen), top=TOP_FACTORS,
-                                                        risk=p[chosen]), strict=True)) if chosen.size else {}  # fmt: skip
+    explained = (
+        dict(
+            zip(
+                chosen,
+                engine_explain.explain(trained, features.take(chosen), top=TOP_FACTORS, risk=p[chosen]),
+                strict=True,
+            )
+        )
+        if chosen.size
+        else {}
+    )
     factors = []
     for i in range(n):
         model_factors = []
@@ -107,7 +123,7 @@ def compute(
                     "text": f.text_code,
                     "values": values,
                     "weight": round(f.contribution, 4),
-                }  # fmt: skip
+                }
             )
         factors.append(model_factors + reasons[i])
     return RiskResult(frame, rules.score, rules.flagged, p, flagged, factors)

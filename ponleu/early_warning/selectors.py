@@ -36,8 +36,11 @@ def settings_for(organisation_id) -> EwsSettings:
     """The organisation's settings; a new organisation starts with the default rule index."""
     found = EwsSettings.objects.filter(organisation_id=organisation_id).first()
     if found is None:
-        found = EwsSettings(organisation_id=organisation_id, rules=to_dict(default_settings()),
-                            capacity_per_school=DEFAULT_CAPACITY)  # fmt: skip
+        found = EwsSettings(
+            organisation_id=organisation_id,
+            rules=to_dict(default_settings()),
+            capacity_per_school=DEFAULT_CAPACITY,
+        )
     return found
 
 
@@ -150,8 +153,11 @@ def risk_list(
         school = score.school_class.school
         block = blocks.setdefault(school.pk, SchoolBlock(school))
         block.rows.append(RiskRow(score, score.rank, score.flag_id, score.flag_status or ""))
-    counts = dict(flagged.values_list("school_class__school_id").annotate(n=Count("pk")).values_list(
-        "school_class__school_id", "n"))  # fmt: skip
+    counts = dict(
+        flagged.values_list("school_class__school_id")
+        .annotate(n=Count("pk"))
+        .values_list("school_class__school_id", "n")
+    )
     for school_id, block in blocks.items():
         block.flagged = counts.get(school_id, len(block.rows))
     result = RiskList(year, capacity, sorted(blocks.values(), key=lambda b: str(b.school)), filters)
@@ -198,8 +204,9 @@ def school_dashboard(*, actor: Actor, school_id) -> SchoolDashboard:
     totals = latest.aggregate(scored=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
     risk = risk_list(actor=actor, filters=RiskFilters(school_id=str(school.pk)), year=year)
     record_read(actor=actor, action=EwsAction.SCORES_VIEWED, target=school)
-    return SchoolDashboard(school, year, sorted(series.items()), sorted(grades), totals["scored"],
-                           totals["flagged"], risk)  # fmt: skip
+    return SchoolDashboard(
+        school, year, sorted(series.items()), sorted(grades), totals["scored"], totals["flagged"], risk
+    )
 
 
 # --- one student ------------------------------------------------------------------------------
@@ -256,8 +263,12 @@ def intervention_get(*, actor: Actor, intervention_id) -> Intervention:
         .select_related("enrolment__person", "school_class__school", "school_class__homeroom_teacher", "case")
         .get(pk=intervention_id)
     )
-    record_read(actor=actor, action=EwsAction.STUDENT_VIEWED, target=intervention,
-                person_ids=[intervention.enrolment.person_id])  # fmt: skip
+    record_read(
+        actor=actor,
+        action=EwsAction.STUDENT_VIEWED,
+        target=intervention,
+        person_ids=[intervention.enrolment.person_id],
+    )
     return intervention
 
 
@@ -270,8 +281,13 @@ def intervention_list(*, actor: Actor, open_only: bool = False, limit: int = 100
             "enrolment__person", "school_class__school", "school_class__homeroom_teacher"
         ).order_by("outcome", "-starts_on")[:limit]
     )
-    audit.record_access(actor=actor, action=EwsAction.STUDENT_VIEWED, target_type=PERSON,
-                        target_ids=[i.enrolment.person_id for i in rows], query="interventions")  # fmt: skip
+    audit.record_access(
+        actor=actor,
+        action=EwsAction.STUDENT_VIEWED,
+        target_type=PERSON,
+        target_ids=[i.enrolment.person_id for i in rows],
+        query="interventions",
+    )
     return rows
 
 
@@ -347,6 +363,10 @@ def effectiveness(*, actor: Actor, year: AcademicYear | None = None) -> Effectiv
         if not entry["served"]:
             never += int(entry["never"])
             no_action += int(entry["none"])
-    audit.record_access(actor=actor, action=EwsAction.REPORT_VIEWED, target_type="early_warning.flag",
-                        query=f"effectiveness year={year.pk if year else ''} students={len(per_student)}")  # fmt: skip
+    audit.record_access(
+        actor=actor,
+        action=EwsAction.REPORT_VIEWED,
+        target_type="early_warning.flag",
+        query=f"effectiveness year={year.pk if year else ''} students={len(per_student)}",
+    )
     return Effectiveness(year, served, not_served, {k: by_type[k] for k in sorted(by_type)}, never, no_action)

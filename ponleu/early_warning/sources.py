@@ -163,8 +163,16 @@ def _assessments(index, class_ids, enrolled, left) -> Assessments:
         values = [sheet.get(k, _MISSING) for k in keys]
         score = np.array([np.nan if v is None or v is _MISSING else float(v) for v in values])
         sat = np.array([v is not _MISSING for v in values])
-        parts.append((rows[present], SUBJECT_CODES.get(subject, len(SUBJECT_CODES)), day, sat[present],
-                      score[present], float(max_score)))  # fmt: skip
+        parts.append(
+            (
+                rows[present],
+                SUBJECT_CODES.get(subject, len(SUBJECT_CODES)),
+                day,
+                sat[present],
+                score[present],
+                float(max_score),
+            )
+        )
     if not parts:
         return Assessments.empty()
     sizes = [len(p[0]) for p in parts]

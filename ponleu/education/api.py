@@ -47,8 +47,12 @@ def _sheet(request, class_id, day: dt.date) -> dict:
     }
 
 
-@router.get("/classes/{class_id}/attendance", auth=api_auth, response={200: RollCallOut, **ERRORS},
-            summary="A class's roll call for one day")  # fmt: skip
+@router.get(
+    "/classes/{class_id}/attendance",
+    auth=api_auth,
+    response={200: RollCallOut, **ERRORS},
+    summary="A class's roll call for one day",
+)
 @capability("education.take_attendance")
 def roll_call_get(request, class_id: uuid.UUID, date: dt.date | None = None):
     """Statuses of one day ('.' not recorded) and the version to send back with an upload."""
@@ -58,8 +62,12 @@ def roll_call_get(request, class_id: uuid.UUID, date: dt.date | None = None):
         return Status(404, NOT_FOUND)
 
 
-@router.post("/classes/{class_id}/attendance", auth=api_auth, response={200: RollCallOut, **ERRORS},
-             summary="Upload a class's roll call for one day")  # fmt: skip
+@router.post(
+    "/classes/{class_id}/attendance",
+    auth=api_auth,
+    response={200: RollCallOut, **ERRORS},
+    summary="Upload a class's roll call for one day",
+)
 @capability("education.take_attendance")
 def roll_call_post(request, class_id: uuid.UUID, payload: RollCallIn):
     actor = request.actor

@@ -55,8 +55,13 @@ class SchoolForm(forms.Form):
 
     def data_for_service(self) -> dict:
         d = self.cleaned_data
-        return {"emis_code": d["emis_code"], "name_km": d["name_km"], "name_en": d["name_en"],
-                "level": d["level"], "village_id": d["village"]}  # fmt: skip
+        return {
+            "emis_code": d["emis_code"],
+            "name_km": d["name_km"],
+            "name_en": d["name_en"],
+            "level": d["level"],
+            "village_id": d["village"],
+        }
 
 
 class YearForm(forms.Form):
@@ -167,9 +172,11 @@ class IncidentForm(forms.Form):
 class AttendanceImportForm(forms.Form):
     file = forms.FileField(label=_("Register (Excel .xlsx or CSV)"))
     month = forms.CharField(
-        label=_("Month, when the header has day numbers"), required=False, max_length=7,
+        label=_("Month, when the header has day numbers"),
+        required=False,
+        max_length=7,
         widget=forms.TextInput(attrs={"type": "month"}),
-    )  # fmt: skip
+    )
     reason = forms.CharField(
         label=_("Reason, if the file changes days already recorded"), max_length=300, required=False
     )

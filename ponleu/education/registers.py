@@ -17,11 +17,24 @@ LETTERS = (NONE, *RECORDED_STATUSES)
 # What schools write in their own registers, mapped to Ponleu's letters. Khmer registers use
 # វ (វត្តមាន, present), អ (អវត្តមាន, absent), យ (យឺត, late) and ច (ច្បាប់, excused).
 SPREADSHEET_MARKS = {
-    "p": "P", "present": "P", "/": "P", "✓": "P", "វ": "P",
-    "a": "A", "absent": "A", "x": "A", "0": "A", "អ": "A",
-    "l": "L", "late": "L", "យ": "L",
-    "e": "E", "excused": "E", "ex": "E", "ច": "E",
-}  # fmt: skip
+    "p": "P",
+    "present": "P",
+    "/": "P",
+    "✓": "P",
+    "វ": "P",
+    "a": "A",
+    "absent": "A",
+    "x": "A",
+    "0": "A",
+    "អ": "A",
+    "l": "L",
+    "late": "L",
+    "យ": "L",
+    "e": "E",
+    "excused": "E",
+    "ex": "E",
+    "ច": "E",
+}
 
 
 def status_on(statuses: str, day: dt.date) -> str:

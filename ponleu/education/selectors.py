@@ -96,15 +96,23 @@ def school_list(*, actor: Actor, capability: str = "education.manage") -> list[S
 
 def school_get(*, actor: Actor, school_id, capability: str = "education.manage") -> School:
     school = School.objects.actionable_by(actor, capability).select_related("village").get(pk=school_id)
-    audit.record_access(actor=actor, action=EducationAction.SCHOOL_VIEWED, target_type="education.school",
-                        target_ids=[school.pk])  # fmt: skip
+    audit.record_access(
+        actor=actor,
+        action=EducationAction.SCHOOL_VIEWED,
+        target_type="education.school",
+        target_ids=[school.pk],
+    )
     return school
 
 
 def year_get(*, actor: Actor, year_id) -> AcademicYear:
     year = AcademicYear.objects.get(pk=year_id, organisation_id=actor.organisation_id)
-    audit.record_access(actor=actor, action=EducationAction.YEAR_VIEWED, target_type="education.academicyear",
-                        target_ids=[year.pk])  # fmt: skip
+    audit.record_access(
+        actor=actor,
+        action=EducationAction.YEAR_VIEWED,
+        target_type="education.academicyear",
+        target_ids=[year.pk],
+    )
     return year
 
 
@@ -187,11 +195,19 @@ def record_read(*, actor: Actor, action, target, person_ids=(), query: str = "")
     audit.record_access(actor=actor, action=action, target_type=label, target_ids=[target.pk], query=query)
     if person_ids:
         audit.record_access(
-            actor=actor, action=action, target_type=PERSON, target_ids=list(person_ids),
+            actor=actor,
+            action=action,
+            target_type=PERSON,
+            target_ids=list(person_ids),
             query=f"{label}={target.pk} {query}".strip(),
-        )  # fmt: skip
+        )
 
 
 def record_pupils_read(*, actor: Actor, action, school_class, enrolments, query: str = "") -> None:
-    record_read(actor=actor, action=action, target=school_class, person_ids=[e.person_id for e in enrolments],
-                query=query)  # fmt: skip
+    record_read(
+        actor=actor,
+        action=action,
+        target=school_class,
+        person_ids=[e.person_id for e in enrolments],
+        query=query,
+    )

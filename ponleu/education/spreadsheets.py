@@ -149,9 +149,13 @@ def read_register(
             continue
         day = _header_day(value, month)
         if day is None:
-            problems.add(f"row 1, column {get_column_letter(j + 1)}",
-                         _("%(value)r is not a date (use 2026-01-05, 05/01/2026, or a day number with a month chosen).")
-                         % {"value": value})  # fmt: skip
+            problems.add(
+                f"row 1, column {get_column_letter(j + 1)}",
+                _(
+                    "%(value)r is not a date (use 2026-01-05, 05/01/2026, or a day number with a month chosen)."
+                )
+                % {"value": value},
+            )
             continue
         days[j] = day
     if not days and not problems:
@@ -181,9 +185,11 @@ def read_register(
             value = row[j] if j < len(row) else None
             letter = registers.read_mark(value)
             if letter is None:
-                problems.add(f"row {i}, column {get_column_letter(j + 1)}",
-                             _("%(value)r is not an attendance mark: use P, A, L or E (or វ, អ, យ, ច).")
-                             % {"value": value})  # fmt: skip
+                problems.add(
+                    f"row {i}, column {get_column_letter(j + 1)}",
+                    _("%(value)r is not an attendance mark: use P, A, L or E (or វ, អ, យ, ច).")
+                    % {"value": value},
+                )
                 continue
             if letter:
                 cells.append(GridCell(i, get_column_letter(j + 1), enrolment_id, day, letter))

@@ -225,15 +225,29 @@ class InputMatrix:
             return Value(inp.kind, scope, MALFORMED_VALUE, rule="none", path={**base.kwargs})
         if scope == MISSING:
             missing = uuid.uuid4()
-            return Value(inp.kind, scope, str(missing), ids=(str(missing),), rule="none",
-                         path={**base.kwargs, inp.name: missing})  # fmt: skip
+            return Value(
+                inp.kind,
+                scope,
+                str(missing),
+                ids=(str(missing),),
+                rule="none",
+                path={**base.kwargs, inp.name: missing},
+            )
         obj = self.world.scoped(factory_key(rm), member_key, scope)
         if obj is None:
             return None
         if leaf:
             pk = obj.kwargs[inp.name]
-            return Value(inp.kind, scope, str(pk), ids=(str(pk),), rule="chain", obj=obj,
-                         chain=(member_key, scope), path={**base.kwargs, inp.name: pk})  # fmt: skip
+            return Value(
+                inp.kind,
+                scope,
+                str(pk),
+                ids=(str(pk),),
+                rule="chain",
+                obj=obj,
+                chain=(member_key, scope),
+                path={**base.kwargs, inp.name: pk},
+            )
         ids = tuple(str(v) for v in obj.kwargs.values())
         return Value(
             inp.kind, scope, str(obj.kwargs[inp.name]), ids=ids, rule="path", obj=obj, path=dict(obj.kwargs)

@@ -81,13 +81,25 @@ def chain(world: MatrixWorld, member: str, scope: str) -> Chain | None:
     today = clock.today()
     factors = [{"kind": "rule", "code": "absent_in_a_row", "value": 4, "threshold": 3, "weight": 1.0}]
     RiskScore.objects.create(
-        organisation=organisation, enrolment=enrolment, school_class=school_class, period=week_of(today),
-        scored_on=today, method="rule_index", index_score=1.0, flagged=True, factors=factors,
-    )  # fmt: skip
+        organisation=organisation,
+        enrolment=enrolment,
+        school_class=school_class,
+        period=week_of(today),
+        scored_on=today,
+        method="rule_index",
+        index_score=1.0,
+        flagged=True,
+        factors=factors,
+    )
     flag = Flag.objects.create(
-        organisation=organisation, enrolment=enrolment, school_class=school_class, opened_on=today,
-        method="rule_index", index_score=1.0, factors=factors,
-    )  # fmt: skip
+        organisation=organisation,
+        enrolment=enrolment,
+        school_class=school_class,
+        opened_on=today,
+        method="rule_index",
+        index_score=1.0,
+        factors=factors,
+    )
     intervention = Intervention.objects.create(
         organisation=organisation,
         enrolment=enrolment,
@@ -167,8 +179,13 @@ def model_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | None
     facts = world.members[member]
     number = RiskModel.objects.filter(organisation=organisation).count() + 1
     model = RiskModel.objects.create(
-        organisation=organisation, number=number, family="logistic", threshold=0.5, trained_at=clock.now(),
+        organisation=organisation,
+        number=number,
+        family="logistic",
+        threshold=0.5,
+        trained_at=clock.now(),
         trained_by_id=facts.user_id if person.obj.owner_id == facts.user_id else None,
-        artefact=b"", digest="",
-    )  # fmt: skip
+        artefact=b"",
+        digest="",
+    )
     return person.derive(kwargs={"model_id": model.pk}, obj=model, view_capability="web.use")

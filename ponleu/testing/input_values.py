@@ -239,8 +239,15 @@ def _build(world: MatrixWorld, kind: str, member: str, scope: str) -> Value | No
             for name in ("family_name_latin", "given_name_latin", "family_name_km", "given_name_km")
         }
         names["q"] = f"{person.family_name_latin} {person.given_name_latin}"
-        return Value(kind, scope, names["q"], rule="name", person_id=str(person.pk), tokens=found.identifying,
-                     names=names)  # fmt: skip
+        return Value(
+            kind,
+            scope,
+            names["q"],
+            rule="name",
+            person_id=str(person.pk),
+            tokens=found.identifying,
+            names=names,
+        )
     if kind == "person":
         found = subject(world, member, scope)
         if found is None:

@@ -99,13 +99,43 @@ def test_verify_command_fails_naming_table_and_row(world):
 # --- mutation test ---------------------------------------------------------------------------
 
 CONTENT = {
-    AuditEvent: ["occurred_at", "actor_user_id", "actor_username", "organisation_id", "action", "reason",
-                 "request_id", "channel", "ip", "key_id", "target_type", "target_id", "changes", "prev_hash",
-                 "hash"],
-    AccessEvent: ["occurred_at", "actor_user_id", "actor_username", "organisation_id", "action", "reason",
-                  "request_id", "channel", "ip", "key_id", "target_type", "target_ids", "query", "allowed",
-                  "break_glass", "prev_hash", "hash"],
-}  # fmt: skip
+    AuditEvent: [
+        "occurred_at",
+        "actor_user_id",
+        "actor_username",
+        "organisation_id",
+        "action",
+        "reason",
+        "request_id",
+        "channel",
+        "ip",
+        "key_id",
+        "target_type",
+        "target_id",
+        "changes",
+        "prev_hash",
+        "hash",
+    ],
+    AccessEvent: [
+        "occurred_at",
+        "actor_user_id",
+        "actor_username",
+        "organisation_id",
+        "action",
+        "reason",
+        "request_id",
+        "channel",
+        "ip",
+        "key_id",
+        "target_type",
+        "target_ids",
+        "query",
+        "allowed",
+        "break_glass",
+        "prev_hash",
+        "hash",
+    ],
+}
 MUTATIONS = 1000
 
 
@@ -203,8 +233,9 @@ def _mutate(rng):
     if action == "alter":
         AccessEventTarget.objects.filter(pk=target.pk).update(target_id=str(uuid.uuid4()))
         return AccessEvent, "audit_accesseventtarget", target.pk
-    extra = AccessEventTarget.objects.create(event_id=target.event_id, target_type=target.target_type,
-                                             target_id=str(uuid.uuid4()))  # fmt: skip
+    extra = AccessEventTarget.objects.create(
+        event_id=target.event_id, target_type=target.target_type, target_id=str(uuid.uuid4())
+    )
     return AccessEvent, "audit_accesseventtarget", extra.pk
 
 

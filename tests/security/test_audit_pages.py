@@ -82,8 +82,12 @@ def test_sensitive_children_are_named_by_initials_to_auditors_without_view_sensi
 
 def test_the_audit_trail_for_the_dpo_lists_changes_and_reads(world, person, login_as):
     child = person(village="02010101")
-    audit.record(actor=world.actor("caseworker_a"), action="registry.person.updated", target=child,
-                 changes={"given_name_latin": ["Dara", "Dany"]})  # fmt: skip
+    audit.record(
+        actor=world.actor("caseworker_a"),
+        action="registry.person.updated",
+        target=child,
+        changes={"given_name_latin": ["Dara", "Dany"]},
+    )
     _read(world.actor("caseworker_a"), child)
     client = login_as(world.user("dpo"))
     changes = client.get(reverse("audit:event_list")).content.decode()
@@ -106,8 +110,11 @@ def test_a_supervisor_sees_changes_only_to_records_in_scope(world, person, login
         changes={"a": [1, 2]},
     )
     audit.record(actor=world.actor("dpo"), action="registry.person.merged", target=far, changes={"b": [1, 2]})
-    audit.record(actor=world.actor("org_admin"), action="organisations.membership.created",
-                 target=world.members["teacher"])  # fmt: skip
+    audit.record(
+        actor=world.actor("org_admin"),
+        action="organisations.membership.created",
+        target=world.members["teacher"],
+    )
     body = login_as(world.user("supervisor")).get(reverse("audit:event_list")).content.decode()
     assert "registry.person.updated" in body
     assert "registry.person.merged" not in body

@@ -208,7 +208,9 @@ def test_marking_a_case_sensitive_later_masks_the_childs_record(world, login_as)
 @pytest.mark.parametrize(
     ("name", "parameter"), [("cases:case_open", "person"), ("registry:person_create", "household")]
 )
-@pytest.mark.parametrize("value", ["x", "1", "00000000-0000-0000-0000-00000000000Z", "5f0e7c2a-9b1d-4e6f-8a3c-2d4b6e8f0a1c"])
+@pytest.mark.parametrize(
+    "value", ["x", "1", "00000000-0000-0000-0000-00000000000Z", "5f0e7c2a-9b1d-4e6f-8a3c-2d4b6e8f0a1c"]
+)
 def test_a_malformed_or_unknown_id_in_a_query_string_is_a_404(world, login_as, name, parameter, value):
     client = login_as(world.user("supervisor"))
     response = client.get(reverse(name), {parameter: value})

@@ -14,7 +14,7 @@ from django.db import migrations, models
 OLD_COMMON = (
     "occurred_at", "actor_user_id", "actor_username", "organisation_id", "action", "reason",
     "request_id", "channel", "ip",
-)  # fmt: skip
+)
 OLD_CONTENT = {
     "auditevent": (*OLD_COMMON, "target_type", "target_id", "changes"),
     "accessevent": (*OLD_COMMON, "target_type", "target_ids", "query", "allowed", "break_glass"),

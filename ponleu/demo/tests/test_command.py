@@ -37,13 +37,34 @@ def _gazetteer():
     """The few units the demo's organisations, teams and villages need."""
     load_units()
     for code, parent, name in MORE_UNITS:
-        AdminUnit.objects.create(code=code, level="district" if parent else "province", parent_id=parent,
-                                 name_km=name, type_km="", type_latin="", type_en="")  # fmt: skip
+        AdminUnit.objects.create(
+            code=code,
+            level="district" if parent else "province",
+            parent_id=parent,
+            name_km=name,
+            type_km="",
+            type_latin="",
+            type_en="",
+        )
         if parent:
-            AdminUnit.objects.create(code=f"{code}01", level="commune", parent_id=code, name_km=name,
-                                     type_km="", type_latin="", type_en="")  # fmt: skip
-            AdminUnit.objects.create(code=f"{code}0101", level="village", parent_id=f"{code}01",
-                                     name_km=name, type_km="", type_latin="", type_en="")  # fmt: skip
+            AdminUnit.objects.create(
+                code=f"{code}01",
+                level="commune",
+                parent_id=code,
+                name_km=name,
+                type_km="",
+                type_latin="",
+                type_en="",
+            )
+            AdminUnit.objects.create(
+                code=f"{code}0101",
+                level="village",
+                parent_id=f"{code}01",
+                name_km=name,
+                type_km="",
+                type_latin="",
+                type_en="",
+            )
 
 
 def _demo(*args) -> str:

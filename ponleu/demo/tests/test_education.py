@@ -20,11 +20,18 @@ def test_demo_schools_have_two_years_scores_and_a_review_queue(world, today):
     for index in range(60):
         village, team = ("02010101", world.team_a) if index % 2 else ("02080101", world.team_b)
         person = Person.objects.create(
-            organisation=world.org, village_id=village, team=team, family_name_latin="Demo",
-            given_name_latin=f"Child{index}", date_of_birth=today - dt.timedelta(days=365 * (8 + index % 9) + 40),
-        )  # fmt: skip
-        household = Household.objects.create(organisation=world.org, village_id=village,
-                                             idpoor_status=("level_1", "level_2", "not_poor")[index % 3])  # fmt: skip
+            organisation=world.org,
+            village_id=village,
+            team=team,
+            family_name_latin="Demo",
+            given_name_latin=f"Child{index}",
+            date_of_birth=today - dt.timedelta(days=365 * (8 + index % 9) + 40),
+        )
+        household = Household.objects.create(
+            organisation=world.org,
+            village_id=village,
+            idpoor_status=("level_1", "level_2", "not_poor")[index % 3],
+        )
         HouseholdMember.objects.create(household=household, person=person, relationship="child")
     members = {
         Role.TEACHER: [world.members["teacher"]],

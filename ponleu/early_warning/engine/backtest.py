@@ -460,9 +460,16 @@ def _cv_cutoff(history, cohorts, days, options):
             refused = str(exc)
             break
         evaluated, extras = evaluate(
-            y, p, keys, pooled.attributes, rules.flagged, options, intervals=(r == 0), schools=schools,
+            y,
+            p,
+            keys,
+            pooled.attributes,
+            rules.flagged,
+            options,
+            intervals=(r == 0),
+            schools=schools,
             school_only=baseline,
-        )  # fmt: skip
+        )
         repeats.append(evaluated)
         if r == 0:
             first_extras = extras
@@ -472,8 +479,10 @@ def _cv_cutoff(history, cohorts, days, options):
     else:
         block.update(_mean_blocks(repeats))
         detail.reliability, detail.calibration_line, detail.gaps = (
-            first_extras["reliability"], first_extras["calibration_line"], first_extras["gaps"],
-        )  # fmt: skip
+            first_extras["reliability"],
+            first_extras["calibration_line"],
+            first_extras["gaps"],
+        )
         detail.model_flags = first_extras["top20"]
         detail.model_flags_at_rule_rate = first_extras["at_rule_rate"]
     block["rule_index"] = {k: rule_block[k] for k in ("flag_rate", "precision", "recall")}
@@ -486,10 +495,24 @@ def _cutoff_dates(history, rows, days):
 
 
 ORDER = (
-    "cutoff_days", "n", "positives", "base_rate", "roc_auc", "roc_auc_ci95", "pr_auc", "pr_auc_ci95",
-    "precision_at_10pct", "precision_at_10pct_ci95", "recall_at_20pct", "recall_at_20pct_ci95", "ece", "brier",
-    "rule_index", "model_at_rule_flag_rate", "subgroups",
-)  # fmt: skip
+    "cutoff_days",
+    "n",
+    "positives",
+    "base_rate",
+    "roc_auc",
+    "roc_auc_ci95",
+    "pr_auc",
+    "pr_auc_ci95",
+    "precision_at_10pct",
+    "precision_at_10pct_ci95",
+    "recall_at_20pct",
+    "recall_at_20pct_ci95",
+    "ece",
+    "brier",
+    "rule_index",
+    "model_at_rule_flag_rate",
+    "subgroups",
+)
 
 
 def _order(block: dict) -> dict:

@@ -357,10 +357,20 @@ def _read_students(folder, problems, dates, cohorts):
     cols: dict[str, list] = {
         k: []
         for k in (
-            "ids", "cohort", "school", "person", "enrolled_on", "grade", "sex", "disability",
-            "poverty_level", "province_code", "birth_date", "age_years",
+            "ids",
+            "cohort",
+            "school",
+            "person",
+            "enrolled_on",
+            "grade",
+            "sex",
+            "disability",
+            "poverty_level",
+            "province_code",
+            "birth_date",
+            "age_years",
         )
-    }  # fmt: skip
+    }
     extras: dict[str, list] = {}
     seen: dict[str, int] = {}
     has_person = False

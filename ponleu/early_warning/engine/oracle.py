@@ -79,9 +79,11 @@ def observable(
     absent = codes == ABSENT
     attended = (codes == PRESENT) | (codes == LATE)
     counts = {
-        "absent_h": (absent & harvest).sum(1), "attended_h": (attended & harvest).sum(1),
-        "absent_o": (absent & ~harvest).sum(1), "attended_o": (attended & ~harvest).sum(1),
-    }  # fmt: skip
+        "absent_h": (absent & harvest).sum(1),
+        "attended_h": (attended & harvest).sum(1),
+        "absent_o": (absent & ~harvest).sum(1),
+        "attended_o": (attended & ~harvest).sum(1),
+    }
     enrol_slot = np.searchsorted(slots, records.enrolled_on[rows], side="left")
     survived = np.maximum(hi - enrol_slot, 0)
     local = np.full(len(records), -1)
@@ -100,10 +102,15 @@ def observable(
     overage = start_year - birth_year - grade - 5
     school = np.array([parameters["school_effect"].get(s, 0.0) for s in cat["school_id"][rows]])
     drop_base = (
-        p_drop["intercept"] + p_drop["poverty_1"] * (pov == 1) + p_drop["poverty_2"] * (pov == 2)
-        + p_drop["overage"] * overage + p_drop["parents_away"] * away + p_drop["distance"] * (dist - 3)
-        + p_drop["grade_9"] * (grade == 9) + school
-    )  # fmt: skip
+        p_drop["intercept"]
+        + p_drop["poverty_1"] * (pov == 1)
+        + p_drop["poverty_2"] * (pov == 2)
+        + p_drop["overage"] * overage
+        + p_drop["parents_away"] * away
+        + p_drop["distance"] * (dist - 3)
+        + p_drop["grade_9"] * (grade == 9)
+        + school
+    )
     abs_base = (
         p_abs["intercept"]
         + p_abs["poor"] * (pov > 0)

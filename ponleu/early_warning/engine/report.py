@@ -249,9 +249,16 @@ def _metrics_table(report) -> str:
 
 def _rule_table(report) -> str:
     head = [
-        _("Cut-off (days)"), _("Rule index flag rate"), _("Rule index precision"), _("Model precision"),
-        _("Rule index recall"), _("Model recall"), _("Precision difference"), _("Recall difference"), _("Verdict"),
-    ]  # fmt: skip
+        _("Cut-off (days)"),
+        _("Rule index flag rate"),
+        _("Rule index precision"),
+        _("Model precision"),
+        _("Rule index recall"),
+        _("Model recall"),
+        _("Precision difference"),
+        _("Recall difference"),
+        _("Verdict"),
+    ]
     rows = []
     for c in report["cutoffs"]:
         r, m = c["rule_index"], c["model_at_rule_flag_rate"]
@@ -288,10 +295,15 @@ def _rule_table(report) -> str:
 
 def _baselines(report) -> str:
     head = [
-        _("Cut-off (days)"), _("Model ROC-AUC"), _("School-only ROC-AUC"),
-        _("School-only precision at the rule's flag rate"), _("School-only recall at the rule's flag rate"),
-        _("Students per school reviewed"), _("Precision at that capacity"), _("Recall at that capacity"),
-    ]  # fmt: skip
+        _("Cut-off (days)"),
+        _("Model ROC-AUC"),
+        _("School-only ROC-AUC"),
+        _("School-only precision at the rule's flag rate"),
+        _("School-only recall at the rule's flag rate"),
+        _("Students per school reviewed"),
+        _("Precision at that capacity"),
+        _("Recall at that capacity"),
+    ]
     rows = []
     for c in report["cutoffs"]:
         school, cap = c.get("school_only") or {}, c.get("at_capacity") or {}
@@ -368,9 +380,17 @@ def _reliability(report, details: list[CutoffDetail]) -> str:
 
 def _subgroups(report, details) -> str:
     head = [
-        _("Attribute"), _("Group"), _("Students"), _("Base rate"), _("Flag rate"), _("Recall"),
-        _("False-positive rate"), _("Precision"), _("ROC-AUC"), _("Mean predicted minus observed"),
-    ]  # fmt: skip
+        _("Attribute"),
+        _("Group"),
+        _("Students"),
+        _("Base rate"),
+        _("Flag rate"),
+        _("Recall"),
+        _("False-positive rate"),
+        _("Precision"),
+        _("ROC-AUC"),
+        _("Mean predicted minus observed"),
+    ]
     parts = [f"<h2>{escape(_('Subgroups'))}</h2>"]
     parts.append(
         "<p>"

@@ -36,9 +36,16 @@ PROVINCES = ("01", "02", "03", "12", "17", "25")
 HARVEST_MONTHS = (11, 12)
 # The data-generating process. Yearly dropout log-odds:
 DROPOUT = {
-    "intercept": -2.9, "poverty_1": 1.0, "poverty_2": 0.7, "overage": 0.4, "parents_away": 0.6,
-    "distance": 0.15, "ability": -0.5, "engagement": -1.3, "grade_9": 0.25,
-}  # fmt: skip
+    "intercept": -2.9,
+    "poverty_1": 1.0,
+    "poverty_2": 0.7,
+    "overage": 0.4,
+    "parents_away": 0.6,
+    "distance": 0.15,
+    "ability": -0.5,
+    "engagement": -1.3,
+    "grade_9": 0.25,
+}
 # Daily absence log-odds (days outside sickness spells):
 ABSENCE = {
     "intercept": -3.0,
@@ -63,9 +70,14 @@ def _dropout_base(pov, overage, away, dist, grade):
     """Yearly dropout log-odds from the observable facts (the school and hidden traits are added)."""
     d = DROPOUT
     return (
-        d["intercept"] + d["poverty_1"] * (pov == 1) + d["poverty_2"] * (pov == 2) + d["overage"] * overage
-        + d["parents_away"] * away + d["distance"] * (dist - 3) + d["grade_9"] * (grade == 9)
-    )  # fmt: skip
+        d["intercept"]
+        + d["poverty_1"] * (pov == 1)
+        + d["poverty_2"] * (pov == 2)
+        + d["overage"] * overage
+        + d["parents_away"] * away
+        + d["distance"] * (dist - 3)
+        + d["grade_9"] * (grade == 9)
+    )
 
 
 def _absence_base(pov, away, dist):
@@ -238,11 +250,21 @@ def _cohort(
         enrolled = days[first_day[i]].isoformat() if first_day[i] else ""
         out["students"].append(
             (
-                sid, cid, f"SCH{school[i]:03d}", f"P{p:07d}", enrolled, str(grade[i]), people.sex[p],
-                birth.isoformat(), "yes" if people.disability[p] else "no", str(pov[i]),
-                school_province[school[i]], "yes" if away[i] else "no", f"{dist[i]:.1f}",
+                sid,
+                cid,
+                f"SCH{school[i]:03d}",
+                f"P{p:07d}",
+                enrolled,
+                str(grade[i]),
+                people.sex[p],
+                birth.isoformat(),
+                "yes" if people.disability[p] else "no",
+                str(pov[i]),
+                school_province[school[i]],
+                "yes" if away[i] else "no",
+                f"{dist[i]:.1f}",
             )
-        )  # fmt: skip
+        )
         out["truth"].append((sid, f"{h[i]:.10g}"))
         if left[i] < n_days:
             out["outcomes"].append((sid, "dropped_out", days[left[i]].isoformat()))
@@ -282,9 +304,13 @@ def _assessments(rng, days, codes, left, first_day, ability, engage, pov, k, out
             taken_index = np.where(present, j, np.where(makeup, np.minimum(j + shift, n_days - 1), -1))
             taken_index = np.where(taken_index >= left, -1, taken_index)
             pct = _sigmoid(
-                SCORE["intercept"] + difficulty + SCORE["ability"] * ability + SCORE["engagement"] * engage
-                + SCORE["poor"] * (pov > 0) + rng.normal(0, SCORE["noise"], n)
-            )  # fmt: skip
+                SCORE["intercept"]
+                + difficulty
+                + SCORE["ability"] * ability
+                + SCORE["engagement"] * engage
+                + SCORE["poor"] * (pov > 0)
+                + rng.normal(0, SCORE["noise"], n)
+            )
             score = np.round(pct * top)
             for i in np.flatnonzero(ok):
                 t = taken_index[i]
@@ -313,15 +339,26 @@ def _behaviour(rng, days, left, first_day, engage, k, out):
 HEADERS = {
     "cohorts": ("cohort_id", "start_date", "end_date"),
     "students": (
-        "student_id", "cohort_id", "school_id", "person_id", "enrolled_on", "grade", "sex", "birth_date",
-        "disability", "poverty_level", "province_code", "x_parents_away", "x_distance_km",
+        "student_id",
+        "cohort_id",
+        "school_id",
+        "person_id",
+        "enrolled_on",
+        "grade",
+        "sex",
+        "birth_date",
+        "disability",
+        "poverty_level",
+        "province_code",
+        "x_parents_away",
+        "x_distance_km",
     ),
     "attendance": ("student_id", "date", "status"),
     "assessments": ("student_id", "subject", "due_date", "taken_on", "score", "max_score"),
     "behaviour": ("student_id", "date", "severity"),
     "outcomes": ("student_id", "outcome", "date"),
     "truth": ("student_id", "daily_hazard"),
-}  # fmt: skip
+}
 
 
 def _write(folder: Path, out: dict) -> None:

@@ -186,8 +186,15 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
             day = cohort.start
             while day <= cohort.end:
                 if str(day.weekday()) in weekdays and day not in recorded:
-                    days.append(CalendarDay(year=year, date=day, kind=CalendarDayKind.CLOSURE, name_en="No record",
-                                            source=CalendarDaySource.ADMIN))  # fmt: skip
+                    days.append(
+                        CalendarDay(
+                            year=year,
+                            date=day,
+                            kind=CalendarDayKind.CLOSURE,
+                            name_en="No record",
+                            source=CalendarDaySource.ADMIN,
+                        )
+                    )
                 day += dt.timedelta(days=1)
         else:
             days = [
@@ -198,7 +205,7 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
                     name_km=km,
                     name_en=en,
                     source=CalendarDaySource.HOLIDAYS,
-                )  # fmt: skip
+                )
                 for d, km, en in schooldays.public_holidays(cohort.start, cohort.end)
             ]
         CalendarDay.objects.bulk_create(days, batch_size=BATCH)
@@ -214,8 +221,14 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
     for code in new_schools:
         grades = grades_by_school.get(code) or {7}
         level = SchoolLevel.PRIMARY if max(grades) <= 6 else SchoolLevel.SECONDARY
-        school = School(organisation_id=org, emis_code=code[:20], name_km=code, name_en=code, level=level,
-                        village_id=villages[code])  # fmt: skip
+        school = School(
+            organisation_id=org,
+            emis_code=code[:20],
+            name_km=code,
+            name_en=code,
+            level=level,
+            village_id=villages[code],
+        )
         school.save()
         schools[code] = school
     summary.schools = len(new_schools)
@@ -230,9 +243,13 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
         key = (int(s.cohort[i]), school.emis_code, grade)
         if key not in classes:
             classes[key] = SchoolClass(
-                organisation_id=org, school=school, year=years[key[0]], grade=grade, section="",
+                organisation_id=org,
+                school=school,
+                year=years[key[0]],
+                grade=grade,
+                section="",
                 area_code=school.area_code,
-            )  # fmt: skip
+            )
         class_of.append(key)
     SchoolClass.objects.bulk_create(list(classes.values()), batch_size=BATCH)
     summary.classes = len(classes)
@@ -254,21 +271,30 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
             precision = DatePrecision.ESTIMATED
         disability = s.disability[i]
         person = Person(
-            organisation_id=org, village_id=school.village_id, area_code=school.area_code, kind=PersonKind.CHILD,
-            family_name_latin=_("Student"), given_name_latin=pid[:80],
-            sex={"F": Sex.FEMALE, "M": Sex.MALE}.get(s.sex[i] or "", Sex.UNKNOWN if not s.sex[i] else Sex.OTHER),
-            date_of_birth=birth, date_of_birth_precision=precision,
+            organisation_id=org,
+            village_id=school.village_id,
+            area_code=school.area_code,
+            kind=PersonKind.CHILD,
+            family_name_latin=_("Student"),
+            given_name_latin=pid[:80],
+            sex={"F": Sex.FEMALE, "M": Sex.MALE}.get(
+                s.sex[i] or "", Sex.UNKNOWN if not s.sex[i] else Sex.OTHER
+            ),
+            date_of_birth=birth,
+            date_of_birth_precision=precision,
             has_functional_difficulty=None if disability in (None, "") else disability == "yes",
-        )  # fmt: skip
+        )
         people[pid] = person
         poverty = s.poverty_level[i]
         parents = away[i] if away is not None else None
         if poverty not in (None, "") or parents not in (None, ""):
             household = Household(
-                organisation_id=org, village_id=school.village_id, area_code=school.area_code,
+                organisation_id=org,
+                village_id=school.village_id,
+                area_code=school.area_code,
                 idpoor_status=POVERTY.get(str(poverty), IDPoorStatus.NOT_ASSESSED),
                 parents_away=MigrationDestination.OTHER_PROVINCE if str(parents).lower() == "yes" else "",
-            )  # fmt: skip
+            )
             households.append(household)
             members.append(HouseholdMember(household=household, person=person, relationship="child"))
     Person.objects.bulk_create(list(people.values()), batch_size=BATCH)
@@ -294,7 +320,7 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
                 status=status,
                 left_on=left,
                 left_reason="unknown" if left else "",
-            )  # fmt: skip
+            )
         )
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
     summary.enrolments = len(enrolments)
@@ -343,7 +369,7 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
                 held_on=day,
                 max_score=round(sheet["max"], 2),
                 scores=sheet["scores"],
-            )  # fmt: skip
+            )
             for (c, subject, day), sheet in sheets.items()
         ],
         batch_size=BATCH,
@@ -358,7 +384,7 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
                 occurred_on=_date(b.arrays["date"][k]),
                 type=IncidentType.OTHER,
                 severity=int(b.arrays["severity"][k]),
-            )  # fmt: skip
+            )
             for k in range(b.student.size)
         ],
         batch_size=BATCH,

@@ -46,8 +46,12 @@ def intervention_update(*, actor: Actor, intervention: Intervention, version, de
     for name, value in clean.items():
         setattr(intervention, name, value)
     intervention.save()
-    audit.record(actor=actor, action=EwsAction.INTERVENTION_UPDATED, target=intervention,
-                 changes=audit.diff(before, audit.snapshot(intervention, FIELDS)))  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EwsAction.INTERVENTION_UPDATED,
+        target=intervention,
+        changes=audit.diff(before, audit.snapshot(intervention, FIELDS)),
+    )
     return intervention
 
 
@@ -71,6 +75,10 @@ def outcome_record(
     before = intervention.outcome or None
     intervention.outcome, intervention.outcome_on, intervention.outcome_by_id = outcome, on, actor.user_id
     intervention.save()
-    audit.record(actor=actor, action=EwsAction.OUTCOME_RECORDED, target=intervention,
-                 changes={"outcome": [before, outcome], "outcome_on": [None, on.isoformat()]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EwsAction.OUTCOME_RECORDED,
+        target=intervention,
+        changes={"outcome": [before, outcome], "outcome_on": [None, on.isoformat()]},
+    )
     return intervention

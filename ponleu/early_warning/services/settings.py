@@ -46,13 +46,23 @@ def settings_update(
                 if not low <= threshold <= high:
                     raise ValueError
             except (TypeError, ValueError):
-                problems.add(f"{rule.code}.threshold", _("%(rule)s: the threshold is a number from %(low)s to %(high)s.")
-                             % {"rule": label, "low": low, "high": high})  # fmt: skip
+                problems.add(
+                    f"{rule.code}.threshold",
+                    _("%(rule)s: the threshold is a number from %(low)s to %(high)s.")
+                    % {"rule": label, "low": low, "high": high},
+                )
                 threshold = rule.threshold
         else:
             threshold = rule.threshold
-        items.append({"code": rule.code, "feature": rule.feature, "op": rule.op,
-                      "threshold": list(threshold) if isinstance(threshold, tuple) else threshold, "weight": weight})  # fmt: skip
+        items.append(
+            {
+                "code": rule.code,
+                "feature": rule.feature,
+                "op": rule.op,
+                "threshold": list(threshold) if isinstance(threshold, tuple) else threshold,
+                "weight": weight,
+            }
+        )
     try:
         flag_at = float(flag_at)
         if not 0 < flag_at <= 20:
@@ -78,6 +88,10 @@ def settings_update(
         before = {"rules": current.rules, "capacity_per_school": current.capacity_per_school}
         current.rules, current.capacity_per_school = data, capacity
         current.save()
-    audit.record(actor=actor, action=EwsAction.SETTINGS_UPDATED, target=current,
-                 changes=audit.diff(before, {"rules": data, "capacity_per_school": capacity}))  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EwsAction.SETTINGS_UPDATED,
+        target=current,
+        changes=audit.diff(before, {"rules": data, "capacity_per_school": capacity}),
+    )
     return current

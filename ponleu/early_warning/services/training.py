@@ -100,7 +100,7 @@ def _slices(year: AcademicYear, year_index: int, settings) -> list[_Slice]:
                 attributes,
                 year_index,
                 flags,
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -117,8 +117,14 @@ def _join(slices: list[_Slice]) -> _Slice:
 
 
 def _take(s: _Slice, rows) -> _Slice:
-    return _Slice(s.frame.take(rows), s.y[rows], s.groups[rows], {k: v[rows] for k, v in s.attributes.items()},
-                  s.year, s.rule_flags[rows])  # fmt: skip
+    return _Slice(
+        s.frame.take(rows),
+        s.y[rows],
+        s.groups[rows],
+        {k: v[rows] for k, v in s.attributes.items()},
+        s.year,
+        s.rule_flags[rows],
+    )
 
 
 def _plain(value):
@@ -240,7 +246,7 @@ def model_train(*, actor: Actor, settings: TrainingSettings | None = None) -> Ri
             "roc_auc": [None, block.get("roc_auc")],
             "split": [None, split],
             "years": [None, window["years"]],
-        },  # fmt: skip
+        },
     )
     return model
 
@@ -261,9 +267,13 @@ def model_activate(*, actor: Actor, model: RiskModel, reason: str = "") -> RiskM
     model.status = ModelStatus.ACTIVE
     model.activated_at, model.activated_by_id = clock.now(), actor.user_id
     model.save(update_fields=["status", "activated_at", "activated_by", "updated_at"])
-    audit.record(actor=actor, action=EwsAction.MODEL_ACTIVATED, target=model,
-                 changes={"active_model": [previous.number if previous else None, model.number]},
-                 reason=reason)  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EwsAction.MODEL_ACTIVATED,
+        target=model,
+        changes={"active_model": [previous.number if previous else None, model.number]},
+        reason=reason,
+    )
     return model
 
 
@@ -275,8 +285,13 @@ def model_retire(*, actor: Actor, model: RiskModel, reason: str = "") -> RiskMod
     before = model.status
     model.status = ModelStatus.RETIRED
     model.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, action=EwsAction.MODEL_RETIRED, target=model,
-                 changes={"status": [before, model.status]}, reason=reason)  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EwsAction.MODEL_RETIRED,
+        target=model,
+        changes={"status": [before, model.status]},
+        reason=reason,
+    )
     return model
 
 

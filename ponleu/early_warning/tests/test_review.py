@@ -40,9 +40,12 @@ def test_referral_to_case_management_opens_a_school_dropout_case(world, today):
     _, (pupil,) = flagged_class(world, 1)
     flag = Flag.objects.get()
     intervention = review.flag_decide(
-        actor=world.actor("caseworker_a"), flag=flag, version=flag.version, decision=Decision.CASE_REFERRAL,
+        actor=world.actor("caseworker_a"),
+        flag=flag,
+        version=flag.version,
+        decision=Decision.CASE_REFERRAL,
         reason="Works on the family farm most mornings",
-    )  # fmt: skip
+    )
     case = Case.objects.get()
     assert case.person_id == pupil.person_id
     assert case.case_type.code == "school_dropout"
@@ -60,9 +63,12 @@ def test_no_action_needs_a_reason_and_is_recorded_as_not_served(world, today):
         )
     assert "reason" in refused.value.errors
     review.flag_decide(
-        actor=world.actor("caseworker_a"), flag=flag, version=flag.version, decision="no_action",
+        actor=world.actor("caseworker_a"),
+        flag=flag,
+        version=flag.version,
+        decision="no_action",
         reason="Family moved back; attending again",
-    )  # fmt: skip
+    )
     assert not Intervention.objects.exists()
     flag.refresh_from_db()
     assert not flag.served
@@ -72,8 +78,14 @@ def test_a_scholarship_with_conditions_and_its_outcome(world, today):
     flagged_class(world, 1)
     flag = Flag.objects.get()
     actor = world.actor("caseworker_a")
-    details = {"amount": "60000", "currency": "KHR", "schedule": "monthly", "min_attendance_percent": "80",
-               "provider": "Commune council", "starts_on": TODAY}  # fmt: skip
+    details = {
+        "amount": "60000",
+        "currency": "KHR",
+        "schedule": "monthly",
+        "min_attendance_percent": "80",
+        "provider": "Commune council",
+        "starts_on": TODAY,
+    }
     scholarship = review.flag_decide(
         actor=actor, flag=flag, version=flag.version, decision="scholarship", details=details
     )
@@ -141,8 +153,13 @@ def test_training_with_too_few_dropouts_is_refused_and_the_rule_index_stays(worl
     from ponleu.early_warning.models import RiskModel
     from ponleu.education.tests.factories import enrol, make_class, make_pupil, make_school, make_year
 
-    year = make_year(world.org, name="2024–2025", start=dt.date(2024, 11, 4), end=dt.date(2025, 8, 29),
-                     terms=(("S1", dt.date(2024, 11, 4), dt.date(2025, 8, 29)),))  # fmt: skip
+    year = make_year(
+        world.org,
+        name="2024–2025",
+        start=dt.date(2024, 11, 4),
+        end=dt.date(2025, 8, 29),
+        terms=(("S1", dt.date(2024, 11, 4), dt.date(2025, 8, 29)),),
+    )
     school_class = make_class(make_school(world.org), year)
     for _ in range(3):
         enrol(school_class, make_pupil(world.org), on=year.starts_on)

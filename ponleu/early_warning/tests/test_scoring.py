@@ -78,8 +78,14 @@ def test_scores_at_a_cutoff_ignore_every_later_record(world, today):
     fill_register(pupil, {d: "A" for d in later})
     from ponleu.education.models import Assessment, BehaviourIncident
 
-    Assessment.objects.create(school_class=school_class, subject="maths", kind="monthly", held_on=later[2],
-                              max_score=50, scores={str(pupil.pk): 1})  # fmt: skip
+    Assessment.objects.create(
+        school_class=school_class,
+        subject="maths",
+        kind="monthly",
+        held_on=later[2],
+        max_score=50,
+        scores={str(pupil.pk): 1},
+    )
     BehaviourIncident.objects.create(enrolment=pupil, occurred_on=later[1], type="fighting", severity=3)
     after = frame_at(sources.load(year, class_ids=[school_class.pk]), cutoff)
     assert before.same_as(after)

@@ -29,8 +29,10 @@ def test_the_nightly_scoring_scores_the_week_of_todays_cut_off_and_flags_three_a
     start, end, terms = school_year_of(today)
     year = make_year(world.org, start=start, end=end, terms=terms)
     school_class = make_class(make_school(world.org), year)
-    steady, absent = [enrol(school_class, make_pupil(world.org, born=today - dt.timedelta(days=4400)), on=start)
-                      for _ in range(2)]  # fmt: skip
+    steady, absent = [
+        enrol(school_class, make_pupil(world.org, born=today - dt.timedelta(days=4400)), on=start)
+        for _ in range(2)
+    ]
     cutoff = min(today, end)  # in the long holidays, the last day of the year that ended
     days = school_days(year, start, cutoff)
     fill_register(steady, dict.fromkeys(days, "P"))

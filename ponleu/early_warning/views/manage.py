@@ -123,9 +123,12 @@ class RuleSettingsView(AppView):
         if form.is_valid():
             try:
                 settings_services.settings_update(
-                    actor=self.actor, version=form.cleaned_data.get("version"), rules=form.rule_changes(),
-                    flag_at=form.cleaned_data["flag_at"], capacity_per_school=form.cleaned_data["capacity_per_school"],
-                )  # fmt: skip
+                    actor=self.actor,
+                    version=form.cleaned_data.get("version"),
+                    rules=form.rule_changes(),
+                    flag_at=form.cleaned_data["flag_at"],
+                    capacity_per_school=form.cleaned_data["capacity_per_school"],
+                )
             except DomainError as error:
                 apply_errors(form, error)
             else:

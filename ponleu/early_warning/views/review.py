@@ -59,9 +59,13 @@ class FlagReviewView(AppView):
         if form.is_valid():
             try:
                 review.flag_decide(
-                    actor=self.actor, flag=flag, version=form.cleaned_data["version"],
-                    decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"], details=form.details(),
-                )  # fmt: skip
+                    actor=self.actor,
+                    flag=flag,
+                    version=form.cleaned_data["version"],
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                    details=form.details(),
+                )
             except DomainError as error:
                 apply_errors(form, error)
                 status = 409 if isinstance(error, Conflict) else 400
@@ -121,8 +125,13 @@ class InterventionDetailView(AppView):
             form = OutcomeForm(request.POST)
             if form.is_valid():
                 try:
-                    interventions.outcome_record(actor=self.actor, intervention=item, version=form.cleaned_data["version"],
-                                                 outcome=form.cleaned_data["outcome"], on=form.cleaned_data["outcome_on"])  # fmt: skip
+                    interventions.outcome_record(
+                        actor=self.actor,
+                        intervention=item,
+                        version=form.cleaned_data["version"],
+                        outcome=form.cleaned_data["outcome"],
+                        on=form.cleaned_data["outcome_on"],
+                    )
                 except DomainError as error:
                     apply_errors(form, error)
                 else:
@@ -132,8 +141,12 @@ class InterventionDetailView(AppView):
         form = InterventionForm(request.POST)
         if form.is_valid():
             try:
-                interventions.intervention_update(actor=self.actor, intervention=item,
-                                                  version=form.cleaned_data["version"], details=form.details())  # fmt: skip
+                interventions.intervention_update(
+                    actor=self.actor,
+                    intervention=item,
+                    version=form.cleaned_data["version"],
+                    details=form.details(),
+                )
             except DomainError as error:
                 apply_errors(form, error)
             else:

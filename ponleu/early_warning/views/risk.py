@@ -70,9 +70,11 @@ class SchoolDashboardView(AppView):
             raise Http404(NOT_FOUND_MESSAGE) from None
         label_rows(self.actor, board.risk.rows)
         chart = charts.flags_by_grade(
-            board.series, board.grades, title=_("Students flagged each week, by grade, at %(school)s")
+            board.series,
+            board.grades,
+            title=_("Students flagged each week, by grade, at %(school)s")
             % {"school": board.school.display_name(translation.get_language())},
-        )  # fmt: skip
+        )
         legend = [(grade, charts.swatch(charts.grade_colour(i))) for i, grade in enumerate(board.grades)]
         table = [(period, [counts.get(g, 0) for g in board.grades]) for period, counts in board.series]
         context = {"board": board, "chart": chart, "legend": legend, "table": table, "result": board.risk}

@@ -112,7 +112,7 @@ def _record_corrections(actor: Actor, corrections: list[Change], reason: str) ->
                 after=c.after,
                 reason=reason,
                 corrected_by_id=actor.user_id,
-            )  # fmt: skip
+            )
             for c in corrections
         ]
     )
@@ -155,8 +155,10 @@ def roll_call_save(
         enrolment = enrolments.get(str(key))
         letter = (letter or "").strip().upper()
         if enrolment is None:
-            problems.add(f"pupil {key}", _("This pupil is not enrolled in this class on %(date)s.")
-                         % {"date": day.isoformat()})  # fmt: skip
+            problems.add(
+                f"pupil {key}",
+                _("This pupil is not enrolled in this class on %(date)s.") % {"date": day.isoformat()},
+            )
             continue
         if letter not in registers.RECORDED_STATUSES:
             problems.add(f"pupil {key}", _("Unknown status %(value)r: use P, A, L or E.") % {"value": letter})

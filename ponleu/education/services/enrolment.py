@@ -83,7 +83,7 @@ def enrol(
             "class": [None, str(school_class.pk)],
             "enrolled_on": [None, enrolled_on.isoformat()],
             "is_repeating": [None, is_repeating],
-        },  # fmt: skip
+        },
     )
     return enrolment
 
@@ -127,10 +127,19 @@ def enrolment_change(
         enrolment.left_on, enrolment.left_reason = None, ""
     enrolment.save(update_fields=["status", "left_on", "left_reason", "version"])
     EnrolmentEvent.objects.create(
-        enrolment=enrolment, kind=kind, date=date, reason=reason if reason in DropoutReason.values else "",
-        note=(note or "")[:300], recorded_by_id=actor.user_id,
-    )  # fmt: skip
+        enrolment=enrolment,
+        kind=kind,
+        date=date,
+        reason=reason if reason in DropoutReason.values else "",
+        note=(note or "")[:300],
+        recorded_by_id=actor.user_id,
+    )
     after = {"status": enrolment.status, "left_on": enrolment.left_on, "left_reason": enrolment.left_reason}
-    audit.record(actor=actor, action=EducationAction.ENROLMENT_CHANGED, target=enrolment,
-                 changes=audit.diff(before, after), reason=note or "")  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EducationAction.ENROLMENT_CHANGED,
+        target=enrolment,
+        changes=audit.diff(before, after),
+        reason=note or "",
+    )
     return enrolment

@@ -98,9 +98,14 @@ def assessment_save(
     problems.raise_if_any()
     if assessment is None:
         assessment = Assessment.objects.create(
-            school_class=school_class, subject=subject, kind=kind, held_on=held_on, max_score=maximum,
-            scores=clean, recorded_by_id=actor.user_id,
-        )  # fmt: skip
+            school_class=school_class,
+            subject=subject,
+            kind=kind,
+            held_on=held_on,
+            max_score=maximum,
+            scores=clean,
+            recorded_by_id=actor.user_id,
+        )
         before = {}
     else:
         claim_version(Assessment, assessment, version)
@@ -142,9 +147,13 @@ def incident_record(
         problems.add("occurred_on", _("The pupil was not in this class on that day."))
     problems.raise_if_any()
     incident = BehaviourIncident.objects.create(
-        enrolment=enrolment, occurred_on=occurred_on, type=type, severity=severity, note=(note or "").strip(),
+        enrolment=enrolment,
+        occurred_on=occurred_on,
+        type=type,
+        severity=severity,
+        note=(note or "").strip(),
         recorded_by_id=actor.user_id,
-    )  # fmt: skip
+    )
     audit.record(
         actor=actor,
         action=EducationAction.INCIDENT_RECORDED,

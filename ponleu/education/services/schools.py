@@ -48,8 +48,12 @@ def school_create(*, actor: Actor, data: dict) -> School:
             school.save()
     except IntegrityError:
         raise ValidationFailed(_("Another school already has this EMIS code."), field="emis_code") from None
-    audit.record(actor=actor, action=EducationAction.SCHOOL_CREATED, target=school,
-                 changes=audit.diff({}, audit.snapshot(school, SCHOOL_FIELDS)))  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EducationAction.SCHOOL_CREATED,
+        target=school,
+        changes=audit.diff({}, audit.snapshot(school, SCHOOL_FIELDS)),
+    )
     return school
 
 
@@ -69,8 +73,12 @@ def school_update(*, actor: Actor, school: School, version, data: dict) -> Schoo
             school.save()
     except IntegrityError:
         raise ValidationFailed(_("Another school already has this EMIS code."), field="emis_code") from None
-    audit.record(actor=actor, action=EducationAction.SCHOOL_UPDATED, target=school,
-                 changes=audit.diff(before, audit.snapshot(school, SCHOOL_FIELDS)))  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EducationAction.SCHOOL_UPDATED,
+        target=school,
+        changes=audit.diff(before, audit.snapshot(school, SCHOOL_FIELDS)),
+    )
     return school
 
 
@@ -149,7 +157,7 @@ def year_create(
                 name_km=km,
                 name_en=en,
                 source=CalendarDaySource.HOLIDAYS,
-            )  # fmt: skip
+            )
             for day, km, en in schooldays.public_holidays(starts_on, ends_on)
         ]
     )
@@ -216,8 +224,12 @@ def calendar_day_set(
     existing.name_en = name_en or existing.name_en
     existing.source = CalendarDaySource.ADMIN
     existing.save()
-    audit.record(actor=actor, action=EducationAction.CALENDAR_DAY_SET, target=year,
-                 changes={date.isoformat(): [before, kind]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EducationAction.CALENDAR_DAY_SET,
+        target=year,
+        changes={date.isoformat(): [before, kind]},
+    )
     return existing
 
 
@@ -230,8 +242,12 @@ def calendar_day_remove(*, actor: Actor, year: AcademicYear, date: dt.date) -> N
     if day is None:
         return
     day.delete()
-    audit.record(actor=actor, action=EducationAction.CALENDAR_DAY_REMOVED, target=year,
-                 changes={date.isoformat(): [day.kind, None]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EducationAction.CALENDAR_DAY_REMOVED,
+        target=year,
+        changes={date.isoformat(): [day.kind, None]},
+    )
 
 
 # --- classes ----------------------------------------------------------------------------
@@ -270,8 +286,11 @@ def class_create(
     except (TypeError, ValueError):
         grade = 0
     if grade not in GRADES[school.level]:
-        problems.add("grade", _("This school teaches grades %(first)d to %(last)d.")
-                     % {"first": school.grades[0], "last": school.grades[-1]})  # fmt: skip
+        problems.add(
+            "grade",
+            _("This school teaches grades %(first)d to %(last)d.")
+            % {"first": school.grades[0], "last": school.grades[-1]},
+        )
     section = (section or "").strip().upper()
     teacher = _teacher(school.organisation_id, homeroom_teacher_id, problems)
     if (
@@ -292,7 +311,7 @@ def class_create(
             "class": [None, school_class.label],
             "year": [None, year.name],
             "homeroom_teacher": [None, str(teacher.pk) if teacher else None],
-        },  # fmt: skip
+        },
     )
     return school_class
 
@@ -309,6 +328,10 @@ def class_update(
     before = str(school_class.homeroom_teacher_id) if school_class.homeroom_teacher_id else None
     school_class.homeroom_teacher = teacher
     school_class.save()
-    audit.record(actor=actor, action=EducationAction.CLASS_UPDATED, target=school_class,
-                 changes={"homeroom_teacher": [before, str(teacher.pk) if teacher else None]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=EducationAction.CLASS_UPDATED,
+        target=school_class,
+        changes={"homeroom_teacher": [before, str(teacher.pk) if teacher else None]},
+    )
     return school_class

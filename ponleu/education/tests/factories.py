@@ -69,7 +69,7 @@ def make_year(
                     name_km=km,
                     name_en=en,
                     source=CalendarDaySource.HOLIDAYS,
-                )  # fmt: skip
+                )
                 for d, km, en in schooldays.public_holidays(start, end)
             ]
         )

@@ -44,8 +44,10 @@ def test_todays_roll_call_is_saved_on_a_school_day_and_refused_with_the_reason_o
     start, end, terms = school_year_of(today)
     year = make_year(world.org, start=start, end=end, terms=terms)
     school_class = make_class(make_school(world.org), year, teacher=world.members["teacher"])
-    pupils = [enrol(school_class, make_pupil(world.org, born=today - dt.timedelta(days=4400)), on=start)
-              for _ in range(2)]  # fmt: skip
+    pupils = [
+        enrol(school_class, make_pupil(world.org, born=today - dt.timedelta(days=4400)), on=start)
+        for _ in range(2)
+    ]
     reason = calendar_for(year).why_not(today)
     if today in KNOWN:
         assert reason == KNOWN[today]

@@ -112,8 +112,11 @@ class RollCallView(AppView):
             return self._render(request, context, status=status)
         counts = result.counts
         message = _("Saved: %(p)d present, %(a)d absent, %(l)d late, %(e)d excused.") % {
-            "p": counts["P"], "a": counts["A"], "l": counts["L"], "e": counts["E"],
-        }  # fmt: skip
+            "p": counts["P"],
+            "a": counts["A"],
+            "l": counts["L"],
+            "e": counts["E"],
+        }
         if not result.changed:
             message = _("Nothing changed: this roll call was already saved.")
         if request.htmx:
@@ -134,8 +137,12 @@ class AttendanceImportView(AppView):
 
     def get(self, request, class_id):
         school_class = class_or_404(self.actor, class_id)
-        selectors.record_read(actor=self.actor, action=EducationAction.ROLL_CALL_VIEWED, target=school_class,
-                              query="import form")  # fmt: skip
+        selectors.record_read(
+            actor=self.actor,
+            action=EducationAction.ROLL_CALL_VIEWED,
+            target=school_class,
+            query="import form",
+        )
         return render(request, self.template, {"school_class": school_class, "form": AttendanceImportForm()})
 
     def post(self, request, class_id):
@@ -188,8 +195,13 @@ class AttendanceTemplateView(AppView):
         )
         rows = [selectors.Pupil(e, "", i) for i, e in enumerate(pupils, start=1)]
         policies.label_pupils(self.actor, school_class, rows, language=translation.get_language())
-        selectors.record_pupils_read(actor=self.actor, action=EducationAction.ROLL_CALL_VIEWED, school_class=school_class, enrolments=pupils,
-                                     query=f"register template month={month:%Y-%m}")  # fmt: skip
+        selectors.record_pupils_read(
+            actor=self.actor,
+            action=EducationAction.ROLL_CALL_VIEWED,
+            school_class=school_class,
+            enrolments=pupils,
+            query=f"register template month={month:%Y-%m}",
+        )
         content = spreadsheets.register_template(pupils, days, labels={r.enrolment.pk: r.label for r in rows})
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -210,8 +222,13 @@ class MarksView(AppView):
         enrolments = selectors.class_pupils(school_class, day)
         rows = [selectors.Pupil(e, "", i) for i, e in enumerate(enrolments, start=1)]
         policies.label_pupils(self.actor, school_class, rows, language=translation.get_language())
-        selectors.record_pupils_read(actor=self.actor, action=EducationAction.MARKS_VIEWED, school_class=school_class, enrolments=enrolments,
-                                     query="marks")  # fmt: skip
+        selectors.record_pupils_read(
+            actor=self.actor,
+            action=EducationAction.MARKS_VIEWED,
+            school_class=school_class,
+            enrolments=enrolments,
+            query="marks",
+        )
         return rows
 
     def _assessment(self, school_class, test_id):
@@ -242,8 +259,12 @@ class MarksView(AppView):
         assessment = self._assessment(school_class, request.GET.get("test"))
         initial = {"held_on": clock.today()}
         if assessment is not None:
-            initial = {"subject": assessment.subject, "kind": assessment.kind, "held_on": assessment.held_on,
-                       "max_score": assessment.max_score}  # fmt: skip
+            initial = {
+                "subject": assessment.subject,
+                "kind": assessment.kind,
+                "held_on": assessment.held_on,
+                "max_score": assessment.max_score,
+            }
         pupils = self._pupils(school_class, assessment.held_on if assessment else clock.today())
         return render(
             request,
@@ -267,10 +288,16 @@ class MarksView(AppView):
         d = form.cleaned_data
         try:
             marks.assessment_save(
-                actor=self.actor, school_class=school_class, subject=d["subject"], kind=d["kind"],
-                held_on=d["held_on"], max_score=d["max_score"], scores=entered, assessment=assessment,
+                actor=self.actor,
+                school_class=school_class,
+                subject=d["subject"],
+                kind=d["kind"],
+                held_on=d["held_on"],
+                max_score=d["max_score"],
+                scores=entered,
+                assessment=assessment,
                 version=request.POST.get("version"),
-            )  # fmt: skip
+            )
         except DomainError as error:
             apply_errors(form, _without_scores(error))
             context = self._context(school_class, form, assessment, pupils, entered, error.errors)
@@ -298,8 +325,13 @@ class IncidentView(AppView):
         enrolments = selectors.class_pupils(school_class, clock.today())
         rows = [selectors.Pupil(e, "", i) for i, e in enumerate(enrolments, start=1)]
         policies.label_pupils(self.actor, school_class, rows, language=translation.get_language())
-        selectors.record_pupils_read(actor=self.actor, action=EducationAction.ROLL_CALL_VIEWED, school_class=school_class, enrolments=enrolments,
-                                     query="incident form")  # fmt: skip
+        selectors.record_pupils_read(
+            actor=self.actor,
+            action=EducationAction.ROLL_CALL_VIEWED,
+            school_class=school_class,
+            enrolments=enrolments,
+            query="incident form",
+        )
         return rows
 
     def get(self, request, class_id):
@@ -318,8 +350,14 @@ class IncidentView(AppView):
         enrolment.school_class = school_class
         d = form.cleaned_data
         try:
-            marks.incident_record(actor=self.actor, enrolment=enrolment, occurred_on=d["occurred_on"], type=d["type"],
-                                  severity=d["severity"], note=d["note"])  # fmt: skip
+            marks.incident_record(
+                actor=self.actor,
+                enrolment=enrolment,
+                occurred_on=d["occurred_on"],
+                type=d["type"],
+                severity=d["severity"],
+                note=d["note"],
+            )
         except DomainError as error:
             apply_errors(form, error)
             return render(request, self.template, context, status=400)

@@ -71,10 +71,14 @@ class SchoolManageView(AppView):
                 d = form.cleaned_data
                 try:
                     year = schools.year_create(
-                        actor=self.actor, name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"],
-                        terms=form.terms(), weekdays="012345" if d["saturday"] else "01234",
+                        actor=self.actor,
+                        name=d["name"],
+                        starts_on=d["starts_on"],
+                        ends_on=d["ends_on"],
+                        terms=form.terms(),
+                        weekdays="012345" if d["saturday"] else "01234",
                         holiday_language=d["holiday_language"],
-                    )  # fmt: skip
+                    )
                 except DomainError as error:
                     apply_errors(form, error)
                 else:
@@ -113,8 +117,14 @@ class SchoolDetailView(AppView):
             .annotate(pupils=Count("enrolments"))
             .order_by("-year__starts_on", "grade", "section")
         )
-        initial = {"emis_code": school.emis_code, "name_km": school.name_km, "name_en": school.name_en,
-                   "level": school.level, "village": school.village_id, "version": school.version}  # fmt: skip
+        initial = {
+            "emis_code": school.emis_code,
+            "name_km": school.name_km,
+            "name_en": school.name_en,
+            "level": school.level,
+            "village": school.village_id,
+            "version": school.version,
+        }
         years = list(AcademicYear.objects.filter(organisation_id=school.organisation_id))
         return {
             "school": school,
@@ -145,8 +155,14 @@ class SchoolDetailView(AppView):
             if form.is_valid() and year is not None:
                 d = form.cleaned_data
                 try:
-                    schools.class_create(actor=self.actor, school=school, year=year, grade=d["grade"],
-                                         section=d["section"], homeroom_teacher_id=d["homeroom_teacher"] or None)  # fmt: skip
+                    schools.class_create(
+                        actor=self.actor,
+                        school=school,
+                        year=year,
+                        grade=d["grade"],
+                        section=d["section"],
+                        homeroom_teacher_id=d["homeroom_teacher"] or None,
+                    )
                 except DomainError as error:
                     apply_errors(form, error)
                 else:
@@ -160,8 +176,12 @@ class SchoolDetailView(AppView):
         form = SchoolForm(request.POST)
         if form.is_valid():
             try:
-                schools.school_update(actor=self.actor, school=school, version=form.cleaned_data["version"],
-                                      data=form.data_for_service())  # fmt: skip
+                schools.school_update(
+                    actor=self.actor,
+                    school=school,
+                    version=form.cleaned_data["version"],
+                    data=form.data_for_service(),
+                )
             except DomainError as error:
                 apply_errors(form, error)
             else:
@@ -188,8 +208,13 @@ class YearDetailView(AppView):
         terms = list(year.terms.order_by("number"))
         initial = {"version": year.version}
         for term in terms[:2]:
-            initial.update({f"term{term.number}_name": term.name, f"term{term.number}_start": term.starts_on,
-                            f"term{term.number}_end": term.ends_on})  # fmt: skip
+            initial.update(
+                {
+                    f"term{term.number}_name": term.name,
+                    f"term{term.number}_start": term.starts_on,
+                    f"term{term.number}_end": term.ends_on,
+                }
+            )
         calendar = selectors.calendar_for(year)
         return {
             "year": year,
@@ -223,8 +248,14 @@ class YearDetailView(AppView):
             if form.is_valid():
                 d = form.cleaned_data
                 try:
-                    schools.calendar_day_set(actor=self.actor, year=year, date=d["date"], kind=d["kind"],
-                                             name_en=d["name"], name_km=d["name"])  # fmt: skip
+                    schools.calendar_day_set(
+                        actor=self.actor,
+                        year=year,
+                        date=d["date"],
+                        kind=d["kind"],
+                        name_en=d["name"],
+                        name_km=d["name"],
+                    )
                 except DomainError as error:
                     apply_errors(form, error)
                 else:
@@ -269,10 +300,15 @@ class ClassPupilsView(AppView):
                 else EnrolmentChangeForm(
                     initial={"enrolment": e.pk, "version": e.version, "date": clock.today()},
                     prefix=str(e.pk)[:8],
-                )  # fmt: skip
+                )
             )
-        selectors.record_pupils_read(actor=self.actor, action=EducationAction.CLASS_LISTED, school_class=school_class, enrolments=enrolments,
-                                     query="pupils")  # fmt: skip
+        selectors.record_pupils_read(
+            actor=self.actor,
+            action=EducationAction.CLASS_LISTED,
+            school_class=school_class,
+            enrolments=enrolments,
+            query="pupils",
+        )
         return {
             "school_class": school_class,
             "enrolments": enrolments,
@@ -296,9 +332,14 @@ class ClassPupilsView(AppView):
                     form.add_error("person", enrolment_services.UNKNOWN_CHILD)
                 else:
                     try:
-                        enrolment_services.enrol(actor=self.actor, school_class=school_class, person=person,
-                                                 enrolled_on=d["enrolled_on"], is_repeating=d["is_repeating"],
-                                                 transferred_in=d["transferred_in"])  # fmt: skip
+                        enrolment_services.enrol(
+                            actor=self.actor,
+                            school_class=school_class,
+                            person=person,
+                            enrolled_on=d["enrolled_on"],
+                            is_repeating=d["is_repeating"],
+                            transferred_in=d["transferred_in"],
+                        )
                     except DomainError as error:
                         apply_errors(form, error)
                     else:
@@ -315,15 +356,26 @@ class ClassPupilsView(AppView):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                enrolment_services.enrolment_change(actor=self.actor, enrolment=enrolment, version=d["version"],
-                                                    kind=d["kind"], date=d["date"], reason=d["reason"], note=d["note"])  # fmt: skip
+                enrolment_services.enrolment_change(
+                    actor=self.actor,
+                    enrolment=enrolment,
+                    version=d["version"],
+                    kind=d["kind"],
+                    date=d["date"],
+                    reason=d["reason"],
+                    note=d["note"],
+                )
             except DomainError as error:
                 apply_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("education:class_pupils", class_id=school_class.pk)
-        return render(request, self.template, self.context(school_class, change_form=form, change_for=enrolment.pk),
-                      status=400)  # fmt: skip
+        return render(
+            request,
+            self.template,
+            self.context(school_class, change_form=form, change_for=enrolment.pk),
+            status=400,
+        )
 
 
 def _uuid_or_none(data, suffix: str):

@@ -9,10 +9,24 @@ from django.core.management import CommandError, call_command
 from ponleu.early_warning.engine import backtest, history, model, synthetic
 
 FORMAT_KEYS = {
-    "cutoff_days", "n", "positives", "base_rate", "roc_auc", "roc_auc_ci95", "pr_auc", "pr_auc_ci95",
-    "precision_at_10pct", "precision_at_10pct_ci95", "recall_at_20pct", "recall_at_20pct_ci95", "ece", "brier",
-    "rule_index", "model_at_rule_flag_rate", "subgroups",
-}  # fmt: skip
+    "cutoff_days",
+    "n",
+    "positives",
+    "base_rate",
+    "roc_auc",
+    "roc_auc_ci95",
+    "pr_auc",
+    "pr_auc_ci95",
+    "precision_at_10pct",
+    "precision_at_10pct_ci95",
+    "recall_at_20pct",
+    "recall_at_20pct_ci95",
+    "ece",
+    "brier",
+    "rule_index",
+    "model_at_rule_flag_rate",
+    "subgroups",
+}
 SUBGROUP_KEYS = {"n", "base_rate", "roc_auc", "flag_rate", "recall", "fpr", "precision"}
 
 
@@ -20,10 +34,18 @@ SUBGROUP_KEYS = {"n", "base_rate", "roc_auc", "flag_rate", "recall", "fpr", "pre
 def reports(small_history_folder, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     call_command(
-        "ews", "backtest", str(small_history_folder), "--cutoffs", "28,56",
-        "--truth", str(small_history_folder / "truth.csv"),
-        "--out", str(out / "report.json"), "--html", str(out / "report.html"),
-    )  # fmt: skip
+        "ews",
+        "backtest",
+        str(small_history_folder),
+        "--cutoffs",
+        "28,56",
+        "--truth",
+        str(small_history_folder / "truth.csv"),
+        "--out",
+        str(out / "report.json"),
+        "--html",
+        str(out / "report.html"),
+    )
     return json.loads((out / "report.json").read_text()), (out / "report.html").read_text()
 
 

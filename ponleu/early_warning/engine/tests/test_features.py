@@ -114,8 +114,21 @@ def test_the_contract_is_not_vacuous(contract_history, contract_folder, tmp_path
 
 
 def tiny_records():
-    days = np.array(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-08",
-                     "2024-01-09", "2024-01-10", "2024-01-11", "2024-01-12"], dtype="datetime64[D]")  # fmt: skip
+    days = np.array(
+        [
+            "2024-01-01",
+            "2024-01-02",
+            "2024-01-03",
+            "2024-01-04",
+            "2024-01-05",
+            "2024-01-08",
+            "2024-01-09",
+            "2024-01-10",
+            "2024-01-11",
+            "2024-01-12",
+        ],
+        dtype="datetime64[D]",
+    )
     codes = bitmaps.codes_from_text(["PAAPLAAAEP", "PPPPPPP.PP"], len(days))
     nat = np.datetime64("NaT")
     return StudentRecords(
@@ -186,6 +199,10 @@ def test_protected_attributes_are_inputs_only_on_request():
     assert {"sex", "disability"} <= set(opted_in.names)
     with pytest.raises(ValueError, match="protected"):
         StudentRecords(
-            keys=["a"], year_start="2024-01-01", slot_dates=recs.slot_dates, planes=recs.planes.take([0]),
-            enrolled_on=recs.enrolled_on[:1], categorical={"sex": np.array(["F"], dtype=object)},
-        )  # fmt: skip
+            keys=["a"],
+            year_start="2024-01-01",
+            slot_dates=recs.slot_dates,
+            planes=recs.planes.take([0]),
+            enrolled_on=recs.enrolled_on[:1],
+            categorical={"sex": np.array(["F"], dtype=object)},
+        )

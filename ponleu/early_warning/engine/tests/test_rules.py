@@ -18,8 +18,11 @@ def test_default_rules_are_the_formats():
     # a: attendance 3/8 in 30 days, a serious incident, a missed test, mean score 20 %.
     assert list(result.flagged) == [True, False]
     assert {r.code for r in result.reasons(0)} == {
-        "low_attendance_30d", "serious_incident_30d", "missed_assessment", "low_mean_score",
-    }  # fmt: skip
+        "low_attendance_30d",
+        "serious_incident_30d",
+        "missed_assessment",
+        "low_mean_score",
+    }
     assert result.score[0] == 4
     assert result.reasons(1) == []
 
