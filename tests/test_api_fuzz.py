@@ -39,6 +39,7 @@ from ponleu.cases.tests.factories import open_case
 from ponleu.common import clock
 from ponleu.education.tests.factories import class_with_pupils
 from ponleu.registry.models import Household, HouseholdMember
+from ponleu.testing.world import TEST_PASSWORD
 
 CASES_PER_ROLE = int(os.environ.get("PONLEU_FUZZ_CASES", "200"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -98,7 +99,11 @@ def _token(world, key: str) -> str:
     membership = world.members[key]
     actor = world.actor(key)
     issued = account_services.token_issue(
-        actor=actor, membership=membership, name="fuzz", capabilities=sorted(actor.capabilities)
+        actor=actor,
+        membership=membership,
+        name="fuzz",
+        capabilities=sorted(actor.capabilities),
+        password=TEST_PASSWORD,
     )
     return issued.plaintext
 

@@ -11,6 +11,7 @@ from ponleu.cases.models import Case
 from ponleu.cases.tests.factories import open_case
 from ponleu.common.schemas import MAX_PAGE
 from ponleu.registry.models import Person
+from ponleu.testing.world import TEST_PASSWORD
 
 API = "/api/v1"
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,11 @@ pytestmark = pytest.mark.django_db
 def _client(world, key="supervisor") -> Client:
     actor = world.actor(key)
     issued = account_services.token_issue(
-        actor=actor, membership=world.members[key], name="test", capabilities=sorted(actor.capabilities)
+        actor=actor,
+        membership=world.members[key],
+        name="test",
+        capabilities=sorted(actor.capabilities),
+        password=TEST_PASSWORD,
     )
     return Client(HTTP_AUTHORIZATION=f"Bearer {issued.plaintext}", raise_request_exception=False)
 
