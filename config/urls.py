@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("ponleu.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("ponleu.operations.urls")),
     path("", include("ponleu.web.urls")),
 ]
 

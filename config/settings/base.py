@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "ponleu.api",
     "ponleu.web",
     "ponleu.demo",
+    "ponleu.operations",
     # third party
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -122,6 +123,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "ponleu.audit.middleware.RequestContextMiddleware",
+    "ponleu.operations.middleware.RequestMetricsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -291,6 +293,25 @@ PONLEU_ENCRYPTION_KEYS = keys_from_env(
 # (docs/operations/audit.md).
 PONLEU_AUDIT_ANCHOR_FILE = Path(env_str("PONLEU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")))
 
+# `ponleu backup` (docs/operations/backups.md): where backups are written, how many are kept
+# (the newest of each of the last days, ISO weeks and months) and the second place each is
+# copied to: a directory on another disk, or user@host:directory by scp.
+PONLEU_BACKUP_DIR = Path(env_str("PONLEU_BACKUP_DIR", str(VAR_DIR / "backups")))
+PONLEU_BACKUP_KEEP_DAILY = env_int("PONLEU_BACKUP_KEEP_DAILY", 7)
+PONLEU_BACKUP_KEEP_WEEKLY = env_int("PONLEU_BACKUP_KEEP_WEEKLY", 5)
+PONLEU_BACKUP_KEEP_MONTHLY = env_int("PONLEU_BACKUP_KEEP_MONTHLY", 12)
+PONLEU_BACKUP_COPY_TO = env_str("PONLEU_BACKUP_COPY_TO", "")
+# `ponleu doctor` calls the newest backup stale after this many hours.
+PONLEU_BACKUP_MAX_AGE_HOURS = env_int("PONLEU_BACKUP_MAX_AGE_HOURS", 26)
+# `ponleu doctor` (docs/operations/doctor.md): the files holding secrets, which must belong to
+# the service's user and be readable by no one else; the address users reach (its certificate
+# is checked) and, for a private certificate authority, its certificate; the least free disk.
+PONLEU_SECRET_FILES = env_list("PONLEU_SECRET_FILES")
+PONLEU_PUBLIC_URL = env_str("PONLEU_PUBLIC_URL", "")
+PONLEU_TLS_CA_FILE = env_str("PONLEU_TLS_CA_FILE", "")
+PONLEU_DISK_MIN_FREE_PERCENT = env_int("PONLEU_DISK_MIN_FREE_PERCENT", 10)
+PONLEU_CLOCK_MAX_SKEW_SECONDS = env_int("PONLEU_CLOCK_MAX_SKEW_SECONDS", 30)
+
 OTP_TOTP_ISSUER = "Ponleu"
 # Login throttling (ponleu/accounts/throttle.py). Five wrong passwords for one account from one
 # address lock that address out of that account (15 minutes, doubling on each repeat, at most a
@@ -313,12 +334,23 @@ PHONENUMBER_DB_FORMAT = "E164"
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_LIMIT = 100
 
+# PONLEU_LOG_FORMAT=json: one JSON object a line, without personal data (ponleu/operations/logs.py).
+# The access log (ponleu.access: route pattern, status, duration) is on with JSON, off otherwise.
+PONLEU_LOG_FORMAT = env_choice("PONLEU_LOG_FORMAT", ("plain", "json"), "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "ponleu.operations.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": PONLEU_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("PONLEU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "ponleu.access": {"level": "INFO" if PONLEU_LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+# GET /metrics (Prometheus) answers only with `Authorization: Bearer <this>`; unset, it is a 404.
+PONLEU_METRICS_TOKEN = env_str("PONLEU_METRICS_TOKEN", "")
 LOGIN_URL_PATH = "/accounts/login/"
