@@ -23,7 +23,7 @@ SCALE ?= 1
 FUZZ_CASES ?= 1200
 
 .PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-server test-browser test-postgres \
-	checks bench-ews bench-search clean browser-deps fuzz
+	checks bench-ews bench-search clean browser-deps fuzz install-check
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -128,6 +128,11 @@ test:
 # violations; prints the figures. DATABASE_URL=postgres://... runs it on PostgreSQL.
 fuzz: install messages
 	PONLEU_FUZZ_CASES=$(FUZZ_CASES) $(BIN)/pytest tests/test_api_fuzz.py -p no:xdist -q -s -W ignore::UserWarning $(PYTEST_ARGS)
+
+# Follow docs/operations/install.md on this machine as a fresh system user with its own
+# directories, database and ports, ending with `ponleu doctor` and a login through Caddy (root).
+install-check: install
+	bash deploy/install-check.sh
 
 bench-ews: install
 	$(BIN)/python bench/ews_features.py --scale $(SCALE)
