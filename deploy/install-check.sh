@@ -117,15 +117,21 @@ check_caddy() {
 
 # The page's blocks, in order; the settings block is skipped (its values are set above).
 "$ROOT/.venv/bin/python" - "$ROOT/docs/operations/install.md" > "$CHECK/steps.sh" <<'PY'
-import re, sys
+import re, shlex, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-for marker, block in re.findall(r"<!-- install-check: ([^>]*?) -->\n```sh\n(.*?)```", text, re.S):
+pattern = re.compile(r"^## (.*)$|<!-- install-check: ([^>]*?) -->\n```sh\n(.*?)```", re.S | re.M)
+heading = ""
+for match in pattern.finditer(text):
+    if match.group(1):
+        heading = match.group(1)
+        continue
+    marker, block = match.group(2), match.group(3)
     if marker.startswith("run"):
-        print(f'echo "== install.md: {block.splitlines()[0][:90]}"')
+        print("echo " + shlex.quote(f"== install.md, {heading}"))
         print(block)
     elif marker.startswith("instead "):
         name = marker.split()[1].rstrip(":")
-        print(f'echo "== install.md (instead: {name})"')
+        print("echo " + shlex.quote(f"== install.md, {heading} (instead: {name})"))
         print(name)
 PY
 source "$CHECK/steps.sh" 2>&1
