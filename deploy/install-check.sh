@@ -119,7 +119,7 @@ check_caddy() {
 "$ROOT/.venv/bin/python" - "$ROOT/docs/operations/install.md" > "$CHECK/steps.sh" <<'PY'
 import re, shlex, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-pattern = re.compile(r"^## (.*)$|<!-- install-check: ([^>]*?) -->\n```sh\n(.*?)```", re.S | re.M)
+pattern = re.compile(r"^## ([^\n]*)$|<!-- install-check: ([^>]*?) -->\n```sh\n(.*?)```", re.S | re.M)
 heading = ""
 for match in pattern.finditer(text):
     if match.group(1):
