@@ -182,6 +182,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 30 * 60
 
+# Sessions live in the database, so any app server can serve any request (docs/operations/scale.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Sessions: 15 minutes idle, 8 hours absolute (enforced by SessionLifetimeMiddleware).
 PONLEU_SESSION_IDLE_SECONDS = env_int("PONLEU_SESSION_IDLE_SECONDS", 15 * 60)
 PONLEU_SESSION_ABSOLUTE_SECONDS = env_int("PONLEU_SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
@@ -206,7 +208,9 @@ LANGUAGE_COOKIE_HTTPONLY = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = VAR_DIR / "files"
+# The file store (encrypted attachments); on a shared mount when several app servers and workers
+# run (docs/operations/scale.md).
+MEDIA_ROOT = Path(env_str("PONLEU_FILES_DIR", str(VAR_DIR / "files")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
