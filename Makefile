@@ -23,7 +23,7 @@ SCALE ?= 1
 FUZZ_CASES ?= 1200
 
 .PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-server test-browser test-postgres \
-	checks bench-ews bench-search clean browser-deps fuzz install-check
+	checks bench-ews bench-search clean browser-deps fuzz install-check bench-load
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -136,6 +136,11 @@ install-check: install
 
 bench-ews: install
 	$(BIN)/python bench/ews_features.py --scale $(SCALE)
+
+# Against a running server on the demo world (bench/load.py): LOAD_ARGS="--url ... --users 200".
+LOAD_ARGS ?=
+bench-load: install
+	PONLEU_MODE=demo $(BIN)/python bench/load.py $(LOAD_ARGS)
 
 bench-search: install
 	$(BIN)/python bench/search.py
