@@ -43,6 +43,10 @@ $PSQL_ADMIN -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PONLEU_DB WITH (F
 id "$PONLEU_USER" >/dev/null 2>&1 && deluser --quiet "$PONLEU_USER" >/dev/null
 rm -rf "$CHECK"
 mkdir -p "$CHECK/run" "$CHECK/logs"
+# Packages already downloaded by an earlier check are reused (the user and its home are new).
+export PIP_CACHE_DIR=${PONLEU_CHECK_PIP_CACHE:-/tmp/ponleu-install-check-pip-cache}
+mkdir -p "$PIP_CACHE_DIR"
+chmod 1777 "$PIP_CACHE_DIR"
 chmod 755 "$CHECK"
 git -C "$ROOT" bundle create "$PONLEU_SOURCE" "$PONLEU_VERSION" 2>/dev/null
 chmod 644 "$PONLEU_SOURCE"

@@ -75,8 +75,10 @@ def two_servers(tmp_path, shared_database):
         )  # fmt: skip
         servers.append((process, f"http://127.0.0.1:{port}"))
     try:
+        # Generous: on a machine shared with other work a server can take a minute to start.
+        deadline = time.monotonic() + 180
         for process, url in servers:
-            for _ in range(240):
+            while time.monotonic() < deadline:
                 try:
                     if requests.get(f"{url}/healthz", timeout=1).ok:
                         break
