@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import requests
 from django_otp.oath import totp
@@ -100,7 +101,7 @@ class User:
 
     def field_day(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            found = self.call("GET", f"/people/?q={self.rng.choice(SEARCHES)}", "search /people/?q=")
+            found = self.call("GET", f"/people/?q={quote(self.rng.choice(SEARCHES))}", "search /people/?q=")
             self.pause()
             people = sorted(
                 set(re.findall(r'href="/people/(' + UUID.pattern + ')/"', found.text if found else ""))
@@ -153,7 +154,12 @@ class User:
             self.pause()
 
     def run(self, stop: threading.Event) -> None:
-        (self.teacher_day if self.kind == "teacher" else self.field_day)(stop)
+        day = self.teacher_day if self.kind == "teacher" else self.field_day
+        while not stop.is_set():
+            try:
+                day(stop)
+            except Exception as exc:  # noqa: BLE001 (a broken step is an error, not a dead user)
+                self.recorder.record("(script)", 0.0, f"{type(exc).__name__}: {exc}")
 
 
 def log_in(url: str, username: str) -> requests.cookies.RequestsCookieJar:
