@@ -109,6 +109,8 @@ class User:
             if people:
                 self.call("GET", f"/people/{self.rng.choice(people)}/", "person /people/<id>/")
                 self.pause()
+            if self.kind == "field_worker":
+                continue  # field workers register and find children; cases are caseworkers' work
             mine = self.call("GET", "/cases/mine/", "caseload /cases/mine/")
             self.pause()
             cases = sorted(
@@ -182,12 +184,10 @@ def accounts() -> dict[str, list[str]]:
     """The demo's field staff and teachers, read from the server's database (DATABASE_URL)."""
     from ponleu.organisations.models import Membership
 
-    found: dict[str, list[str]] = {"field": [], "teacher": []}
+    found: dict[str, list[str]] = {"caseworker": [], "field_worker": [], "teacher": []}
     for username, role in Membership.objects.filter(is_active=True).values_list("user__username", "role"):
-        if role == "teacher":
-            found["teacher"].append(username)
-        elif role in ("field_worker", "caseworker"):
-            found["field"].append(username)
+        if role in found:
+            found[role].append(username)
     return found
 
 
@@ -213,7 +213,7 @@ def main() -> None:
     )
     cookies = {}
     started = time.perf_counter()
-    for username in staff_of["field"] + staff_of["teacher"]:
+    for username in [name for names in staff_of.values() for name in names]:
         cookies[username] = log_in(args.url, username)
     print(f"logged in {len(cookies)} accounts in {time.perf_counter() - started:.1f} s")
 
@@ -221,9 +221,12 @@ def main() -> None:
     rng = random.Random(args.seed)
     threads = []
     teachers = round(args.users * args.teachers) if staff_of["teacher"] else 0
+    field = [(kind, name) for kind in ("caseworker", "field_worker") for name in staff_of[kind]]
     for index in range(args.users):
-        kind = "teacher" if index < teachers else "field"
-        username = staff_of[kind][index % len(staff_of[kind])]
+        if index < teachers:
+            kind, username = "teacher", staff_of["teacher"][index % len(staff_of["teacher"])]
+        else:
+            kind, username = field[index % len(field)]
         user = User(args.url, cookies[username], recorder, kind, args.think, random.Random(rng.random()))
         thread = threading.Thread(target=user.run, args=(stop,), daemon=True)
         threads.append(thread)
