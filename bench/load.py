@@ -208,9 +208,7 @@ def main() -> None:
     args = parser.parse_args()
 
     staff_of = accounts()
-    print(
-        f"demo staff: {len(staff_of['field'])} field workers and caseworkers, {len(staff_of['teacher'])} teachers"
-    )
+    print(", ".join(f"{len(names)} {kind}s" for kind, names in staff_of.items()) + " in the demo world")
     cookies = {}
     started = time.perf_counter()
     for username in [name for names in staff_of.values() for name in names]:
