@@ -101,7 +101,9 @@ check_caddy() {
             "$PONLEU_HOME/app/deploy/caddy/Caddyfile"
     } > "$CHECK/caddy/Caddyfile"
     chown -R caddy:caddy "$CHECK/caddy"
-    caddy validate --config "$CHECK/caddy/Caddyfile" --adapter caddyfile >/dev/null 2>&1
+    # As the caddy user: validating provisions the local authority, whose files Caddy must own.
+    (cd "$CHECK/caddy" && HOME=$CHECK/caddy runuser -u caddy -- \
+        caddy validate --config "$CHECK/caddy/Caddyfile" --adapter caddyfile >/dev/null 2>&1)
     (cd "$CHECK/caddy" && HOME=$CHECK/caddy XDG_DATA_HOME=$CHECK/caddy/data XDG_CONFIG_HOME=$CHECK/caddy/config \
         runuser -u caddy -- caddy run --config "$CHECK/caddy/Caddyfile" --adapter caddyfile \
         > "$CHECK/logs/caddy.log" 2>&1 &
