@@ -194,12 +194,16 @@ def tls() -> Result:
     except (OSError, ssl.SSLError) as exc:
         return Result("tls", False, f"{url} does not answer with a valid certificate: {exc}")
     expires = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(certificate["notAfter"]), tz=dt.UTC)
-    days = (expires - clock.now()).days
-    if days < 14:
-        return Result(
-            "tls", False, f"the certificate of {url} expires in {days} days: is the proxy renewing it?"
-        )
-    return Result("tls", True, f"{url} has a valid certificate for {days} more days")
+    issued = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(certificate["notBefore"]), tz=dt.UTC)
+    left = expires - clock.now()
+    # A proxy renews with a third of the lifetime left (90-day public certificates at 30 days,
+    # a local authority's 12-hour ones at 4 hours): less than that, or 14 days, means it is not.
+    threshold = min(dt.timedelta(days=14), (expires - issued) / 3)
+    hours = left.total_seconds() / 3600
+    when = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.1f} hours"
+    if left < threshold:
+        return Result("tls", False, f"the certificate of {url} expires in {when}: is the proxy renewing it?")
+    return Result("tls", True, f"{url} has a valid certificate for {when} more")
 
 
 def deployment() -> Result:
