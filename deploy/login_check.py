@@ -55,9 +55,11 @@ def main(url: str, username: str, password: str, ca_file: str | None = None) -> 
     print(
         f"POST /accounts/login/enrol/: code {code[:2]}.... accepted, recovery codes shown: {'recovery' in page.lower()}"
     )
-    where, page = get("/")
+    # The first administrator belongs to no organisation yet: its first page is the admin site,
+    # where it creates the organisations (behind the second factor it just set up).
+    where, page = get("/admin/")
     logged_in = "logout" in page
-    print(f"GET  {where}: home page, logged in as {username}: {logged_in}")
+    print(f"GET  {where}: the admin site, logged in as {username}: {logged_in}")
     cookies = sorted(c.name for c in jar)
     print(f"cookies (secure, host-bound): {', '.join(cookies)}")
     return 0 if logged_in else 1
