@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import io
 
 import pytest
 import yaml
 from django.apps import apps as django_apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import translation
 
 from ponleu.audit.models import AuditEvent
@@ -185,3 +188,24 @@ def test_rows_seeded_before_french_get_the_standard_french_unless_renamed(world)
     danger.refresh_from_db()
     assert danger.name_fr == "Facteurs de danger et de vulnérabilité"
     assert danger.item_label("immediate_danger", "fr") == "Enfant en danger immédiat"
+
+
+@pytest.mark.django_db
+def test_the_command_loads_an_organisations_file_and_refuses_a_faulty_one(world, tmp_path):
+    path = tmp_path / "ours.yaml"
+    path.write_text(
+        ORGANISATION_FILE.replace("[shelter, healthcare]", "[shelter, massage]"), encoding="utf-8"
+    )
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match=r"case_types\[1\] \(street_children\)"),
+    ):
+        call_command("cases", "configure", str(path), organisation=world.org.short_name)
+    assert not CaseType.objects.filter(organisation=world.org).exists()
+    path.write_text(ORGANISATION_FILE, encoding="utf-8")
+    out = io.StringIO()
+    call_command("cases", "configure", str(path), organisation=world.org.short_name, stdout=out)
+    assert "2 case type(s) and instrument(s) added" in out.getvalue()
+    assert set(CaseType.objects.filter(organisation=world.org).values_list("code", flat=True)) == {
+        "street_children"
+    }
