@@ -10,6 +10,7 @@ import yaml
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import translation
 
 from ponleu.audit.models import AuditEvent
@@ -209,3 +210,29 @@ def test_the_command_loads_an_organisations_file_and_refuses_a_faulty_one(world,
     assert set(CaseType.objects.filter(organisation=world.org).values_list("code", flat=True)) == {
         "street_children"
     }
+
+
+@pytest.mark.django_db
+def test_the_administrator_names_a_type_in_french_on_its_page(world, login_as):
+    configuration_seed(actor=world.actor("org_admin"), organisation=world.org)
+    labour = CaseType.objects.get(organisation=world.org, code="child_labour")
+    admin = login_as(world.user("org_admin"))
+    url = reverse("cases:case_type_edit", kwargs={"case_type_id": labour.pk})
+    assert "Travail des enfants" in admin.get(url).content.decode()
+    response = admin.post(
+        url,
+        {
+            "name_km": labour.name_km,
+            "name_en": labour.name_en,
+            "name_fr": "Enfants au travail",
+            "is_active": "on",
+            "mosvy_forms": ["1"],
+            "instruments": [standard.CSI],
+            "service_types": ["education_support"],
+        },
+    )
+    assert response.status_code == 302
+    labour.refresh_from_db()
+    assert labour.display_name("fr") == "Enfants au travail"
+    saved = AuditEvent.objects.get(action="cases.case_type.saved", target_id=str(labour.pk))
+    assert saved.changes["name_fr"] == ["Travail des enfants", "Enfants au travail"]
