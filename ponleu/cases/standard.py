@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -148,8 +149,12 @@ def _case_type(entry: dict, where: str, seen: set[str], instruments: set[str]) -
     }
 
 
-def parse(text: str) -> dict[str, list[dict]]:
-    """A configuration file's text as ``{"instruments": [...], "case_types": [...]}`` of model fields."""
+def parse(text: str, *, known_instruments: Iterable[str] = ()) -> dict[str, list[dict]]:
+    """A configuration file's text as ``{"instruments": [...], "case_types": [...]}`` of model fields.
+
+    A case type may name the file's instruments and ``known_instruments`` (those the organisation
+    already has).
+    """
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -164,9 +169,10 @@ def parse(text: str) -> dict[str, list[dict]]:
             _instrument(_mapping(entry, f"instruments[{index}]"), f"instruments[{index}]", instrument_codes)
         )
     case_types, type_codes = [], set()
+    usable = instrument_codes | set(known_instruments)
     for index, entry in enumerate(document.get("case_types") or [], start=1):
         where = f"case_types[{index}]"
-        case_types.append(_case_type(_mapping(entry, where), where, type_codes, instrument_codes))
+        case_types.append(_case_type(_mapping(entry, where), where, type_codes, usable))
     return {"instruments": instruments, "case_types": case_types}
 
 
@@ -176,8 +182,8 @@ def _mapping(entry, where: str) -> dict:
     return entry
 
 
-def load(path: Path) -> dict[str, list[dict]]:
-    return parse(Path(path).read_text(encoding="utf-8"))
+def load(path: Path, *, known_instruments: Iterable[str] = ()) -> dict[str, list[dict]]:
+    return parse(Path(path).read_text(encoding="utf-8"), known_instruments=known_instruments)
 
 
 @cache

@@ -35,14 +35,14 @@ def configuration_seed(*, actor: Actor, organisation, source: Path | None = None
     go through ``standard.load``, so a file that names an unknown choice or lacks a label in one of
     the three languages is refused whole.
     """
-    configuration = (
-        standard.load(source)
-        if source is not None
-        else {"instruments": standard.standard_instruments(), "case_types": standard.standard_case_types()}
-    )
     have_types = set(CaseType.objects.filter(organisation=organisation).values_list("code", flat=True))
     have_instruments = set(
         AssessmentInstrument.objects.filter(organisation=organisation).values_list("code", flat=True)
+    )
+    configuration = (
+        standard.load(source, known_instruments=have_instruments)
+        if source is not None
+        else {"instruments": standard.standard_instruments(), "case_types": standard.standard_case_types()}
     )
     instruments = [
         AssessmentInstrument(organisation=organisation, **spec)

@@ -157,6 +157,18 @@ def test_an_organisations_own_file_takes_the_same_path_as_the_standard_set(world
     assert CaseType.objects.get(organisation=world.org, code="school_dropout").name_fr == (
         "Décrochage scolaire"
     )
+    # A later file may name the instruments the organisation now has.
+    path.write_text(
+        ORGANISATION_FILE.replace("code: home_visit", "code: school_visit")
+        .replace("code: street_children", "code: street_youth")
+        .replace("instruments: [home_visit]", f"instruments: [school_visit, {standard.CSI}]"),
+        encoding="utf-8",
+    )
+    assert configuration_seed(actor=admin, organisation=world.org, source=path) == 2
+    assert CaseType.objects.get(organisation=world.org, code="street_youth").instruments == [
+        "school_visit",
+        "csi",
+    ]
 
 
 @pytest.mark.django_db
