@@ -23,7 +23,7 @@ SCALE ?= 1
 FUZZ_CASES ?= 1200
 
 .PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-server test-browser test-postgres \
-	checks bench-ews bench-search clean browser-deps fuzz install-check bench-load
+	checks bench-ews bench-search bench-names clean browser-deps fuzz install-check bench-load
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -144,6 +144,9 @@ bench-load: install
 
 bench-search: install
 	$(BIN)/python bench/search.py
+
+bench-names: install
+	$(BIN)/python bench/name_recall.py
 
 clean:
 	rm -rf $(VENV) var/static var/screenshots
