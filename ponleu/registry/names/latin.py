@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+_APOSTROPHES = re.compile(r"(?<=[A-Za-z])['\u2019\u02bc](?=[A-Za-z])")
 _SEPARATORS = re.compile(r"[^A-Za-z]+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 _VOWELS = "aeiouy"
@@ -33,6 +34,8 @@ def latin_words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = "".join(" " if "\u1780" <= ch <= "\u19ff" else ch for ch in text)
+    # An apostrophe inside a word marks a glottal stop (Chh'oeng, K'aek), not a new word.
+    text = _APOSTROPHES.sub("", text)
     return [word for word in _SEPARATORS.split(anyascii(text)) if word]
 
 

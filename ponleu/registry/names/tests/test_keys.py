@@ -27,7 +27,7 @@ def test_keys_are_short_and_typed():
     )
     assert keys
     assert all(len(k) <= KEY_MAX_LENGTH for k in keys)
-    assert {k[:2] for k in keys} == {"p:", "t:", "k:"}
+    assert {k[:2] for k in keys} == {"p:", "t:", "k:", "s:"}
     assert len(index_keys(KHMER_ONLY)) <= 30
 
 
