@@ -101,8 +101,9 @@ _PHONETIC_LETTERS = str.maketrans({"d": "t", "b": "p", "f": "p", "q": "k", "w": 
 # h after a consonant, or between a vowel and a consonant, is spelling, not a sound (Kimhour,
 # Sohka); an initial h (Heng) and an h between vowels (Seyha) are heard.
 _SILENT_H = re.compile(r"(?<=[^aeiouy])h|(?<=[aeiouy])h(?=[^aeiouy]|$)")
-# r between a vowel and a consonant (Vorn, Sophorn) is a spelling habit for a long vowel.
-_SILENT_R = re.compile(r"(?<=[aeiouy])r(?=[^aeiouy])")
+# r after a vowel and before a consonant or at the end (Vorn, Sophorn, Sar, Por) is a spelling
+# habit for a long vowel, or a final រ, which Khmer does not pronounce.
+_SILENT_R = re.compile(r"(?<=[aeiouy])r(?=[^aeiouy]|$)")
 # Final v after a vowel (Pov/Pao, Khiev/Khieu, Kaev/Keo) is the same sound either way.
 _FINAL_V = re.compile(r"(?<=[aeiouy])v$")
 _FINAL_E = re.compile(r"[aeiouy].*[^aeiouy]e$")

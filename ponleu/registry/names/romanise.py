@@ -84,7 +84,7 @@ FINAL_PAIRS = {"ដ្ឋ": "th", "ត្ថ": "th", "ទ្ធ": "th", "ឌ្�
 INDEPENDENT_VOWELS = {
     "ឣ": "a",
     "ឤ": "a",
-    "ឥ": "e",
+    "ឥ": "i",
     "ឦ": "ey",
     "ឧ": "ou",
     "ឨ": "ou",
@@ -187,6 +187,8 @@ class Syllable:
             vowel = self.independent
         elif self.series == 2 and self.final == "k" and self.nucleus in ("", SAMYOK_SANNYA):
             vowel = "ea"  # ល័ក្ខ leak, ភក្តី pheak-dey, លក្ខិណា leak-hena
+        elif self.nucleus == SAMYOK_SANNYA and self.final == "y":
+            return self.onset + "ey"  # ជ័យ chey, ភ័យ phey
         elif self.nucleus == SAMYOK_SANNYA and self.series == 2:
             vowel = "o"  # ស្រីរ័ត្ន srey-roth, សោភ័ណ so-phorn
         elif self.nucleus == "ា" and self.series == 2 and self._plain_final_a(first=first, last=last):
