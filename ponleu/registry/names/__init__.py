@@ -33,7 +33,7 @@ Example::
 space) all find and score that person at 100.
 
 How many candidates to expect: ``python -m ponleu.registry.names.evaluate`` draws synthetic
-people from the demo name lists (~60 family and ~150 given names, so namesakes are many) and
+people from the name list ``data/khmer_names.txt`` (~60 family and ~150 given names, so namesakes are many) and
 searches for generated spelling variants. Per two-word query, mean (p95):
 
 =========  ===========  ==========  ==========================================

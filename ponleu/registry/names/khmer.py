@@ -58,9 +58,10 @@ def normalise_khmer(text: str) -> str:
     writes coeng DA as coeng TA); ឲ as ឱ; ទ្ប as ឡ; runs of white space as one space, trimmed.
     """
     text = unicodedata.normalize("NFC", text or "").translate(_INVISIBLE)
-    text = to_ascii_digits(text).translate(_LOOKALIKES).replace(*_LEGACY_LO)
+    text = to_ascii_digits(text).translate(_LOOKALIKES)
     text = _KHMER_RUN.sub(lambda m: _reorder(m.group(0)), text)
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    # After reordering, so ទ្ប is found whichever order its coeng was typed in.
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES).replace(*_LEGACY_LO)
     return _SPACES.sub(" ", text).strip()
 
 
