@@ -69,7 +69,7 @@ def candidate_ids(keyed, keys, limit: int = CANDIDATES, exclude=()) -> list:
     rows = (
         keyed.filter(key__in=keys)
         .values("person_id")
-        .annotate(shared=Count("id"))
+        .annotate(shared=Count("person_id"))  # a column of the covering index: no table visit
         .order_by("-shared", "person_id")[:limit]
     )
     return [row["person_id"] for row in rows]
