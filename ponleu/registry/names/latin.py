@@ -96,6 +96,7 @@ _PHONETIC_DIGRAPHS = [
     (re.compile(r"kh"), "k"),
     (re.compile(r"sh"), "s"),
     (re.compile(r"nh|gn|ny(?=[aeiou])"), "n"),
+    (re.compile(r"ng(?=k)"), "n"),  # before k the two are one nasal: Angkor, Ankor
 ]
 _PHONETIC_LETTERS = str.maketrans({"d": "t", "b": "p", "f": "p", "q": "k", "w": "v", "z": "s", "x": "s"})
 # h after a consonant, or between a vowel and a consonant, is spelling, not a sound (Kimhour,

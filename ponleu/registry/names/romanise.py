@@ -329,6 +329,9 @@ def _read(clusters: list[Cluster]) -> list[Syllable]:
             ):
                 # After a written vowel a pair heard together starts the next syllable (ដី-ឆ្នាំង).
                 _begin(syllables, [cluster.base, *cluster.subs], cluster)
+            elif i == last and cluster.bare and cluster.subs == ["រ"] and not written_vowel:
+                _close(previous, cluster)  # after the inherent vowel a final ro is heard: ពង្រ pong-ro
+                _begin(syllables, cluster.subs, cluster)
             elif i == last and cluster.nucleus in SILENT_FINAL_VOWELS:
                 _close(previous, cluster, word_end=True)  # Pali/Sanskrit ending: ពិសិដ្ឋ, សម្បត្តិ
             else:
