@@ -1,8 +1,8 @@
 """Recall of name search by direction on real Khmer–Latin pairs and on generated variants (no database).
 
-    .venv/bin/python bench/names_recall.py                   # held-out part, 20,000 other people
-    .venv/bin/python bench/names_recall.py --part tuning --misses 20
-    .venv/bin/python bench/names_recall.py --part generated
+    .venv/bin/python bench/name_recall_real.py                   # held-out part, 20,000 other people
+    .venv/bin/python bench/name_recall_real.py --part tuning --misses 20
+    .venv/bin/python bench/name_recall_real.py --part generated
 
 The people and keys live in a dictionary; candidates are fetched as the registry's selector does
 (``registry.names.fetch``: key tiers, a cap per tier, the second path), then ranked by the engine
@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import real_names  # noqa: E402
+from name_recall import population  # noqa: E402
 
 from ponleu.registry.names import PersonNames, index_keys  # noqa: E402
-from ponleu.registry.names.evaluate import population  # noqa: E402
 from ponleu.registry.names.fetch import PATHS, fetch_plan  # noqa: E402
 from ponleu.registry.names.ranking import shown, threshold  # noqa: E402
 from ponleu.registry.names.scoring import rank  # noqa: E402
