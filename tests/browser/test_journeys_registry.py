@@ -286,6 +286,7 @@ def test_namesakes_are_told_apart_before_registering(browse, viewport, language)
     b.goto("registry:person_list", step="list")
     for step in ("first", "second"):
         register(b, family_km="សុខ", given_km="បុប្ផារី", given_latin=f"Bophary{letters}", step=step)
+    b.follow("registry:person_list", step="list-again")
     b.follow("registry:person_create", step="search")
     b.page.fill("#id_family_name_km", "សុខ")
     b.page.fill("#id_given_name_km", "បុប្ផារី")
