@@ -1,6 +1,7 @@
 """Recall of name search on generated spelling variants, in pure Python (no database).
 
-Builds a synthetic population from the demo name lists (some people registered in Khmer only,
+Builds a synthetic population from the name list (``namelist``, which the demo also draws from):
+some people registered in Khmer only,
 some in Latin only, most in both, Latin names in any usual spelling, some nicknames), indexes it
 with ``index_keys`` in a dictionary, then searches for generated variants of randomly chosen
 people: candidates are the people holding any of ``query_keys``, ranked with ``score``. A query
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ponleu.demo import names as demo_names  # noqa: E402
+from ponleu.registry.names import namelist  # noqa: E402
 from ponleu.registry.names.forms import PersonNames  # noqa: E402
 from ponleu.registry.names.keys import index_keys, query_keys  # noqa: E402
 from ponleu.registry.names.scoring import rank  # noqa: E402
@@ -87,13 +88,16 @@ def _tiered(keys, index: dict[str, list[int]], scores: dict[int, float]) -> int:
     return len(exact) if perfect >= TOP else len(scores)
 
 
+_NICKNAMES = [(khmer, latin[0]) for khmer, latin in namelist.entries(namelist.NICKNAME)]
+
+
 def population(count: int, *, seed: int) -> list[Person]:
-    """``count`` synthetic people drawn from the demo name lists (deterministic for a seed)."""
+    """``count`` synthetic people drawn from the name list (deterministic for a seed)."""
     rng = random.Random(seed)
-    spellings = demo_names.ROMANISATIONS
-    families = [km for km, _ in demo_names.FAMILY_NAMES]
-    female = [km for km, _ in demo_names.GIVEN_NAMES_FEMALE]
-    male = [km for km, _ in demo_names.GIVEN_NAMES_MALE]
+    spellings = namelist.romanisations()
+    families = [km for km, _ in namelist.entries(namelist.FAMILY)]
+    female = [km for km, _ in namelist.entries(namelist.FEMALE)]
+    male = [km for km, _ in namelist.entries(namelist.MALE)]
     family_weights, given_weights = _weights(len(families), 8), _weights(len(female), 15)
     people = []
     for _ in range(count):
@@ -105,7 +109,7 @@ def population(count: int, *, seed: int) -> list[Person]:
         latin = script < 0.55 or script >= 0.85
         nickname = ""
         if rng.random() < 0.15:
-            nick_km, nick_latin = rng.choice(demo_names.NICKNAMES)
+            nick_km, nick_latin = rng.choice(_NICKNAMES)
             nickname = nick_km if khmer and rng.random() < 0.5 else nick_latin
         names = PersonNames(
             family_km=family if khmer else "",

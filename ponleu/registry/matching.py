@@ -14,9 +14,18 @@ from django.utils.translation import gettext as _
 from .names import PersonNames, QueryKeys, Reason, index_keys, parse_query
 from .names import query_keys as _query_keys
 from .names import score as _score
+from .names.ranking import LONG_FLOOR, threshold
 from .names.scoring import EXACT, PHONETIC
 
-SHOW_THRESHOLD = 70.0  # below this a hit is noise
+# No name score under this is ever shown; above it, ``show_threshold`` decides per search.
+LOWEST_SHOWN = LONG_FLOOR
+SHOW_THRESHOLD = LOWEST_SHOWN  # kept for callers that need one number (the benchmarks)
+
+
+def show_threshold(text: str, scores) -> float:
+    """The score a name hit needs to be shown in this search (``names.ranking``)."""
+    values = list(scores.values()) if hasattr(scores, "values") else list(scores)
+    return threshold(text, max(values, default=0.0))
 
 
 def names_of(person, aliases: Iterable[str] = ()) -> PersonNames:

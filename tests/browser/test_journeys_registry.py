@@ -275,3 +275,26 @@ def test_export_people(browse):
     assert xlsx_download.value.failure() is None
     workbook = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
     assert workbook.active.max_row == len(table)
+
+
+@pytest.mark.languages("km")
+def test_namesakes_are_told_apart_before_registering(browse, viewport, language):
+    """Two children already share a name; searching before registering a third shows both, with
+    their age, village and a note to compare them, in Khmer on a phone."""
+    letters = run_letters(viewport, language) + "Nm"
+    b = browse("caseworker.sabay")
+    b.goto("registry:person_list", step="list")
+    for step in ("first", "second"):
+        register(b, family_km="សុខ", given_km="បុប្ផារី", given_latin=f"Bophary{letters}", step=step)
+    b.follow("registry:person_list", step="list-again")
+    b.follow("registry:person_create", step="search")
+    b.page.fill("#id_family_name_km", "សុខ")
+    b.page.fill("#id_given_name_km", "បុប្ផារី")
+    b.page.fill("#id_given_name_latin", f"Bophary{letters}")
+    b.click("main button[name=step][value=match]", step="namesakes", state="matches")
+    cards = b.page.locator("#matches li.person-row")
+    assert cards.count() >= 2
+    notes = b.page.locator("#matches li.person-row .namesake")
+    assert notes.count() >= 2
+    assert "ភូមិ" in notes.first.inner_text()  # "compare age, village and caregiver", in Khmer
+    assert "អាយុ" in cards.first.inner_text()  # the age of each namesake

@@ -32,8 +32,8 @@ Example::
 "Sok Dara", "sokh darah", "Dara Sok", "សុខ ដារ៉ា", "សុខដារ៉ា" and "សុខ​ ដារ៉ា" (zero-width
 space) all find and score that person at 100.
 
-How many candidates to expect: ``bench/name_recall.py`` draws synthetic
-people from the demo name lists (~60 family and ~150 given names, so namesakes are many) and
+How many candidates to expect: ``bench/name_recall.py`` draws synthetic people from the name
+list ``data/khmer_names.txt`` (~60 family and ~150 given names, so namesakes are many) and
 searches for generated spelling variants. Per two-word query, mean (p95):
 
 =========  ===========  ==========  ==========================================

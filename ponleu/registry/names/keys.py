@@ -7,6 +7,11 @@ Every key is a string of at most ``KEY_MAX_LENGTH`` characters with a one-letter
     Pairs are also stored with one letter deleted from one side (a deletion neighbourhood), and the
     query does the same, so one typo or one dropped/doubled letter still meets on some key.
 ``t:`` one name part's phonetic key (``t:t*r*``), for one-word queries and nicknames.
+``s:`` the consonant skeletons of the family name and of the whole given name, sorted
+    (``s:c.trpngppl``): vowels, syllable cuts and word breaks left out, so an older French-style
+    spelling (Kaoh, Preaek, Tuek), a name whose Latin form splits or merges syllables
+    (Chuon Naron, Chuonnaron) or spells a long given name its own way still meets. A second fetch
+    path, looked up after the exact tier; it is coarse, so the scorer decides.
 ``k:`` the whole Khmer name with no space, both orders (``k:សុខដារ៉ា``), for Khmer typed without
     a space between family and given name.
 
@@ -22,7 +27,7 @@ from itertools import combinations
 
 from .forms import KHMER, Form, Part, PersonNames, Query, latin_key, parse_query, person_forms
 from .khmer import khmer_compact
-from .latin import phonetic_key
+from .latin import _DOUBLED, phonetic_key
 
 KEY_MAX_LENGTH = 64
 # Deleting a letter from a key shorter than this makes it too vague to look up.
@@ -64,12 +69,29 @@ def _fit(keys: set[str]) -> set[str]:
     return {k for k in keys if len(k) <= KEY_MAX_LENGTH}
 
 
+def skeleton(phonetic: str) -> str:
+    """A phonetic key without its vowels: what is left when every vowel spelling is forgiven."""
+    return _DOUBLED.sub(r"\1", phonetic.replace("*", "")) or "*"
+
+
+def _skeleton_keys(phonetics: tuple[str, ...]) -> set[str]:
+    """The first part against the rest run together, and the rest against the first."""
+    if len(phonetics) < 2:
+        return set()
+    keys = set()
+    for cut in range(1, len(phonetics)):
+        head, tail = skeleton("".join(phonetics[:cut])), skeleton("".join(phonetics[cut:]))
+        keys.add("s:" + ".".join(sorted((head, tail))))
+    return keys
+
+
 def index_keys(names: PersonNames) -> frozenset[str]:
-    """The keys to store for one person (about 10; up to ~40 with a nickname and aliases)."""
+    """The keys to store for one person (about 12; up to ~45 with a nickname and aliases)."""
     forms = person_forms(names)
     keys: set[str] = set()
     for phonetics in _latin_forms(forms):
         keys.update("t:" + k for k in phonetics)
+        keys |= _skeleton_keys(phonetics)
         for a, b in combinations(phonetics, 2):
             keys |= _pairs(a, b, fuzzy=True)
     family, given = khmer_compact(names.family_km), khmer_compact(names.given_km)
@@ -125,13 +147,15 @@ class QueryKeys:
 
     exact: tuple[str, ...]
     fuzzy: tuple[str, ...]
+    skeleton: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[str]:
         yield from self.exact
+        yield from self.skeleton
         yield from self.fuzzy
 
     def __len__(self) -> int:
-        return len(self.exact) + len(self.fuzzy)
+        return len(self.exact) + len(self.skeleton) + len(self.fuzzy)
 
 
 def query_keys(query: str | Query) -> QueryKeys:
@@ -145,10 +169,13 @@ def query_keys(query: str | Query) -> QueryKeys:
     one_word = query.size == 1
     exact: set[str] = set()
     fuzzy: set[str] = set()
+    skeletons: set[str] = set()
     for form in query.forms:
         if form.script == KHMER:
             exact.add("k:" + "".join(p.key for p in form.parts))
             continue
+        phonetics = tuple(_phonetic(p) for p in form.parts)
+        skeletons |= _skeleton_keys(phonetics) | _skeleton_keys(phonetics[::-1])
         for number, unit in enumerate(_query_units(form.parts)):
             if len(unit) == 1:
                 exact.add("t:" + unit[0])
@@ -161,4 +188,6 @@ def query_keys(query: str | Query) -> QueryKeys:
         if len(form.parts) == 1:
             exact |= _splits(form.parts[0])
     exact = _fit(exact)
-    return QueryKeys(tuple(sorted(exact)), tuple(sorted(_fit(fuzzy) - exact)))
+    return QueryKeys(
+        tuple(sorted(exact)), tuple(sorted(_fit(fuzzy) - exact)), tuple(sorted(_fit(skeletons) - exact))
+    )

@@ -27,6 +27,8 @@ _LOOKALIKES = str.maketrans(
         "\u17d8": "\u17d4\u179b\u17c8",  # deprecated ៘ → ។ល។
     }
 )
+# ឡ written as ទ + coeng ប, the way legacy fonts drew it (ទ្បឥដ្ឋ, ប្រទ្បាយ in the gazetteer).
+_LEGACY_LO = ("\u1791\u17d2\u1794", "\u17a1")
 _SPACES = re.compile(r"\s+")
 _KHMER_RUN = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]+")
 _KHMER_LETTER = re.compile(r"[\u1780-\u17b3]")
@@ -53,12 +55,13 @@ def normalise_khmer(text: str) -> str:
     """The canonical form of Khmer text for matching (Latin parts are kept, case and all).
 
     NFC; zero-width characters removed; Khmer digits as ASCII; khnormal's SIL order (which also
-    writes coeng DA as coeng TA); ឲ as ឱ; runs of white space as one space, trimmed.
+    writes coeng DA as coeng TA); ឲ as ឱ; ទ្ប as ឡ; runs of white space as one space, trimmed.
     """
     text = unicodedata.normalize("NFC", text or "").translate(_INVISIBLE)
     text = to_ascii_digits(text).translate(_LOOKALIKES)
     text = _KHMER_RUN.sub(lambda m: _reorder(m.group(0)), text)
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    # After reordering, so ទ្ប is found whichever order its coeng was typed in.
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES).replace(*_LEGACY_LO)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+_APOSTROPHES = re.compile(r"(?<=[A-Za-z])['\u2019\u02bc](?=[A-Za-z])")
 _SEPARATORS = re.compile(r"[^A-Za-z]+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 _VOWELS = "aeiouy"
@@ -33,6 +34,8 @@ def latin_words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = "".join(" " if "\u1780" <= ch <= "\u19ff" else ch for ch in text)
+    # An apostrophe inside a word marks a glottal stop (Chh'oeng, K'aek), not a new word.
+    text = _APOSTROPHES.sub("", text)
     return [word for word in _SEPARATORS.split(anyascii(text)) if word]
 
 
@@ -93,13 +96,15 @@ _PHONETIC_DIGRAPHS = [
     (re.compile(r"kh"), "k"),
     (re.compile(r"sh"), "s"),
     (re.compile(r"nh|gn|ny(?=[aeiou])"), "n"),
+    (re.compile(r"ng(?=k)"), "n"),  # before k the two are one nasal: Angkor, Ankor
 ]
 _PHONETIC_LETTERS = str.maketrans({"d": "t", "b": "p", "f": "p", "q": "k", "w": "v", "z": "s", "x": "s"})
 # h after a consonant, or between a vowel and a consonant, is spelling, not a sound (Kimhour,
 # Sohka); an initial h (Heng) and an h between vowels (Seyha) are heard.
 _SILENT_H = re.compile(r"(?<=[^aeiouy])h|(?<=[aeiouy])h(?=[^aeiouy]|$)")
-# r between a vowel and a consonant (Vorn, Sophorn) is a spelling habit for a long vowel.
-_SILENT_R = re.compile(r"(?<=[aeiouy])r(?=[^aeiouy])")
+# r after a vowel and before a consonant or at the end (Vorn, Sophorn, Sar, Por) is a spelling
+# habit for a long vowel, or a final រ, which Khmer does not pronounce.
+_SILENT_R = re.compile(r"(?<=[aeiouy])r(?=[^aeiouy]|$)")
 # Final v after a vowel (Pov/Pao, Khiev/Khieu, Kaev/Keo) is the same sound either way.
 _FINAL_V = re.compile(r"(?<=[aeiouy])v$")
 _FINAL_E = re.compile(r"[aeiouy].*[^aeiouy]e$")

@@ -84,7 +84,7 @@ FINAL_PAIRS = {"ដ្ឋ": "th", "ត្ថ": "th", "ទ្ធ": "th", "ឌ្�
 INDEPENDENT_VOWELS = {
     "ឣ": "a",
     "ឤ": "a",
-    "ឥ": "e",
+    "ឥ": "i",
     "ឦ": "ey",
     "ឧ": "ou",
     "ឨ": "ou",
@@ -179,10 +179,16 @@ class Syllable:
         return self.final is not None or any(s in self.nucleus for s in (NIKAHIT, REAHMUK, YUUKALEAPINTU))
 
     def spell(self, *, first: bool, last: bool) -> str:
+        if self.final == "ng" and NIKAHIT in self.nucleus:
+            # ាំង, ុំង: the nikahit is the nasal the final ង spells (ក្រាំង krang, ពាំង peang).
+            plain = Syllable(self.onset, self.series, self.nucleus.replace(NIKAHIT, ""), final="ng")
+            return plain.spell(first=first, last=last)
         if self.independent:
             vowel = self.independent
         elif self.series == 2 and self.final == "k" and self.nucleus in ("", SAMYOK_SANNYA):
             vowel = "ea"  # ល័ក្ខ leak, ភក្តី pheak-dey, លក្ខិណា leak-hena
+        elif self.nucleus == SAMYOK_SANNYA and self.final == "y":
+            return self.onset + "ey"  # ជ័យ chey, ភ័យ phey
         elif self.nucleus == SAMYOK_SANNYA and self.series == 2:
             vowel = "o"  # ស្រីរ័ត្ន srey-roth, សោភ័ណ so-phorn
         elif self.nucleus == "ា" and self.series == 2 and self._plain_final_a(first=first, last=last):
@@ -255,6 +261,8 @@ def _series(letters: list[str], shift: str) -> int:
 
 
 def _onset(letters: list[str], shift: str) -> str:
+    if letters[0] == "ហ" and len(letters) > 1 and letters[1] in SONORANTS:
+        letters = letters[1:]  # ហ្ម, ហ្វ: the ហ only sets the series (ហ្មសែត → masaet)
     spelled = "".join(CONSONANTS[letter][0] for letter in letters)
     # ប is "p" at the head of a cluster (ប្រាក់ → prak) and with the shifter (ប៉ែន → paen).
     if letters[0] == "ប" and (len(letters) > 1 or shift == MUUSIKATOAN):
@@ -278,6 +286,25 @@ def _close(syllable: Syllable, cluster: Cluster, *, word_end: bool = False) -> N
     syllable.final = FINAL_PAIRS.get(pair, final) if word_end else final
 
 
+NASALS = set("ងញណនម")
+# A stop written over its own aspirate is one consonant heard at the end of a syllable (ក្ខ, ត្ថ).
+ASPIRATE_PAIRS = {"កខ", "គឃ", "ចឆ", "ជឈ", "ដឋ", "ឌឍ", "តថ", "ទធ", "បផ", "ពភ"}
+
+
+def _initial_cluster(cluster: Cluster) -> bool:
+    """True for a pair heard together at the start of a syllable (ក្រ, ខ្វ, ស្ព), false for a
+    doubled letter or a nasal or stop that ends the syllable before it (ណ្ណ, ន្ធ, ត្ថ)."""
+    upper, lower = cluster.base, cluster.subs[0]
+    return not (upper == lower or upper in NASALS or upper + lower in ASPIRATE_PAIRS)
+
+
+def _nasal_open(syllables: list[Syllable]) -> bool:
+    last = syllables[-1] if syllables else None
+    return (
+        last is not None and last.final is None and last.nucleus.endswith(NIKAHIT) and len(last.nucleus) > 1
+    )
+
+
 def _read(clusters: list[Cluster]) -> list[Syllable]:
     syllables: list[Syllable] = []
     last = len(clusters) - 1
@@ -288,11 +315,23 @@ def _read(clusters: list[Cluster]) -> list[Syllable]:
             syllables.append(Syllable(onset="", series=1, independent=INDEPENDENT_VOWELS[cluster.base]))
             continue
         previous = syllables[-1] if syllables and not syllables[-1].closed else None
+        if cluster.base == "ង" and cluster.bare and not cluster.subs and _nasal_open(syllables):
+            syllables[-1].final = "ng"  # ាំង: the ង ends the syllable its nikahit began
+            continue
         following = clusters[i + 1] if i < last else None
         if cluster.subs:
             ro_onset = cluster.subs == ["រ"] and not (i == last and cluster.bare)
-            if previous is None or ro_onset:
+            written_vowel = previous is not None and bool(previous.nucleus or previous.independent)
+            if (
+                previous is None
+                or ro_onset
+                or (written_vowel and _initial_cluster(cluster) and cluster.nucleus)
+            ):
+                # After a written vowel a pair heard together starts the next syllable (ដី-ឆ្នាំង).
                 _begin(syllables, [cluster.base, *cluster.subs], cluster)
+            elif i == last and cluster.bare and cluster.subs == ["រ"] and not written_vowel:
+                _close(previous, cluster)  # after the inherent vowel a final ro is heard: ពង្រ pong-ro
+                _begin(syllables, cluster.subs, cluster)
             elif i == last and cluster.nucleus in SILENT_FINAL_VOWELS:
                 _close(previous, cluster, word_end=True)  # Pali/Sanskrit ending: ពិសិដ្ឋ, សម្បត្តិ
             else:
@@ -307,6 +346,8 @@ def _read(clusters: list[Cluster]) -> list[Syllable]:
             _close(previous, cluster)
         elif previous is None or following is None:
             _begin(syllables, [cluster.base], cluster)
+        elif following.subs and (previous.nucleus or previous.independent) and _initial_cluster(following):
+            _close(previous, cluster)  # the next cluster starts a syllable of its own: ទួល-ក្រ, ពាម-ខ្វា
         elif (following.bare and not following.subs and i + 1 == last) or following.subs:
             _begin(syllables, [cluster.base], cluster)  # closed by the next letter: សុ-ផល, ស-ម្ប
         elif previous.nucleus or previous.independent:

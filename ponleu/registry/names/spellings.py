@@ -6,195 +6,21 @@ stand for two Khmer names (Dara is used for both ដារ៉ា and តារ�
 key and score, not by a single transliteration. Family and given names share one table: many
 family names are given names too, and compound given names are built from them (ស្រី + ពៅ).
 
-One line per name: the Khmer spelling, a space, then the Latin spellings separated by "|",
-the most usual first. Lines are normalised on load, so any typing order works here.
+The names are those of ``data/khmer_names.txt`` (``namelist``), the same list the demo draws
+from, less the lines marked to be spelled by rule. Khmer spellings are normalised on load, so any typing order works there.
 """
 
 from __future__ import annotations
 
+from . import namelist
 from .khmer import normalise_khmer
 
-_TABLE = """
-សុខ Sok|Sokh
-ចាន់ Chan|Chann
-លី Ly|Lee|Li
-ហេង Heng
-គឹម Kim|Kem
-សេង Seng
-ម៉ៅ Mao|Mau
-ពៅ Pov|Pao|Pou
-យឹម Yim|Yem
-ជា Chea|Chia
-ឈឹម Chhim|Chim|Chhem
-ខៀវ Khiev|Khieu
-ទេព Tep|Teb
-សៅ Sao|Sau
-ព្រំ Prum|Prom
-ឡុង Long
-អ៊ុក Ouk|Uk
-នួន Nuon|Noun
-រស់ Ros|Ross
-កែវ Keo|Kaev|Kev
-ម៉ម Mom
-ទូច Touch|Toch
-មាស Meas|Mias
-ប៊ុន Bun|Bunn|Boun
-សួន Suon|Soun
-ញឹម Nhem|Nhim
-ហ៊ុន Hun|Hunn
-សំ Sam|Som
-សាយ Say|Sai
-ឆាយ Chhay|Chay
-អេង Eng
-ហាក់ Hak
-គង់ Kong
-គុយ Kuy
-លឹម Lim|Lem
-មាន Mean|Mien
-ង៉ែត Nget
-នូ Nou|Nu
-ប៉ែន Pen|Paen
-ផល Phal|Phol
-ពេជ្រ Pich|Pech
-ប្រាក់ Prak
-សាន San|Sann
-ស៊ិន Sin
-ស៊ុន Sun
-តាន់ Tan
-ថាច់ Thach|Tach
-អ៊ុំ Um|Oum
-យិន Yin|Yen
-ឈុន Chhun|Chun
-សុភា Sophea|Sophia
-ស្រីនាង Sreyneang|Sreineang|Srey Neang
-បុប្ផា Bopha|Boppha
-រតនា Ratana|Rattana|Rotana
-ស្រីល័ក្ខ Sreyleak|Sreileak|Srey Leak
-ស្រីពៅ Sreypov|Sreipov|Srey Pov
-ធារី Theary|Thiary|Teary
-ស្រីមុំ Sreymom|Sreimom|Srey Mom
-សុគន្ធា Sokunthea|Sokonthea
-ពិសី Pisey|Pisei
-គន្ធា Kunthea|Konthea
-ចិន្តា Chenda|Chinda
-ដាវី Davy|Davi
-នារី Neary|Nary
-លីណា Lina|Leena
-កញ្ញា Kanha|Kagna|Kanya
-តារា Tara|Dara|Darah
-ចាន់ធូ Chanthou|Chanthu
-ស្រីណា Sreyna|Sreina
-សុវណ្ណារី Sovannary|Sovanary
-ម៉ាលីស Malis|Maliss
-ចរិយា Chariya|Charya
-សុធារី Sotheary|Sotheari
-វណ្ណារី Vannary|Vanary
-ធីតា Thida|Thyda
-រស្មី Reaksmey|Raksmey|Rasmey
-ចាន់ណារី Channary|Chanary
-ផល្លា Phalla|Phala
-ផល្លី Phally|Phaly
-សុខលី Sokly|Sokhly
-សុម៉ាលី Somaly|Somali
-ម៉ូលីកា Molika|Mollika
-រចនា Rachana|Rachna
-ស្រីពេជ្រ Sreypich|Sreypech|Srey Pich
-លក្ខិណា Leakhena|Leakena
-កល្យាណ Kalyan|Kalyann
-សុជាតា Socheata|Sochata
-មាលា Mealea|Meala
-ចាន់ធី Chanthy|Chanthi
-ស្រីនី Sreyny|Sreini
-ស្រីវី Sreyvy|Sreivy
-គឹមលី Kimly|Kimlee
-គឹមហួរ Kimhour|Kimhuor
-លីហួរ Lyhour|Lihour
-រ៉ានី Rany|Rani
-ស៊ីថា Sitha|Seytha
-នីមល Nimol|Nimul
-ចន្ទ្រា Chantrea|Chantria
-ស្រីអូន Sreyoun|Srey Oun
-សុផានី Sophany|Sophani
-ពន្លឺ Ponleu|Ponlue
-សុខុម Sokhom|Sokom
-ស្រីតូច Sreytouch|Srey Touch
-សុខជា Sokchea|Sokhchea
-ម៉ាលី Maly|Mali
-ណាលី Naly|Nali
-សុខលាភ Sokleap|Sok Leap
-ដារ៉ា Dara|Darah
-វណ្ណា Vanna|Vana|Wanna
-ពិសិដ្ឋ Piseth|Pisith|Piset
-សុខា Sokha|Sokhar
-សុផល Sophal|Sophorl
-វិចិត្រ Vichet|Vicheth|Vichit
-បញ្ញា Panha|Pagna|Panya
-មករា Makara|Makkara
-រដ្ឋា Rotha|Ratha|Rattha
-សំណាង Samnang|Somnang
-សុវណ្ណ Sovann|Sovan|Sowann
-វុទ្ធី Vuthy|Vutthy|Vuthi
-ចន្ថា Chantha|Chanthea
-សុវត្ថិ Sovath|Sovat
-សម្បត្តិ Sambath|Sambat
-វិសាល Visal|Visall
-វាសនា Veasna|Visna
-កុសល Kosal|Kusal
-សុភ័ក្ត្រ Sopheak|Sophak
-ធារ៉ា Theara|Thera
-សុធា Sothea|Sotha
-រិទ្ធី Rithy|Rithi
-សុភាព Sopheap|Sophiap
-ចាន់ថន Chanthorn|Chanthon
-វិបុល Vibol|Vibul
-ពន្លក Ponlok|Ponlork
-មុន្នី Monny|Mony|Moni
-ភក្តី Pheakdey|Pheakdei|Peakdey
-សុវណ្ណារ៉ា Sovannara|Sovanara
-ឧត្តម Oudom|Udom
-បូរ៉ា Bora|Borah
-ចំរើន Chamroeun|Chamreun
-វឌ្ឍនា Vathana|Vatthana|Wathana
-សុធី Sothy|Sothi
-សេរី Serey|Serei
-ផានិត Phanith|Phanit
-សុផានិត Sophanith|Sophanit
-ភារម្យ Phearum|Pheareum
-ចាន់ដារ៉ា Chandara|Chan Dara
-បុរី Borey|Borei
-ណារ៉ុង Narong
-វិសិដ្ឋ Viseth|Visith
-គឹមហេង Kimheng|Kim Heng
-សីហា Seyha|Sayha|Seiha
-ម៉ានិត Manith|Manit
-តុលា Tola|Tula
-ចេស្តា Chesda|Chesta
-ពុទ្ធី Puthy|Putthy
-ធារិទ្ធ Thearith|Theareth
-ប៊ុនណា Bunna|Bunnah
-សោភ័ណ Sophorn|Sophon
-សុខហេង Sokheng|Sok Heng
-ប៊ុនធឿន Bunthoeun|Bunthoeurn
-សំបូរ Sambo|Sambor
-ពិសាល Pisal|Pisall
-សុធារិទ្ធ Sotharith|Sothareth
-វណ្ណៈ Vannak|Vanak
-ប៊ុនថន Bunthorn|Bunthon
-ស្រី Srey|Srei
-តូច Touch|Toch
-ធំ Thom|Thum
-អូន Oun|Aun
-ខ្មៅ Khmao|Kmao
-មុំ Mom|Mum
-"""
 
-
-def _load(table: str) -> dict[str, tuple[str, ...]]:
+def _load() -> dict[str, tuple[str, ...]]:
     spellings: dict[str, tuple[str, ...]] = {}
-    for line in table.strip().splitlines():
-        khmer, latin = line.split(" ", 1)
-        spellings.setdefault(normalise_khmer(khmer), tuple(latin.split("|")))
+    for khmer, latin in namelist.table_entries():
+        spellings.setdefault(normalise_khmer(khmer), latin)
     return spellings
 
 
-SPELLINGS: dict[str, tuple[str, ...]] = _load(_TABLE)
+SPELLINGS: dict[str, tuple[str, ...]] = _load()

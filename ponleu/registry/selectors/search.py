@@ -31,14 +31,15 @@ from ponleu.registry.models import (
     PersonPhone,
     PersonSearchKey,
 )
+from ponleu.registry.names.fetch import fetch_plan
 
 from .people import TARGET, PersonFilters, person_queryset
 
 CANDIDATES = 200  # people fetched per key tier before re-ranking
-PERFECT = 99.5
 SEARCH_LIMIT = 20
 MATCH_LIMIT = 10
-NAME_THRESHOLD = 80  # below this a name alone is not shown as a match
+NAME_THRESHOLD = 80  # at or above this a name alone is a match, whatever the best hit
+NAMESAKE_GAP = 3.0
 _DIGITS = re.compile(r"\d")
 # In the order of ``PersonNames``' fields.
 NAME_FIELDS = ("family_name_km", "given_name_km", "family_name_latin", "given_name_latin", "nickname")
@@ -68,7 +69,7 @@ def candidate_ids(keyed, keys, limit: int = CANDIDATES, exclude=()) -> list:
     rows = (
         keyed.filter(key__in=keys)
         .values("person_id")
-        .annotate(shared=Count("id"))
+        .annotate(shared=Count("person_id"))  # a column of the covering index: no table visit
         .order_by("-shared", "person_id")[:limit]
     )
     return [row["person_id"] for row in rows]
@@ -98,6 +99,10 @@ def _number_hits(actor, text: str) -> dict:
     return found
 
 
+def _spelled_as_typed(reasons) -> int:
+    return sum(reason.kind == matching.EXACT for reason in reasons)
+
+
 def _keyed(actor, filters: PersonFilters | None):
     keyed = PersonSearchKey.objects.visible_to(actor)
     if filters is not None and filters.area:
@@ -111,22 +116,25 @@ def search(
 ) -> list[Hit]:
     """Ranked hits without the access event (for callers that write their own).
 
-    The exact key tier first; the fuzzy tier (typos) only when the exact one gave fewer than
-    ``limit`` perfect matches. Each tier fetches at most ``CANDIDATES`` people."""
+    Candidates come path by path (``names.fetch``: the exact keys, then the consonant
+    skeletons, then the one-edit neighbours, the later ones only while fewer than ``limit``
+    perfect matches are in hand), each path at most ``CANDIDATES`` people; the engine's floor
+    (``names.ranking``) decides what is shown, relative to the query and the best hit."""
     text = (query or "").strip()[:100]
     if not text:
         return []
     numbers = _number_hits(actor, text)
-    keys = matching.query_keys(text)
     parsed = matching.parse(text)
     keyed = _keyed(actor, filters)
     visible = person_queryset(actor=actor, filters=filters)
     # Candidates are scored from their names alone (plain rows, no model objects); only the
     # hits returned are loaded as people.
     scored: dict = {pk: (100.0, (), [note], "") for pk, note in numbers.items()}
+    looked_at: set = set(numbers)
 
     def rank(ids) -> None:
-        ids = set(ids) - set(scored)
+        ids = set(ids) - looked_at
+        looked_at.update(ids)
         if not ids:
             return
         aliases = defaultdict(list)
@@ -141,15 +149,21 @@ def search(
                 *(getattr(person, f) for f in NAME_FIELDS), aliases=tuple(aliases[person.pk])
             )
             score, reasons = matching.score_names(parsed, names)
-            if score >= matching.SHOW_THRESHOLD:
-                shown = person.display_name() or ""
-                scored[person.pk] = (score, reasons, [], shown)
+            if score >= matching.LOWEST_SHOWN:
+                scored[person.pk] = (score, reasons, [], person.display_name() or "")
 
-    seen = set(candidate_ids(keyed, keys.exact))
-    rank(seen | set(numbers))
-    if keys.fuzzy and sum(value[0] >= PERFECT for value in scored.values()) < limit:
-        rank(candidate_ids(keyed, keys.fuzzy, exclude=seen))
-    best = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][3], str(item[0])))[:limit]
+    if numbers:
+        rank(numbers)
+    for _path, keys in fetch_plan(text, lambda: {pk: v[0] for pk, v in scored.items()}, limit):
+        rank(candidate_ids(keyed, keys, exclude=looked_at))
+    names_only = {pk: value[0] for pk, value in scored.items() if pk not in numbers}
+    bar = matching.show_threshold(text, names_only)
+    kept = {pk: value for pk, value in scored.items() if pk in numbers or value[0] >= bar}
+    # Equal scores: a name spelled exactly as typed before a namesake that only sounds the
+    # same (a rarer but correct spelling is not buried under a usual one), then by name.
+    best = sorted(
+        kept.items(), key=lambda item: (-item[1][0], -_spelled_as_typed(item[1][1]), item[1][3], str(item[0]))
+    )[:limit]
     people = visible.select_related("village__parent").in_bulk([pk for pk, _value in best])
     return [
         Hit(people[pk], score, reasons, notes) for pk, (score, reasons, notes, _shown) in best if pk in people
@@ -179,6 +193,10 @@ class Candidate:
     score: float
     reasons: list
     guardian: Person | None = None
+    name_score: float = 0.0
+    # Other candidates whose names score within ``NAMESAKE_GAP`` of this one's: the name alone
+    # cannot tell them apart, so the screen points at age, village and caregiver.
+    namesakes: int = 0
 
 
 @dataclass
@@ -252,18 +270,23 @@ def person_matches(
     ids = set(candidate_ids(PersonSearchKey.objects.visible_to(actor), keys)) | phone_ids
     candidates = []
     masked = 0
-    for person in visible.filter(pk__in=ids).select_related("village__parent").prefetch_related("aliases"):
-        aliases = [alias.name for alias in person.aliases.all()]
-        score = _name_score(person, text_km, text_latin, aliases)
+    people = list(visible.filter(pk__in=ids).select_related("village__parent").prefetch_related("aliases"))
+    name_scores = {
+        person.pk: _name_score(person, text_km, text_latin, [a.name for a in person.aliases.all()])
+        for person in people
+    }
+    bar = _match_bar(text_km, text_latin, name_scores)
+    for person in people:
+        score = name_scores[person.pk]
         if not can_see_identity(actor, person):
             # Compared by name, a masked record would tell its hidden name: it is counted with
             # the hidden ones, and shown only when the caregiver's phone alone finds it.
             if person.pk not in phone_ids:
-                masked += score >= NAME_THRESHOLD
+                masked += score >= bar
                 continue
             score = 0
         reasons = []
-        if score >= NAME_THRESHOLD:
+        if score >= bar:
             reasons.append(_("Name is similar (%(score)s%%)") % {"score": round(score)})
         close_birth = _within_a_year(person.date_of_birth, date_of_birth)
         if close_birth:
@@ -274,7 +297,7 @@ def person_matches(
             reasons.append(_("Same commune"))
         if person.pk in phone_ids:
             reasons.append(_("Same caregiver phone"))
-        if score < NAME_THRESHOLD and person.pk not in phone_ids:
+        if score < bar and person.pk not in phone_ids:
             continue
         rank = (
             score
@@ -282,9 +305,17 @@ def person_matches(
             + (5 if len(reasons) > 1 else 0)
             + (20 if person.pk in phone_ids else 0)
         )
-        candidates.append(Candidate(person=person, score=rank, reasons=reasons))
+        candidates.append(Candidate(person=person, score=rank, reasons=reasons, name_score=score))
     candidates.sort(key=lambda c: (-c.score, str(c.person.pk)))
     candidates = candidates[:MATCH_LIMIT]
+    for candidate in candidates:
+        candidate.namesakes = sum(
+            1
+            for other in candidates
+            if other is not candidate
+            and candidate.name_score
+            and abs(other.name_score - candidate.name_score) <= NAMESAKE_GAP
+        )
     guardians = _guardians(actor, [c.person.pk for c in candidates])
     for candidate in candidates:
         candidate.guardian = guardians.get(candidate.person.pk)
@@ -299,6 +330,13 @@ def person_matches(
     return Matches(candidates=candidates, hidden=hidden)
 
 
+def _match_bar(text_km: str, text_latin: str, name_scores: dict) -> float:
+    """The name score a possible duplicate needs: the search's floor for the longer of the two
+    names typed, never above ``NAME_THRESHOLD`` (a duplicate missed costs more than one shown)."""
+    text = max((text_km, text_latin), key=len)
+    return min(NAME_THRESHOLD, matching.show_threshold(text, name_scores))
+
+
 def _hidden_matches(actor, keys, shown: set, text_km: str, text_latin: str) -> int:
     """How many strong name matches exist where the actor may register people but not open
     records (a field worker's area): counted, never shown."""
@@ -307,10 +345,12 @@ def _hidden_matches(actor, keys, shown: set, text_km: str, text_latin: str) -> i
     if not ids:
         return 0
     visible = set(Person.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
-    return sum(
-        _name_score(person, text_km, text_latin) >= NAME_THRESHOLD
+    scores = [
+        _name_score(person, text_km, text_latin)
         for person in Person.objects.active().filter(pk__in=ids - visible)
-    )
+    ]
+    bar = _match_bar(text_km, text_latin, dict(enumerate(scores)))
+    return sum(score >= bar for score in scores)
 
 
 def _name_score(person, text_km: str, text_latin: str, aliases=()) -> float:

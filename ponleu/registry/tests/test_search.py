@@ -137,3 +137,37 @@ def test_keys_can_be_rebuilt_for_people_written_without_the_services(world):
     call_command("search_keys", "missing", stdout=io.StringIO())
     assert PersonSearchKey.objects.filter(person=bulk).exists()
     assert [h.person for h in person_search(actor=actor, query="kaev bopha")] == [bulk]
+
+
+def test_a_rarer_but_correct_spelling_is_not_outranked_by_usual_namesakes(world):
+    # Three children registered as the usual "Chan Sophea", one as her family writes it.
+    actor = world.actor("caseworker_a")
+    for _ in range(3):
+        factories.person(
+            actor, family_name_km="", given_name_km="", family_name_latin="Chan", given_name_latin="Sophea"
+        )
+    rare = factories.person(
+        actor, family_name_km="", given_name_km="", family_name_latin="Chann", given_name_latin="Sophia"
+    )
+    hits = person_search(actor=actor, query="Chann Sophia")
+    assert hits[0].person == rare
+    assert len({h.score for h in hits[:4]}) == 1  # the name alone ties them; the spelling decides
+
+
+def test_namesakes_on_the_duplicate_check_say_what_tells_them_apart(world):
+    actor = world.actor("caseworker_a")
+    older = factories.person(actor, date_of_birth=dt.date(2010, 1, 5))
+    younger = factories.person(actor, date_of_birth=dt.date(2016, 6, 1), village=factories.CHAS)
+    matches = person_matches(actor=actor, names={"family_name_latin": "Sok", "given_name_latin": "Dara"})
+    found = {c.person: c for c in matches.candidates}
+    assert set(found) == {older, younger}
+    assert found[older].namesakes == found[younger].namesakes == 1
+
+
+def test_a_long_name_scoring_under_the_old_fixed_cut_is_offered_as_a_duplicate(world):
+    actor = world.actor("caseworker_a")
+    king = factories.person(
+        actor, family_name_km="", given_name_km="", family_name_latin="Norodom", given_name_latin="Sihamoni"
+    )
+    matches = person_matches(actor=actor, names={"family_name_km": "នរោត្តម", "given_name_km": "សីហមុនី"})
+    assert [c.person for c in matches.candidates] == [king]

@@ -5,11 +5,16 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ponleu.demo.names import FAMILY_NAMES, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE, ROMANISATIONS
+from ponleu.registry.names import namelist
 from ponleu.registry.names.forms import PersonNames
 from ponleu.registry.names.keys import KEY_MAX_LENGTH, index_keys, query_keys, search_text
 from ponleu.registry.names.scoring import score
 from ponleu.registry.names.spellings import SPELLINGS
+
+FAMILY_NAMES = [(khmer, latin[0]) for khmer, latin in namelist.entries(namelist.FAMILY)]
+GIVEN_NAMES_FEMALE = [(khmer, latin[0]) for khmer, latin in namelist.entries(namelist.FEMALE)]
+GIVEN_NAMES_MALE = [(khmer, latin[0]) for khmer, latin in namelist.entries(namelist.MALE)]
+ROMANISATIONS = namelist.romanisations()
 
 KHMER_ONLY = PersonNames(family_km="សុខ", given_km="ដារ៉ា")
 LATIN_ONLY = PersonNames(family_latin="Sokh", given_latin="Darah")
@@ -27,7 +32,7 @@ def test_keys_are_short_and_typed():
     )
     assert keys
     assert all(len(k) <= KEY_MAX_LENGTH for k in keys)
-    assert {k[:2] for k in keys} == {"p:", "t:", "k:"}
+    assert {k[:2] for k in keys} == {"p:", "t:", "k:", "s:"}
     assert len(index_keys(KHMER_ONLY)) <= 30
 
 

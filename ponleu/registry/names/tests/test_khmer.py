@@ -3,9 +3,11 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ponleu.demo.names import ROMANISATIONS
+from ponleu.registry.names import namelist
 from ponleu.registry.names.khmer import has_khmer, khmer_compact, normalise_khmer
 from ponleu.registry.names.variants import _KHMER_ENCODINGS
+
+ROMANISATIONS = namelist.romanisations()
 
 KHMER_TEXT = st.text(
     alphabet=[chr(c) for c in range(0x1780, 0x17DE)]

@@ -39,8 +39,14 @@ def test_folding_keeps_what_distinguishes_names():
 
 def test_words_are_ascii_and_split_on_punctuation():
     assert latin_words("Kratié Srey-Neang") == ["Kratie", "Srey", "Neang"]
-    assert ascii_tokens("O'Dara") == ["o", "dara"]
+    assert ascii_tokens("O. Dara") == ["o", "dara"]
     assert ascii_tokens("សុខ") == []
+
+
+def test_an_apostrophe_inside_a_word_is_a_glottal_stop_not_a_break():
+    # The gazetteer's romanisation writes a subscript អ so: ឆ្អឹង Chh'oeng, ក្អែក K'aek.
+    assert ascii_tokens("Chh'oeng Chumnir") == ["chhoeng", "chumnir"]
+    assert ascii_tokens("K’aek 'Dara'") == ["kaek", "dara"]
 
 
 @pytest.mark.parametrize(

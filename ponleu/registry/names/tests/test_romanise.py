@@ -2,7 +2,7 @@
 
 import pytest
 
-from ponleu.demo.names import ROMANISATIONS
+from ponleu.registry.names import namelist
 from ponleu.registry.names.latin import fold_latin, phonetic_key
 from ponleu.registry.names.romanise import romanise, romanise_word
 from ponleu.registry.names.spellings import SPELLINGS
@@ -13,6 +13,8 @@ from ponleu.registry.names.transliterate import (
     split_name,
     split_spelling,
 )
+
+ROMANISATIONS = namelist.romanisations()
 
 
 @pytest.mark.parametrize(
