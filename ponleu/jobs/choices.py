@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
@@ -7,7 +8,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Done")
     FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A job ("tâche") is feminine in French, a case masculine: the context keeps them apart.
+    CANCELLED = "cancelled", pgettext_lazy("job", "Cancelled")
 
 
 # A job still to do or being done: its page polls for progress.
