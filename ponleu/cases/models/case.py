@@ -44,6 +44,21 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(urgent_deadline__lt=now or clock.now(), urgency_met_at__isnull=True)
 
 
+# What may be edited on the case form and through ``PATCH /api/v1/cases/{id}``, declared once:
+# the form, the service's editable set and the API schemas read it (docs/how-to/add-a-field.md).
+CASE_EDITABLE_FIELDS = (
+    "subtype",
+    "source",
+    "source_detail",
+    "identified_on",
+    "summary",
+    "is_sensitive",
+    "mosvy_number",
+    "primero_case_id",
+    "oscar_global_id",
+)
+
+
 class Case(VersionedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="cases")

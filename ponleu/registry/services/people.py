@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponleu.audit import services as audit
 from ponleu.common import clock
-from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
+from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed, VersionRequired
 from ponleu.registry import policies
 from ponleu.registry.choices import AliasSource, NameScript, PersonAction, Relationship
 from ponleu.registry.models import Household, HouseholdMember, Identifier, Person, PersonAlias, PersonPhone
@@ -140,7 +140,7 @@ def _join(household: Household, person: Person, relationship: str, is_primary: b
     )
 
 
-class VersionMissing(ValidationFailed):
+class VersionMissing(VersionRequired):
     default_message = _("Say which version of the record you edited.")
 
 
