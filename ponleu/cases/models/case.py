@@ -56,6 +56,7 @@ CASE_EDITABLE_FIELDS = (
     "mosvy_number",
     "primero_case_id",
     "oscar_global_id",
+    "child_views",
 )
 
 
@@ -88,6 +89,8 @@ class Case(VersionedModel):
     source_detail = models.CharField(_("referrer (name, organisation, phone)"), max_length=200, blank=True)
     identified_on = models.DateField(_("identified on"))
     summary = ProtectedTextField(_("reason for the case"), blank=True)
+    # The child's own say in decisions about them (UNCRC art. 12), recorded in their words.
+    child_views = ProtectedTextField(_("the child's views and wishes"), blank=True)
     risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, blank=True)
     # Immediate danger: a safety plan is due within 24 hours of the flag.
     urgent_since = models.DateTimeField(null=True, blank=True)
