@@ -14,7 +14,7 @@ from ponleu.common import clock
 from ponleu.common.declared_fields import output_fields, patch_fields
 from ponleu.common.numerals import to_ascii_digits
 from ponleu.common.pagination import PageOut
-from ponleu.common.schemas import Code, Line, PatchIn, Text
+from ponleu.common.schemas import Code, Line, PatchIn, Text, reader
 
 from . import policies, workflow
 from .models import CASE_EDITABLE_FIELDS, Case
@@ -34,10 +34,6 @@ class In(Schema):
                 for key, value in data.items()
             }
         return data
-
-
-def _actor(context):
-    return context["request"].actor
 
 
 class CaseOut(Schema):
@@ -70,11 +66,11 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_child_name(case, context) -> str:
-        return policies.child_label(_actor(context), case)
+        return policies.child_label(reader(context), case)
 
     @staticmethod
     def resolve_is_masked(case, context) -> bool:
-        return not policies.can_see_identity(_actor(context), case)
+        return not policies.can_see_identity(reader(context), case)
 
 
 class CasePageOut(PageOut):
@@ -153,7 +149,7 @@ class _CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_next_steps(case, context) -> list[str]:
-        actor = _actor(context)
+        actor = reader(context)
         return [t.event for t in workflow.events_from(case.status) if policies.can(actor, t.capability, case)]
 
     @staticmethod

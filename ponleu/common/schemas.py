@@ -18,6 +18,12 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
+def reader(context):
+    """The actor an output schema is serialised for, in a resolver that takes ``context``:
+    what a field shows may depend on who reads it (a masked name, the next steps allowed)."""
+    return context["request"].actor
+
+
 def refusals(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The refusals an operation gives beyond those every one can (401, 403, 404, 422, 400),
     for its ``response=``: ``{200: CaseDetailOut, **refusals(409, 428)}``."""

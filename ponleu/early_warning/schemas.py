@@ -8,6 +8,7 @@ from django.utils import translation
 from ninja import Schema
 from pydantic import Field
 
+from ponleu.common.schemas import reader
 from ponleu.education.policies import can_see_pupil, pupil_label
 
 from . import texts
@@ -16,11 +17,11 @@ from . import texts
 def _person_id(enrolment, context) -> str | None:
     """The pupil's registry id, for those the identity policy lets see the pupil (an M&E
     officer reads risk across the organisation without reaching anyone's record)."""
-    return str(enrolment.person_id) if can_see_pupil(context["request"].actor, enrolment) else None
+    return str(enrolment.person_id) if can_see_pupil(reader(context), enrolment) else None
 
 
 def _name(enrolment, context) -> str:
-    return pupil_label(context["request"].actor, enrolment, translation.get_language())
+    return pupil_label(reader(context), enrolment, translation.get_language())
 
 
 class ScoreOut(Schema):

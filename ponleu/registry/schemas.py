@@ -11,15 +11,11 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from ponleu.common.pagination import PageOut
-from ponleu.common.schemas import Code, PatchIn
+from ponleu.common.schemas import Code, PatchIn, reader
 
 from . import policies
 
 NAME_FIELDS = ("family_name_km", "given_name_km", "family_name_latin", "given_name_latin", "nickname")
-
-
-def _actor(context):
-    return context["request"].actor
 
 
 class PersonOut(Schema):
@@ -47,11 +43,11 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_display_name(person, context) -> str:
-        return policies.shown_name(_actor(context), person, translation.get_language())
+        return policies.shown_name(reader(context), person, translation.get_language())
 
     @staticmethod
     def resolve_is_masked(person, context) -> bool:
-        return not policies.can_see_unmasked(_actor(context), person)
+        return not policies.can_see_unmasked(reader(context), person)
 
     @staticmethod
     def resolve_village_code(person):
@@ -115,12 +111,12 @@ class PersonDetailOut(PersonOut):
 
     @staticmethod
     def resolve_phones(person, context) -> list:
-        shown = policies.can_see_unmasked(_actor(context), person)
+        shown = policies.can_see_unmasked(reader(context), person)
         return [{"number": str(p.number), "owner": p.owner} for p in person.detail.phones] if shown else []
 
     @staticmethod
     def resolve_identifiers(person, context) -> list:
-        return person.detail.identifiers if policies.can_see_unmasked(_actor(context), person) else []
+        return person.detail.identifiers if policies.can_see_unmasked(reader(context), person) else []
 
     @staticmethod
     def resolve_households(person) -> list:
@@ -172,7 +168,7 @@ class MemberOut(Schema):
 
 
 def _address_shown(household, context) -> bool:
-    return policies.can_see_household_address(_actor(context), household, household.members.all())
+    return policies.can_see_household_address(reader(context), household, household.members.all())
 
 
 class HouseholdOut(Schema):
