@@ -34,7 +34,7 @@ class PermissionDenied(DomainError):
 class NotFound(DomainError):
     """Missing, outside the caller's scope, or named by a malformed id: the same answer."""
 
-    default_message = _("Not found.")
+    default_message = _("Not found")
 
 
 class VersionRequired(ValidationFailed):
