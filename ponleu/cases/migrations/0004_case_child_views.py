@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_alerts'),
+        ('cases', '0003_french_names'),
     ]
 
     operations = [
