@@ -22,7 +22,7 @@ SCALE ?= 1
 # make fuzz: schemathesis cases per role of the test world (9 roles); make test runs 200 per role.
 FUZZ_CASES ?= 1200
 
-.PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-server test-browser test-postgres \
+.PHONY: demo test install messages lint fmt openapi migrate run worker test-sqlite test-server test-browser test-postgres \
 	checks bench-ews bench-search bench-names clean browser-deps fuzz install-check bench-load
 
 $(STAMP): requirements.lock pyproject.toml
@@ -63,6 +63,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# The golden API schema (ponleu/api/openapi.json), regenerated after an API change; review the diff.
+openapi: install
+	$(BIN)/ponleu openapi --write
 
 fmt: install
 	$(BIN)/ruff check --fix .

@@ -15,14 +15,4 @@ router = Router(tags=["accounts"])
 @router.get("/me", auth=api_auth, response=MeOut, summary="The caller's identity and capabilities")
 @capability("web.use")
 def me(request):
-    actor = request.actor
-    device = getattr(request, "device_token", None)
-    return {
-        "username": actor.username,
-        "organisation_id": actor.organisation_id,
-        "role": actor.role,
-        "capabilities": sorted(actor.capabilities),
-        "via": "device-token" if device is not None else "session",
-        "token_prefix": device.prefix if device is not None else None,
-        "token_expires_at": device.expires_at if device is not None else None,
-    }
+    return request.actor

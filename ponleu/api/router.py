@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
 
 from ponleu.access.endpoints import public
 from ponleu.access.views import requires
 from ponleu.accounts.api import router as accounts_router
 from ponleu.cases.api import router as cases_router
-from ponleu.common.api_parser import NulRefusingParser, TextWithNul, nul_message
-from ponleu.common.schemas import ErrorOut, validation_error_body
+from ponleu.common.api_parser import NulRefusingParser
+from ponleu.common.schemas import ErrorOut
 from ponleu.early_warning.api import router as early_warning_router
 from ponleu.education.api import router as education_router
 from ponleu.registry.api import router as registry_router
+
+from . import errors
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 # Answers any operation can give before its own code runs, all with the ErrorOut body.
 REFUSALS = {
     "401": "Not authenticated (no valid device token or verified session).",
     "403": "Authenticated, but the role or the device token lacks the capability.",
+    "404": "A record the request names is missing or outside the caller's scope (the same answer).",
     "422": "A parameter or a field of the body is not valid; ``errors`` names each one.",
 }
 MALFORMED_BODY = "The body is not JSON of the declared shape."
@@ -40,6 +42,7 @@ class PonleuAPI(NinjaAPI):
                     refusals["400"] = MALFORMED_BODY
                 elif not operation.get("parameters"):
                     refusals.pop("422", None)
+                    refusals.pop("404", None)
                 for status, description in refusals.items():
                     operation["responses"].setdefault(
                         status,
@@ -61,23 +64,7 @@ api = PonleuAPI(
 )
 
 
-@api.exception_handler(ValidationError)
-def invalid_input(request, exc: ValidationError):
-    """Every validation error answers with the one error body, in the user's language."""
-    return api.create_response(request, validation_error_body(exc.errors), status=422)
-
-
-@api.exception_handler(HttpError)
-def refused(request, exc: HttpError):
-    """Ninja's refusals keep their status and message; a body holding a NUL character names
-    its field, like any other invalid value."""
-    if isinstance(exc.__cause__, TextWithNul):
-        body = {
-            "detail": validation_error_body([])["detail"],
-            "errors": {exc.__cause__.field: [nul_message()]},
-        }
-        return api.create_response(request, body, status=422)
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+errors.install(api)
 
 
 @api.get("/health", auth=None, tags=["meta"], summary="Is the API up?")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ponleu.common import number_fields
+from ponleu.common.declared_fields import form_fields
 from ponleu.common.numerals import to_ascii_digits
 
 from .choices import (
@@ -26,7 +27,7 @@ from .choices import (
     ServiceType,
     WorkplaceType,
 )
-from .models import bilingual
+from .models import CASE_EDITABLE_FIELDS, Case, bilingual
 
 
 class DateInput(forms.DateInput):
@@ -106,24 +107,29 @@ class CaseOpenForm(CaseForm):
             ]
 
 
-class CaseEditForm(VersionedForm):
-    subtype = forms.ChoiceField(label=_("Kind"), required=False)
-    source = forms.ChoiceField(label=_("Identified by"), choices=IdentificationSource.choices)
-    source_detail = forms.CharField(
-        label=_("Referrer (name, organisation, phone)"), required=False, max_length=200
-    )
-    identified_on = date_field(_("Identified on"))
-    summary = text_area(_("Reason for the case"), required=False)
-    is_sensitive = forms.BooleanField(
-        label=_("Sensitive case (names hidden from colleagues)"), required=False
-    )
-    mosvy_number = forms.CharField(label=_("MoSVY case number"), required=False, max_length=40)
-    primero_case_id = forms.CharField(label=_("Primero case id"), required=False, max_length=64)
-    oscar_global_id = forms.CharField(label=_("OSCaR global id"), required=False, max_length=64)
-
+class _CaseEditBase(VersionedForm):
     def __init__(self, *args, case_type=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subtype"].choices = [("", "—"), *(case_type.subtype_choices() if case_type else [])]
+
+
+# The fields of CASE_EDITABLE_FIELDS, from the model unless they need their own widget or label.
+CaseEditForm = type(
+    "CaseEditForm",
+    (_CaseEditBase,),
+    form_fields(
+        Case,
+        CASE_EDITABLE_FIELDS,
+        subtype=forms.ChoiceField(label=_("Kind"), required=False),
+        source=forms.ChoiceField(label=_("Identified by"), choices=IdentificationSource.choices),
+        identified_on=date_field(_("Identified on")),
+        summary=text_area(_("Reason for the case"), required=False),
+        is_sensitive=forms.BooleanField(
+            label=_("Sensitive case (names hidden from colleagues)"), required=False
+        ),
+    )
+    | {"__module__": __name__},
+)
 
 
 class TransitionForm(VersionedForm):

@@ -8,10 +8,16 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, model_validator
+from pydantic import Field, create_model, model_validator
 
+from ponleu.common import clock
+from ponleu.common.declared_fields import output_fields, patch_fields
 from ponleu.common.numerals import to_ascii_digits
-from ponleu.common.schemas import Code, ErrorOut, Line, PatchIn, Text  # noqa: F401 - the apps' api modules import it from here
+from ponleu.common.pagination import PageOut
+from ponleu.common.schemas import Code, Line, PatchIn, Text, reader
+
+from . import policies, workflow
+from .models import CASE_EDITABLE_FIELDS, Case
 
 
 class In(Schema):
@@ -38,7 +44,7 @@ class CaseOut(Schema):
     subtype: str
     status: str
     child_id: uuid.UUID
-    child_name: str
+    child_name: str = Field(description="The child's name, or initials when the caller may not see it.")
     is_masked: bool
     is_sensitive: bool
     owner_id: uuid.UUID | None
@@ -50,12 +56,25 @@ class CaseOut(Schema):
     next_visit_on: dt.date | None
     closed_on: dt.date | None
 
+    @staticmethod
+    def resolve_case_type(case) -> str:
+        return case.case_type.code
 
-class CasePageOut(Schema):
+    @staticmethod
+    def resolve_child_id(case):
+        return case.person_id
+
+    @staticmethod
+    def resolve_child_name(case, context) -> str:
+        return policies.child_label(reader(context), case)
+
+    @staticmethod
+    def resolve_is_masked(case, context) -> bool:
+        return not policies.can_see_identity(reader(context), case)
+
+
+class CasePageOut(PageOut):
     items: list[CaseOut]
-    page: int
-    per_page: int
-    has_next: bool
 
 
 class ApprovalOut(Schema):
@@ -78,6 +97,10 @@ class ActionOut(Schema):
     done_on: dt.date | None
     is_overdue: bool
 
+    @staticmethod
+    def resolve_is_overdue(action) -> bool:
+        return action.is_overdue(clock.today())
+
 
 class GoalOut(Schema):
     id: uuid.UUID
@@ -97,6 +120,10 @@ class AssessmentOut(Schema):
     answers: dict
     next_due_on: dt.date | None
 
+    @staticmethod
+    def resolve_instrument(assessment) -> str:
+        return assessment.instrument.code
+
 
 class FollowUpOut(Schema):
     id: uuid.UUID
@@ -106,13 +133,9 @@ class FollowUpOut(Schema):
     outcome: str
 
 
-class CaseDetailOut(CaseOut):
-    source: str
-    source_detail: str
-    summary: str
-    mosvy_number: str
-    primero_case_id: str
-    oscar_global_id: str
+class _CaseDetailOut(CaseOut):
+    """A case read through ``selectors.case_bundle`` (its plan, assessments and the rest)."""
+
     reintegrated_on: dt.date | None
     reintegrated_with: str
     closure_reason: str
@@ -123,6 +146,41 @@ class CaseDetailOut(CaseOut):
     goals: list[GoalOut]
     assessments: list[AssessmentOut]
     follow_ups: list[FollowUpOut]
+
+    @staticmethod
+    def resolve_next_steps(case, context) -> list[str]:
+        actor = reader(context)
+        return [t.event for t in workflow.events_from(case.status) if policies.can(actor, t.capability, case)]
+
+    @staticmethod
+    def resolve_has_safety_plan(case) -> bool:
+        return case.safety_plan_obj is not None
+
+    @staticmethod
+    def resolve_approvals(case):
+        return case.approval_list
+
+    @staticmethod
+    def resolve_goals(case):
+        return case.goal_list
+
+    @staticmethod
+    def resolve_assessments(case):
+        return case.assessment_list
+
+    @staticmethod
+    def resolve_follow_ups(case):
+        return case.follow_up_list
+
+
+# The case in full: the fields above and each field of CASE_EDITABLE_FIELDS.
+CaseDetailOut = create_model(
+    "CaseDetailOut",
+    __base__=_CaseDetailOut,
+    __doc__=_CaseDetailOut.__doc__,
+    __module__=__name__,
+    **output_fields(Case, CASE_EDITABLE_FIELDS, skip=CaseOut.model_fields),
+)
 
 
 class CaseOpenIn(In):
@@ -137,16 +195,13 @@ class CaseOpenIn(In):
     owner_id: uuid.UUID | None = None
 
 
-class CasePatchIn(In, PatchIn):
-    subtype: Code = None
-    source: Code = None
-    source_detail: Line = None
-    identified_on: dt.date = None
-    summary: Text = None
-    is_sensitive: bool = None
-    mosvy_number: Code = None
-    primero_case_id: Annotated[str, Field(max_length=64)] = None
-    oscar_global_id: Annotated[str, Field(max_length=64)] = None
+# Input of PATCH /cases/{id}: each field of CASE_EDITABLE_FIELDS, typed and bounded by the model.
+CasePatchIn = create_model(
+    "CasePatchIn",
+    __base__=(In, PatchIn),
+    __module__=__name__,
+    **patch_fields(Case, CASE_EDITABLE_FIELDS),
+)
 
 
 class TransitionIn(In):
@@ -233,12 +288,17 @@ class NoteOut(Schema):
     goal_ids: list[uuid.UUID]
     attachments: list[str]
 
+    @staticmethod
+    def resolve_goal_ids(note) -> list:
+        return [goal.pk for goal in note.goals.all()]
 
-class NotePageOut(Schema):
+    @staticmethod
+    def resolve_attachments(note) -> list[str]:
+        return [attachment.name for attachment in note.attachments.all()]
+
+
+class NotePageOut(PageOut):
     items: list[NoteOut]
-    page: int
-    per_page: int
-    has_next: bool
 
 
 class ServiceIn(In):
@@ -262,11 +322,8 @@ class ServiceOut(Schema):
     goal_id: uuid.UUID | None
 
 
-class ServicePageOut(Schema):
+class ServicePageOut(PageOut):
     items: list[ServiceOut]
-    page: int
-    per_page: int
-    has_next: bool
 
 
 class PlacementIn(In):
@@ -294,14 +351,15 @@ class PlacementOut(Schema):
     ended_on: dt.date | None
     end_reason: str
     siblings_apart: bool
-    warning: str = ""
+    warning: str = Field("", description="Set when the placement leaves siblings apart.")
+
+    @staticmethod
+    def resolve_warning(placement) -> str:
+        return getattr(placement, "warning", "")
 
 
-class PlacementPageOut(Schema):
+class PlacementPageOut(PageOut):
     items: list[PlacementOut]
-    page: int
-    per_page: int
-    has_next: bool
 
 
 class ReintegrationIn(In):

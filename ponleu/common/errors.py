@@ -29,3 +29,15 @@ class Conflict(DomainError):
 
 class PermissionDenied(DomainError):
     default_message = _("You are not allowed to do this.")
+
+
+class NotFound(DomainError):
+    """Missing, outside the caller's scope, or named by a malformed id: the same answer."""
+
+    default_message = _("Not found")
+
+
+class VersionRequired(ValidationFailed):
+    """A write to a versioned record that does not say which version it read."""
+
+    default_message = _("Send the version you read (the ETag) in If-Match.")

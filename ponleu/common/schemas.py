@@ -18,6 +18,18 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
+def reader(context):
+    """The actor an output schema is serialised for, in a resolver that takes ``context``:
+    what a field shows may depend on who reads it (a masked name, the next steps allowed)."""
+    return context["request"].actor
+
+
+def refusals(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The refusals an operation gives beyond those every one can (401, 403, 404, 422, 400),
+    for its ``response=``: ``{200: CaseDetailOut, **refusals(409, 428)}``."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
 # Every string an input schema takes has a bound (tests/test_api_input.py checks the OpenAPI
 # schema): PostgreSQL refuses a value longer than its column, which would be a server error.
 Code = typing.Annotated[str, Field(max_length=40)]  # a choice's code, an identifier

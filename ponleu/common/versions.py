@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from .errors import Conflict, ValidationFailed
+from .errors import Conflict, VersionRequired
 
 
-class VersionMissing(ValidationFailed):
+class VersionMissing(VersionRequired):
     """No version, or one that is not a number: the client must say what it read (HTTP 428)."""
 
     default_message = _("The record's version is missing; reload the page.")

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from ponleu.common.schemas import Code, ErrorOut  # noqa: F401 - the api module imports it from here
+from ponleu.common.schemas import Code
 
 
 class RollCallIn(Schema):
@@ -31,8 +31,14 @@ class RollCallPupilOut(Schema):
     number: int
     status: str
 
+    @staticmethod
+    def resolve_enrolment_id(pupil) -> str:
+        return str(pupil.enrolment.pk)
+
 
 class RollCallOut(Schema):
+    """A ``selectors.RollCall``; after an upload, also what it changed (set by the operation)."""
+
     class_id: str
     date: dt.date
     is_school_day: bool
@@ -40,3 +46,11 @@ class RollCallOut(Schema):
     pupils: list[RollCallPupilOut]
     changed: int | None = None
     corrections: int | None = None
+
+    @staticmethod
+    def resolve_class_id(sheet) -> str:
+        return str(sheet.school_class.pk)
+
+    @staticmethod
+    def resolve_date(sheet) -> dt.date:
+        return sheet.day

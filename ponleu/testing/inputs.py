@@ -559,10 +559,15 @@ def _api_inputs(rm: RouteMethod, operation, add) -> None:
                 if schema is not None:
                     _schema_inputs(rm, schema, "", add)
                 continue
-            found, many = _is_uuid(field.annotation)
-            # Every query parameter is classified: they are few, and a str may carry an id.
-            add(rm, "query", name, f"{operation.view_func.__name__}({name})", many=many, must=True)
-            del found
+            # A query schema (``pages: Query[PageIn]``) sends its fields as parameters of their own.
+            nested = _model_of(field.annotation)
+            parameters = nested.model_fields.items() if nested is not None else [(name, field)]
+            for parameter, parameter_field in parameters:
+                found, many = _is_uuid(parameter_field.annotation)
+                # Every query parameter is classified: they are few, and a str may carry an id.
+                source = f"{operation.view_func.__name__}({parameter})"
+                add(rm, "query", parameter, source, many=many, must=True)
+                del found
     scan = _scan_callable(operation.view_func)
     for read in scan.reads:
         add(rm, read.where, read.key, read.source)

@@ -44,6 +44,22 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(urgent_deadline__lt=now or clock.now(), urgency_met_at__isnull=True)
 
 
+# What may be edited on the case form and through ``PATCH /api/v1/cases/{id}``, declared once:
+# the form, the service's editable set and the API schemas read it (docs/how-to/add-a-field.md).
+CASE_EDITABLE_FIELDS = (
+    "subtype",
+    "source",
+    "source_detail",
+    "identified_on",
+    "summary",
+    "is_sensitive",
+    "mosvy_number",
+    "primero_case_id",
+    "oscar_global_id",
+    "child_views",
+)
+
+
 class Case(VersionedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="cases")
@@ -73,6 +89,8 @@ class Case(VersionedModel):
     source_detail = models.CharField(_("referrer (name, organisation, phone)"), max_length=200, blank=True)
     identified_on = models.DateField(_("identified on"))
     summary = ProtectedTextField(_("reason for the case"), blank=True)
+    # The child's own say in decisions about them (UNCRC art. 12), recorded in their words.
+    child_views = ProtectedTextField(_("the child's views and wishes"), blank=True)
     risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, blank=True)
     # Immediate danger: a safety plan is due within 24 hours of the flag.
     urgent_since = models.DateTimeField(null=True, blank=True)

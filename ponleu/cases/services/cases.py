@@ -28,6 +28,7 @@ from ponleu.cases.choices import (
     WorkplaceType,
 )
 from ponleu.cases.models import (
+    CASE_EDITABLE_FIELDS,
     Action,
     Assessment,
     Case,
@@ -39,6 +40,7 @@ from ponleu.cases.models import (
     SafetyPlan,
     TraffickingDetail,
 )
+from ponleu.cases.models.fields import ProtectedTextField
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.common.versions import claim_version
@@ -67,18 +69,9 @@ OPEN_FIELDS = (
     "source",
     "identified_on",
 )
-EDITABLE_FIELDS = (
-    "subtype",
-    "source",
-    "source_detail",
-    "identified_on",
-    "summary",
-    "is_sensitive",
-    "mosvy_number",
-    "primero_case_id",
-    "oscar_global_id",
-)
-SECRET_FIELDS = ("summary", "closure_note")
+EDITABLE_FIELDS = CASE_EDITABLE_FIELDS
+# Encrypted text never reaches an audit row: its change is recorded, not its words.
+SECRET_FIELDS = tuple(f.name for f in Case._meta.get_fields() if isinstance(f, ProtectedTextField))
 
 
 def _case_type(organisation_id, code: str, actor: Actor) -> CaseType:

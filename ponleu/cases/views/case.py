@@ -12,10 +12,11 @@ from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
 from ponleu.cases import charts, forms, mosvy, policies, selectors, standard, workflow
 from ponleu.cases.choices import CaseAction, CaseEvent, CaseStatus, DetailsKind, InstrumentKind, MosvyForm
-from ponleu.cases.models import AssessmentInstrument, CaseType, bilingual
+from ponleu.cases.models import CASE_EDITABLE_FIELDS, AssessmentInstrument, CaseType, bilingual
 from ponleu.cases.services import care
 from ponleu.cases.services import cases as case_services
 from ponleu.common import clock
+from ponleu.common.declared_fields import shown_fields
 from ponleu.common.errors import DomainError
 from ponleu.organisations.models import Team
 from ponleu.registry.models import Person
@@ -120,6 +121,10 @@ class CaseOpenView(AppView):
         return redirect("web:home")
 
 
+# The editable fields the case card lays out itself; it lists the others that hold a value.
+LAID_OUT = ("subtype", "source", "source_detail", "identified_on", "summary", "is_sensitive", "mosvy_number")
+
+
 class CaseDetailView(CaseView):
     capability = "cases.view"
 
@@ -150,6 +155,7 @@ class CaseDetailView(CaseView):
             "can_reintegrate": "reintegration_readiness" in case.case_type.instruments
             and case.status in (CaseStatus.IMPLEMENTATION, CaseStatus.REVIEW),
             "subtype_label": case.case_type.subtype_name(case.subtype) if case.subtype else "",
+            "more_facts": shown_fields(case, CASE_EDITABLE_FIELDS, laid_out=LAID_OUT),
             "applicable_instruments": AssessmentInstrument.objects.filter(
                 organisation_id=case.organisation_id, code__in=case.case_type.instruments, is_active=True
             ),
