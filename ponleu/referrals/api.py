@@ -7,8 +7,6 @@ A referral out of reach, a missing one and a malformed id give the same 404. Wri
 referral send its version in ``If-Match`` (428 without it, 409 when stale).
 """
 
-from __future__ import annotations
-
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -244,6 +242,12 @@ def _referral(actor, referral_id) -> Referral:
         raise Refused(404, NOT_FOUND) from None
 
 
+def _target(actor, referral_id) -> Referral:
+    """The referral a write names, without an access event: the read is recorded only when the
+    write succeeds and the referral is shown."""
+    return _visible(Referral.objects.visible_to(actor).select_related("provider", "person"), referral_id)
+
+
 def _detail(actor, referral_id, response: HttpResponse, status: int = 200):
     referral = _referral(actor, referral_id)
     response["ETag"] = f'"{referral.version}"'
@@ -315,7 +319,7 @@ def referral_send(request, response: HttpResponse, referral_id: uuid.UUID, paylo
     actor = request.actor
 
     def call():
-        referral = _referral(actor, referral_id)
+        referral = _target(actor, referral_id)
         version = _if_match(request)
         services.referral_send(actor=actor, referral=referral, version=version, send_key=payload.send_key)
         return _detail(actor, referral_id, response)
@@ -330,7 +334,7 @@ def referral_step(request, response: HttpResponse, referral_id: uuid.UUID, paylo
     actor = request.actor
 
     def call():
-        referral = _referral(actor, referral_id)
+        referral = _target(actor, referral_id)
         version = _if_match(request)
         services.referral_move(
             actor=actor, referral=referral, event=payload.event, version=version, data=payload.dict()
@@ -350,7 +354,7 @@ def referral_accept(request, response: HttpResponse, referral_id: uuid.UUID, pay
     actor = request.actor
 
     def call():
-        referral = _referral(actor, referral_id)
+        referral = _target(actor, referral_id)
         version = _if_match(request)
         person = _visible(Person.objects.visible_to(actor), payload.person_id)
         services.referral_accept(
@@ -373,7 +377,7 @@ def referral_approve_exception(request, response: HttpResponse, referral_id: uui
     actor = request.actor
 
     def call():
-        referral = _referral(actor, referral_id)
+        referral = _target(actor, referral_id)
         version = _if_match(request)
         services.referral_approve_exception(actor=actor, referral=referral, version=version)
         return _detail(actor, referral_id, response)

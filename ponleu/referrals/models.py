@@ -116,7 +116,6 @@ def sharing_open(today) -> Q:
 class ReferralQuerySet(ScopedQuerySet):
     scoping = Scoping(
         view="referrals.view",
-        grants={"registry.person": "person"},
         shared=SharedWith(
             view="referrals.receive",
             organisation="receiver",
