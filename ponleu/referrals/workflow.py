@@ -32,6 +32,10 @@ class Move:
     target: str
     side: str
 
+    @property
+    def label(self):
+        return ReferralEvent(self.event).label
+
 
 TABLE: tuple[Move, ...] = (
     Move(S.DRAFT, E.SEND, S.SENT, REFERRER),

@@ -25,6 +25,7 @@ from .scopes import (
     SHARED_WITH_US,
     MatrixWorld,
     ScopedObject,
+    route_parameter,
     scope_factory,
 )
 
@@ -161,3 +162,6 @@ def consent_alone_at(world: MatrixWorld, member: str, scope: str) -> ScopedObjec
         method="signed_form",
     )
     return person.derive(kwargs={"consent_id": consent.pk}, obj=consent)
+
+
+route_parameter("referral_event", "acknowledge")
