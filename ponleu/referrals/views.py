@@ -98,6 +98,9 @@ class ReferralCreateView(AppView):
 
     @transaction.atomic
     def get(self, request):
+        if not request.GET.get("person") or not request.GET.get("provider"):
+            # A referral starts from a child and a service found in the directory.
+            return redirect("referrals:directory")
         person, provider = self._load(request)
         person_selectors.person_read(actor=self.actor, person=person, query="referral")
         service = request.GET.get("service") or provider.services.values_list("service", flat=True).first()
@@ -163,7 +166,10 @@ class ReferralSendView(AppView):
     capability = "referrals.send"
 
     def post(self, request, referral_id):
-        referral = get_visible_or_404(Referral.objects.visible_to(self.actor), pk=referral_id)
+        referral = get_visible_or_404(
+            Referral.objects.visible_to(self.actor).actionable_by(self.actor, "referrals.send"),
+            pk=referral_id,
+        )
         form = SendForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Reload the page and send again."))
@@ -227,15 +233,14 @@ class ReferralSlipView(AppView):
     """The printable slip for a provider without an account: the referring side only."""
 
     capability = "referrals.view"
+    # Only the referring side prints it, once sent: the receiving side meets a 404.
+    may_be_empty = True
 
     @transaction.atomic
     def get(self, request, referral_id):
-        try:
-            referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
-        except (Referral.DoesNotExist, ValueError):
-            raise Http404(NOT_FOUND_MESSAGE) from None
-        if referral.organisation_id != self.actor.organisation_id or referral.status == "draft":
-            raise Http404(NOT_FOUND_MESSAGE)
+        printable = Referral.objects.visible_to(self.actor).filter(organisation_id=self.actor.organisation_id)
+        get_visible_or_404(printable.exclude(status="draft"), pk=referral_id)
+        referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
         html = slip.slip_html(
             referral,
             child=identity_label(self.actor, referral.person),
