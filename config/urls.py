@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("ponleu.cases.urls")),
     path("schools/", include("ponleu.education.urls")),
     path("risk/", include("ponleu.early_warning.urls")),
+    path("referrals/", include("ponleu.referrals.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
     path("api/v1/", api.urls),

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ponleu.education",
     "ponleu.cases",
     "ponleu.early_warning",
+    "ponleu.referrals",
     # edge
     "ponleu.api",
     "ponleu.web",

@@ -32,6 +32,13 @@ _CATALOGUE = [
     Capability("cases.close", _("Close and reopen cases"), True),
     Capability("referrals.send", _("Refer children to other organisations"), True),
     Capability("referrals.accept", _("Accept or decline referrals"), True),
+    Capability("referrals.view", _("See referrals and their outcomes"), True),
+    Capability("referrals.receive", _("See and work on children other organisations referred to us"), True),
+    Capability(
+        "referrals.approve_exception", _("Approve sharing without consent under a legal exception"), True
+    ),
+    Capability("directory.view", _("See the service directory")),
+    Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),
     Capability("education.manage", _("Manage schools, classes and enrolment"), True),
     Capability("ews.view_scores", _("See dropout risk scores"), True),

@@ -57,7 +57,12 @@ cases.assign                        -    -    A    -     -    -     -    -
 cases.approve                       -    -    A    -     -    -     -    -
 cases.close                         -    O    A    -     -    -     -    -
 referrals.send                      -    O    A    -     -    -     -    -
-referrals.accept                    -    -    A    -     -    -     -    -
+referrals.accept                    -    O    G    -     -    -     -    -
+referrals.view                      -    T    A    -     -    -     G    -
+referrals.receive                   -    O    G    -     -    -     G    -
+referrals.approve_exception         -    -    A    -     -    -     -    -
+directory.view                      G    G    G    G     G    G     G    G
+directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -
 education.manage                    -    -    A    -     -    G     -    -
 ews.view_scores                     -    A    A    O     G    -     -    -

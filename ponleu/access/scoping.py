@@ -16,18 +16,79 @@ open it too, and it is seen with the parent's view capability unless it names it
 ``tests/security/test_scope_declarations.py`` fails for a model with a foreign key to a
 scoped model that is not itself scoped, so a new child row cannot be left without one.
 
+A row another organisation shared with the actor's (a referral and its shared record) also
+declares a second, narrower scope, ``shared=SharedWith(...)``: "shared with us". Members of
+the receiving organisation holding its capability reach the row through the receiving
+organisation's fields, and only while every ``open_when`` lookup holds; the lookups are part
+of the same query, so withdrawing consent ends the sharing within the request that records it.
+
 Relationship to one row (``relationship_of``) reads the same declared fields, so the
 question "how does this actor stand to this row" has one answer for lists and for pages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.db import models
 from django.db.models import Q
 
 from .scopes import Relationship
+
+
+@dataclass(frozen=True)
+class SharedWith:
+    """The "shared with us" scope: the receiving organisation's side of a row."""
+
+    view: str
+    organisation: str
+    team: str | None = None
+    owner: str | None = None
+    # The condition that holds while the row is shared, built at query time (it may read the
+    # clock: a consent expires at midnight); the row is out of reach as soon as it fails.
+    open_when: Callable[[], Q] | None = None
+    # Capabilities the receiving side acts with on the row, besides seeing it.
+    acts: tuple[str, ...] = ()
+
+    def prefixed(self, prefix: str) -> SharedWith:
+        def under(path):
+            return f"{prefix}__{path}" if path else path
+
+        return replace(
+            self,
+            organisation=under(self.organisation),
+            team=under(self.team),
+            owner=under(self.owner),
+            open_when=_prefixed_condition(self.open_when, prefix) if self.open_when else None,
+        )
+
+    def q(self, actor, capability: str) -> Q | None:
+        receiving = self.view if capability == self.view else capability
+        q = actor.scope_q(
+            receiving,
+            organisation_field=self.organisation,
+            area_field=None,
+            team_field=self.team,
+            owner_field=self.owner,
+        )
+        if q is None:
+            return None
+        return q & self.open_when() if self.open_when else q
+
+
+def _prefix_q(q: Q, prefix: str) -> Q:
+    prefixed = Q()
+    prefixed.connector, prefixed.negated = q.connector, q.negated
+    prefixed.children = [
+        _prefix_q(child, prefix) if isinstance(child, Q) else (f"{prefix}__{child[0]}", child[1])
+        for child in q.children
+    ]
+    return prefixed
+
+
+def _prefixed_condition(condition: Callable[[], Q], prefix: str) -> Callable[[], Q]:
+    return lambda: _prefix_q(condition(), prefix)
 
 
 @dataclass(frozen=True)
@@ -45,6 +106,7 @@ class Scoping:
     # Working on the row clears one for its person's identity even when sensitive (a case's
     # caseworker and team); see access/policies.py.
     clears_identity: bool = False
+    shared: SharedWith | None = None
 
     def prefixed(self, prefix: str) -> Scoping:
         def under(path):
@@ -58,6 +120,7 @@ class Scoping:
             owner=under(self.owner),
             grants={label: under(path) if path != "pk" else prefix for label, path in self.grants.items()},
             via=None,
+            shared=self.shared.prefixed(prefix) if self.shared else None,
         )
 
 
@@ -110,6 +173,11 @@ class ScopedQuerySet(models.QuerySet):
             grant_paths=spec.grants,
         )
         extra = self.extra_reach(actor, capability)
+        shared = spec.shared
+        if shared is not None and capability in (spec.view, shared.view, *shared.acts):
+            shared_q = shared.q(actor, shared.view if capability == spec.view else capability)
+            if shared_q is not None:
+                extra = shared_q if extra is None else extra | shared_q
         if q is None and extra is None:
             return self.none()
         if q is None:

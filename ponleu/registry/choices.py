@@ -148,6 +148,46 @@ class ConsentPurpose(models.TextChoices):
     ANONYMOUS_REPORTING = "anonymous_reporting", _("Anonymous reporting")
 
 
+class ChildAssent(models.TextChoices):
+    """The child's own agreement, asked from ``validators.ASSENT_AGE``; below it, not asked."""
+
+    GIVEN = "given", _("The child agreed")
+    REFUSED = "refused", _("The child did not agree")
+    NOT_ASKED = "not_asked", _("Not asked (the child is too young)")
+
+
+class DataCategory(models.TextChoices):
+    """What a consent to share covers. A consent naming none covers the first two only."""
+
+    BASIC = "basic", _("Name, sex, age and village")
+    REASON = "reason", _("Reason for referral and urgency")
+    CONTACT = "contact", _("Phone numbers")
+    NOTES = "notes", _("Case notes and assessments")
+    HEALTH = "health", _("Health and disability")
+    PHOTO = "photo", _("Photo and identity documents")
+    SENSITIVE = "sensitive", _("Sensitive details (abuse, exploitation)")
+
+
+DEFAULT_DATA_CATEGORIES = (DataCategory.BASIC, DataCategory.REASON)
+
+
+class ProviderKind(models.TextChoices):
+    """Kinds of service provider: in the service directory, and as a consent's recipient."""
+
+    HEALTH_CENTRE = "health_centre", _("Health centre")
+    REFERRAL_HOSPITAL = "referral_hospital", _("Referral hospital")
+    SCHOOL = "school", _("School")
+    CCWC = "ccwc", _("Commune committee for women and children")
+    DOSVY = "dosvy", _("District office of social affairs")
+    POLICE = "police", _("Police")
+    COURT = "court", _("Court")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    SHELTER = "shelter", _("Shelter")
+    NGO_PROGRAMME = "ngo_programme", _("NGO programme")
+    VOCATIONAL = "vocational", _("Vocational training centre")
+    OTHER = "other", _("Other")
+
+
 class ConsentMethod(models.TextChoices):
     SIGNED_FORM = "signed_form", _("Signed form")
     THUMBPRINT = "thumbprint", _("Thumbprint on form")

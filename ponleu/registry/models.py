@@ -25,6 +25,7 @@ from ponleu.organisations.models import Organisation, Team
 
 from .choices import (
     AliasSource,
+    ChildAssent,
     ConsentGiver,
     ConsentMethod,
     ConsentPurpose,
@@ -38,6 +39,7 @@ from .choices import (
     NameScript,
     PersonKind,
     PhoneOwner,
+    ProviderKind,
     Relationship,
     Sex,
 )
@@ -409,6 +411,15 @@ class Consent(TimestampedModel):
         verbose_name=_("shared with"),
     )
     recipient_name = models.CharField(_("shared with (organisation name)"), max_length=200, blank=True)
+    # Or every provider of one kind (any health centre), for services outside Ponleu.
+    recipient_kind = models.CharField(
+        _("shared with (kind of service)"), max_length=30, choices=ProviderKind.choices, blank=True
+    )
+    # What may be shared; empty means DEFAULT_DATA_CATEGORIES (name, sex, age, village, reason).
+    data_categories = models.JSONField(_("what may be shared"), default=list, blank=True)
+    child_assent = models.CharField(
+        _("the child's assent"), max_length=20, choices=ChildAssent.choices, default=ChildAssent.NOT_ASKED
+    )
     given_by = models.CharField(_("given by"), max_length=20, choices=ConsentGiver.choices)
     given_by_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from ponleu.access.policies import can_see_identity
 from ponleu.access.scopes import Relationship
+from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied
 
-from .choices import ConsentPurpose
+from .choices import DEFAULT_DATA_CATEGORIES, ChildAssent, ConsentGiver, ConsentPurpose, DataCategory
 from .models import Consent, Household, Person
+from .validators import ASSENT_AGE, CHILD_AGE_LIMIT
 
 
 def relationship_to(actor, record: Person | Household) -> Relationship:
@@ -85,28 +87,98 @@ def can_see_unmasked(actor, person: Person) -> bool:
     return can_see_identity(actor, person)
 
 
-def consent_allows(person: Person, purpose: str, recipient=None, on: dt.date | None = None) -> bool:
+def consent_allows(
+    person: Person,
+    purpose: str,
+    recipient=None,
+    on: dt.date | None = None,
+    *,
+    recipient_kind: str = "",
+    categories=(),
+) -> bool:
     """Is there consent in force for ``purpose`` (and, for sharing, for ``recipient``)?
 
     ``recipient`` is an Organisation (or its id) or, for an organisation outside Ponleu, its
-    name. ``on`` defaults to now: a withdrawal recorded a second ago already counts. Consent
-    given on a record that was later merged counts for the merged person.
+    name; ``recipient_kind`` (a ``ProviderKind``) also matches a consent given for every
+    provider of that kind. ``on`` defaults to now: a withdrawal recorded a second ago already
+    counts. Consent given on a record that was later merged counts for the merged person.
     """
+    return not consent_gaps(
+        person, purpose, recipient, on=on, recipient_kind=recipient_kind, categories=categories
+    )
+
+
+def consent_gaps(
+    person: Person,
+    purpose: str,
+    recipient=None,
+    *,
+    on: dt.date | None = None,
+    recipient_kind: str = "",
+    categories=(),
+) -> list[str]:
+    """What a use of the person's data lacks to be covered by consent; empty when covered.
+
+    One consent must cover everything at once: the purpose, the recipient, the child's assent
+    (asked from ``ASSENT_AGE``) and every category of data asked for.
+    """
+    return _check(person, purpose, recipient, on=on, recipient_kind=recipient_kind, categories=categories)[0]
+
+
+def covering_consent(
+    person: Person, purpose: str, recipient=None, *, recipient_kind: str = "", categories=()
+) -> Consent | None:
+    """The consent in force that covers this use, if any (what a referral rests on)."""
+    return _check(person, purpose, recipient, on=None, recipient_kind=recipient_kind, categories=categories)[
+        1
+    ]
+
+
+def _check(person, purpose, recipient, *, on, recipient_kind, categories) -> tuple[list[str], Consent | None]:
     if purpose not in ConsentPurpose.values:
         raise ValueError(f"unknown consent purpose {purpose!r}")
-    consents = Consent.objects.filter(
-        person_id__in=Person.objects.merge_group_ids(person), purpose=purpose
-    ).in_force(on)
-    if purpose != ConsentPurpose.SHARE:
-        return consents.exists()
+    consents = list(
+        Consent.objects.filter(
+            person_id__in=Person.objects.merge_group_ids(person), purpose=purpose
+        ).in_force(on)
+    )
+    if not consents:
+        return [_("There is no consent in force for this purpose.")], None
+    if purpose == ConsentPurpose.SHARE:
+        if recipient is None and not recipient_kind:
+            raise ValueError("sharing consent needs a recipient")
+        consents = [c for c in consents if _names_recipient(c, recipient, recipient_kind)]
+        if not consents:
+            return [_("No consent in force names this recipient.")], None
+    day = on or clock.today()
+    age = person.age_on(day)
+    if age is not None and ASSENT_AGE <= age < CHILD_AGE_LIMIT:
+        consents = [
+            c for c in consents if c.given_by == ConsentGiver.CHILD or c.child_assent == ChildAssent.GIVEN
+        ]
+        if not consents:
+            return [_("The child is %(age)s: their own agreement is needed as well.") % {"age": age}], None
+    wanted = set(categories)
+    best_missing: set | None = None
+    for c in consents:
+        missing = wanted - set(c.data_categories or DEFAULT_DATA_CATEGORIES)
+        if not missing:
+            return [], c
+        if best_missing is None or len(missing) < len(best_missing):
+            best_missing = missing
+    labels = ", ".join(str(DataCategory(m).label) for m in sorted(best_missing or ()))
+    return [_("The consent does not cover: %(categories)s.") % {"categories": labels}], None
+
+
+def _names_recipient(consent: Consent, recipient, recipient_kind: str) -> bool:
+    if recipient_kind and consent.recipient_kind == recipient_kind:
+        return True
     if recipient is None:
-        raise ValueError("sharing consent needs a recipient")
+        return False
     if isinstance(recipient, str):
         wanted = " ".join(recipient.split()).casefold()
-        names = consents.filter(recipient__isnull=True).values_list("recipient_name", flat=True)
-        return any(" ".join(name.split()).casefold() == wanted for name in names)
-    recipient_id = getattr(recipient, "pk", recipient)
-    return consents.filter(recipient_id=recipient_id).exists()
+        return consent.recipient_id is None and " ".join(consent.recipient_name.split()).casefold() == wanted
+    return consent.recipient_id is not None and consent.recipient_id == getattr(recipient, "pk", recipient)
 
 
 def shown_name(actor, person: Person, language: str | None = None, *, witness=None) -> str:

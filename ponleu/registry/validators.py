@@ -26,6 +26,8 @@ from ponleu.common.numerals import to_ascii_digits
 from .choices import IdentifierType, PersonKind
 
 CHILD_AGE_LIMIT = 18  # under 18: a child
+# From this age a child is asked to agree to sharing as well as their caregiver (CRC art. 12).
+ASSENT_AGE = 12
 YOUNG_PERSON_MAX_AGE = 25  # a record kept as "child or young person served" may be at most 25
 OLDEST_AGE = 120
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)

@@ -61,6 +61,7 @@ RECORDS = {
     "phone": (("person_id", "phone_id"), "phone_id", "person"),
     "identifier": (("person_id", "identifier_id"), "identifier_id", "person"),
     "consent": (("person_id", "consent_id"), "consent_id", "person"),
+    "referral": (("referral_id",), "referral_id", None),
     "job": (("job_id",), "job_id", None),
     "case": (("case_id",), "case_id", None),
     "goal": (("case_id", "goal_id"), "goal_id", "case"),

@@ -52,6 +52,7 @@ KIND_OF = {
     "phone_id": "phone",
     "identifier_id": "identifier",
     "consent_id": "consent",
+    "referral_id": "referral",
     "job_id": "job",
     "case_id": "case",
     "case_type_id": "case_type",
@@ -119,7 +120,14 @@ NOT_IDS = {
         ),
         "a choice from a fixed list",
     ),
-    **dict.fromkeys(("mine", "urgent", "overdue", "visit_due", "remove"), "a yes/no flag"),
+    **dict.fromkeys(
+        ("mine", "urgent", "overdue", "visit_due", "remove", "received", "create_new"), "a yes/no flag"
+    ),
+    **dict.fromkeys(("service", "cost"), "a choice from a fixed list"),
+    "commune": "a place code from the public gazetteer",
+    "provider_id": "a provider of the service directory, shared by the whole installation (not personal data)",
+    "ProviderIn.organisation_id": "an organisation of the installation, which the directory names publicly",
+    "send_key": "an idempotency key the client makes up, naming nothing until it is used",
     **dict.fromkeys(("page", "per_page"), "a page number"),
     "before": "a paging cursor over audit rows the selector has already scoped",
     **dict.fromkeys(("date", "month"), "a date"),

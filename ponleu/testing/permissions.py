@@ -253,6 +253,7 @@ def expected(rm: RouteMethod, member: MemberFacts | None, obj: ScopedObject | No
     granted = obj.grant == "active" and role_scope(member, "access.break_glass") > Scope.NONE
 
     def reaches(capability: str) -> bool:
+        capability = obj.reach_as.get(capability, capability)
         return role_scope(member, capability) >= obj.relationship or (
             granted and capability in BREAK_GLASS_CAPABILITIES
         )

@@ -46,6 +46,11 @@ SENSITIVE = "sensitive"  # as same_area (own if no areas), marked sensitive
 BREAK_GLASS_ACTIVE = "break_glass_active"  # as same_org, with the member's open grant on it
 BREAK_GLASS_EXPIRED = "break_glass_expired"  # as same_org, with the member's grant expired
 MISSING = "missing"  # no such object
+# Only referrals stand here: another organisation referred a child to the member's, with consent
+# (or an approved legal exception); the member's side reaches it through "shared with us".
+SHARED_WITH_US = "shared_with_us"
+# As shared_with_us, but the consent was withdrawn: out of everyone's reach on the receiving side.
+SHARED_CONSENT_WITHDRAWN = "shared_consent_withdrawn"
 # Only the adversarial pass (ponleu/testing/input_values.py) uses this one: the path matrix's
 # "same_org" already stands outside every team of the member.
 OTHER_TEAM = "other_team"  # the member's organisation, a team that is not theirs, outside their areas
@@ -59,6 +64,8 @@ SCOPES = (
     SENSITIVE,
     BREAK_GLASS_ACTIVE,
     BREAK_GLASS_EXPIRED,
+    SHARED_WITH_US,
+    SHARED_CONSENT_WITHDRAWN,
     MISSING,
 )
 
@@ -105,6 +112,9 @@ class ScopedObject:
     # The capability that makes the object visible (a case: "cases.view"); acting on an
     # object needs it too, except for policy.ACTS_WITHOUT_VIEW.
     view_capability: str = "registry.view"
+    # Capabilities judged by another on this object: a shared referral is seen with
+    # "referrals.view" by those who hold "referrals.receive" at the receiving side's distance.
+    reach_as: dict = field(default_factory=dict)
 
     def derive(
         self, *, kwargs: dict, obj=None, identifying: tuple[str, ...] = (), view_capability: str | None = None
@@ -350,6 +360,8 @@ class MatrixWorld:
             return {"organisation": own_org, "village": outside, "grant": "active"}
         if scope == BREAK_GLASS_EXPIRED:
             return {"organisation": own_org, "village": outside, "grant": "expired"}
+        if scope in (SHARED_WITH_US, SHARED_CONSENT_WITHDRAWN):
+            return None  # no record of one's own stands there; referral factories build their own
         raise ValueError(f"unknown scope {scope!r}")
 
 
@@ -404,3 +416,4 @@ route_parameter("token", "not-a-reset-link")
 from . import case_scopes  # noqa: E402,F401,I001
 from . import education_scopes  # noqa: E402,F401,I001
 from . import registry_scopes  # noqa: E402,F401,I001
+from . import referral_scopes  # noqa: E402,F401,I001

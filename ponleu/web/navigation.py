@@ -19,6 +19,8 @@ MENU: list[NavItem] = [
     NavItem("web:home", _("Home"), "web.use"),
     NavItem("registry:person_list", _("People"), "registry.view"),
     NavItem("cases:case_list", _("Cases"), "cases.view"),
+    NavItem("referrals:referral_list", _("Referrals"), "referrals.view"),
+    NavItem("referrals:directory", _("Services"), "directory.view"),
     NavItem("education:school_list", _("Schools"), "education.take_attendance"),
     NavItem("education:school_manage", _("School setup"), "education.manage"),
     NavItem("early_warning:risk_list", _("Dropout risk"), "ews.view_scores"),

@@ -23,6 +23,8 @@ INTENDED = {
     scopes.OTHER_ORG: Relationship.OUTSIDE,
     scopes.BREAK_GLASS_ACTIVE: Relationship.ORG,
     scopes.BREAK_GLASS_EXPIRED: Relationship.ORG,
+    scopes.SHARED_WITH_US: Relationship.ORG,
+    scopes.SHARED_CONSENT_WITHDRAWN: Relationship.OUTSIDE,
 }
 
 
@@ -56,7 +58,12 @@ def test_factories_place_objects_where_they_say(matrix, db):
                 obj = matrix.world.scoped(key, member, scope)
                 if obj is None:
                     if key in ("person_id", "household_id"):
-                        assert scope in (scopes.SAME_TEAM, scopes.SAME_AREA), (key, member, scope)
+                        assert scope in (
+                            scopes.SAME_TEAM,
+                            scopes.SAME_AREA,
+                            scopes.SHARED_WITH_US,
+                            scopes.SHARED_CONSENT_WITHDRAWN,
+                        ), (key, member, scope)
                     continue
                 assert obj.relationship == relationship, (key, member, scope, obj.relationship)
                 built += 1

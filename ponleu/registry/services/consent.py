@@ -11,7 +11,15 @@ from ponleu.common import clock
 from ponleu.common.errors import Conflict, ValidationFailed
 from ponleu.organisations.models import Organisation
 from ponleu.registry import policies, validators
-from ponleu.registry.choices import ConsentGiver, ConsentMethod, ConsentPurpose, PersonAction
+from ponleu.registry.choices import (
+    ChildAssent,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
+    DataCategory,
+    PersonAction,
+    ProviderKind,
+)
 from ponleu.registry.models import Consent, Person
 
 from . import cleaning
@@ -58,11 +66,25 @@ def clean_consent(data: dict, *, today) -> tuple[dict, Errors]:
         if recipient is None:
             add(errors, "recipient", _("Choose an organisation from the list."))
     cleaned["recipient"] = recipient or None
+    kind = data.get("recipient_kind") or ""
+    if kind and kind not in ProviderKind.values:
+        add(errors, "recipient_kind", _("Choose a kind of service from the list."))
+    cleaned["recipient_kind"] = kind if kind in ProviderKind.values else ""
+    categories = data.get("data_categories") or []
+    if isinstance(categories, str):
+        categories = [categories]
+    if any(c not in DataCategory.values for c in categories):
+        add(errors, "data_categories", _("Choose what may be shared from the list."))
+    cleaned["data_categories"] = sorted({c for c in categories if c in DataCategory.values})
+    assent = data.get("child_assent") or ChildAssent.NOT_ASKED
+    if assent not in ChildAssent.values:
+        add(errors, "child_assent", _("Choose whether the child agreed."))
+    cleaned["child_assent"] = assent if assent in ChildAssent.values else ChildAssent.NOT_ASKED
     if cleaned.get("purpose") == ConsentPurpose.SHARE:
-        if cleaned["recipient"] is None and not cleaned["recipient_name"]:
+        if cleaned["recipient"] is None and not cleaned["recipient_name"] and not cleaned["recipient_kind"]:
             add(errors, "recipient_name", _("Name the organisation the information may be shared with."))
     else:
-        cleaned["recipient"], cleaned["recipient_name"] = None, ""
+        cleaned["recipient"], cleaned["recipient_name"], cleaned["recipient_kind"] = None, "", ""
     if cleaned.get("method") == ConsentMethod.VERBAL_WITNESSED and not cleaned["witness_name"]:
         add(errors, "witness_name", _("Verbal consent needs the name of a witness."))
     if cleaned.get("given_by") in (ConsentGiver.CAREGIVER, ConsentGiver.GUARDIAN):
@@ -97,6 +119,18 @@ def consent_record(*, actor, person: Person, data: dict, form_file=None) -> Cons
             add(errors, "form_file", _("The file is larger than 10 MB."))
         elif not (head.startswith(b"%PDF") or image_kind(head)):
             add(errors, "form_file", _("Upload the signed form as a PDF, JPEG or PNG file."))
+    age = person.age_on(values["given_on"]) if values.get("given_on") else None
+    if (
+        age is not None
+        and validators.ASSENT_AGE <= age < validators.CHILD_AGE_LIMIT
+        and values.get("given_by") != ConsentGiver.CHILD
+        and values.get("child_assent") == ChildAssent.NOT_ASKED
+    ):
+        add(
+            errors,
+            "child_assent",
+            _("The child is %(age)s: ask them too, and record whether they agreed.") % {"age": age},
+        )
     if errors:
         raise ValidationFailed(errors=errors)
     consent = Consent(
@@ -117,7 +151,12 @@ def consent_record(*, actor, person: Person, data: dict, form_file=None) -> Cons
         "method": [None, consent.method],
     }
     if consent.purpose == ConsentPurpose.SHARE:
-        changes["recipient"] = [None, str(consent.recipient_id or consent.recipient_name)]
+        changes["recipient"] = [
+            None,
+            str(consent.recipient_id or consent.recipient_name or consent.recipient_kind),
+        ]
+        changes["data_categories"] = [None, consent.data_categories]
+    changes["child_assent"] = [None, consent.child_assent]
     audit.record(actor=actor, action=PersonAction.CONSENT_RECORDED, target=person, changes=changes)
     return consent
 

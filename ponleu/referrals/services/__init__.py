@@ -1,0 +1,19 @@
+from .directory import provider_save
+from .referrals import (
+    referral_accept,
+    referral_approve_exception,
+    referral_consent_withdraw,
+    referral_draft,
+    referral_move,
+    referral_send,
+)
+
+__all__ = [
+    "provider_save",
+    "referral_accept",
+    "referral_approve_exception",
+    "referral_consent_withdraw",
+    "referral_draft",
+    "referral_move",
+    "referral_send",
+]

@@ -1,0 +1,252 @@
+"""Pages of the service directory and referrals (server-rendered, HTMX for the search)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ponleu.access.policies import can_see_identity, identity_label
+from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
+from ponleu.cases.pdf import font_face_css, render_pdf
+from ponleu.common import clock
+from ponleu.common.errors import DomainError
+from ponleu.geography.models import AdminUnit
+from ponleu.registry.models import Person
+from ponleu.registry.selectors import people as person_selectors
+
+from . import selectors, services, slip, workflow
+from .choices import ReferralEvent
+from .forms import DirectorySearchForm, ReferralForm, SendForm, StepForm
+from .models import Provider, Referral
+
+
+def _communes(actor):
+    units = AdminUnit.objects.filter(level="commune").order_by("code")
+    if actor.area_codes:
+        area = Q()
+        for code in actor.area_codes:
+            area |= Q(code__startswith=code)
+        units = units.filter(area)
+    language = get_language()
+    return [(u.code, u.name(language)) for u in units[:2000]]
+
+
+class DirectoryView(AppView):
+    capability = "directory.view"
+
+    def get(self, request):
+        form = DirectorySearchForm(request.GET or None, communes=_communes(self.actor))
+        found = []
+        if form.is_valid() and (form.cleaned_data["service"] or form.cleaned_data["commune"]):
+            found = selectors.provider_search(**form.cleaned_data)
+        person_id = request.GET.get("person", "")
+        template = "referrals/directory.html#results" if request.htmx else "referrals/directory.html"
+        return render(request, template, {"form": form, "providers": found, "person_id": person_id})
+
+
+class ReferralListView(AppView):
+    capability = "referrals.view"
+
+    @transaction.atomic
+    def get(self, request):
+        rows = selectors.referral_list(actor=self.actor)
+        today = clock.today()
+        sent = [r for r in rows if r.organisation_id == self.actor.organisation_id]
+        received = [r for r in rows if r.receiver_id == self.actor.organisation_id]
+        overdue = [
+            r for r in rows if r.due_on and r.due_on < today and r.status not in ("closed", "withdrawn")
+        ]
+        return render(
+            request, "referrals/referral_list.html", {"sent": sent, "received": received, "overdue": overdue}
+        )
+
+
+class ReferralCreateView(AppView):
+    capability = "referrals.send"
+    id_parameters = {"person": "registry.person"}
+
+    def _load(self, request):
+        person = get_visible_or_404(
+            Person.objects.visible_to(self.actor).active(),
+            pk=request.GET.get("person") or request.POST.get("person"),
+        )
+        if not can_see_identity(self.actor, person):
+            raise Http404(NOT_FOUND_MESSAGE)
+        provider = get_visible_or_404(
+            Provider.objects.filter(is_active=True),
+            pk=request.GET.get("provider") or request.POST.get("provider"),
+        )
+        return person, provider
+
+    def _render(self, request, person, provider, form, status=200):
+        context = {
+            "person": person,
+            "person_label": identity_label(self.actor, person),
+            "provider": provider,
+            "form": form,
+            "outside_area": not selectors.provider_serves(provider, person.area_code),
+        }
+        return render(request, "referrals/referral_new.html", context, status=status)
+
+    @transaction.atomic
+    def get(self, request):
+        if not request.GET.get("person") or not request.GET.get("provider"):
+            # A referral starts from a child and a service found in the directory.
+            return redirect("referrals:directory")
+        person, provider = self._load(request)
+        person_selectors.person_read(actor=self.actor, person=person, query="referral")
+        service = request.GET.get("service") or provider.services.values_list("service", flat=True).first()
+        return self._render(request, person, provider, ReferralForm(initial={"service": service}))
+
+    def post(self, request):
+        with transaction.atomic():
+            person, provider = self._load(request)
+            form = ReferralForm(request.POST)
+            if form.is_valid():
+                try:
+                    referral = services.referral_draft(
+                        actor=self.actor, person=person, provider=provider, **form.cleaned_data
+                    )
+                except DomainError as error:
+                    for field, errors in error.errors.items():
+                        for message in errors:
+                            form.add_error(field if field in form.fields else None, str(message))
+                else:
+                    return redirect("referrals:referral_detail", referral_id=referral.pk)
+            return self._render(request, person, provider, form, status=400)
+
+
+class ReferralDetailView(AppView):
+    capability = "referrals.view"
+
+    def _context(self, referral):
+        receiving = selectors.is_receiver(self.actor, referral)
+        side = workflow.RECEIVER if receiving else workflow.REFERRER
+        acts_for_receiver = receiving or referral.receiver_id is None
+        steps = [
+            m
+            for m in workflow.events_from(referral.status)
+            if m.event not in (ReferralEvent.SEND,)
+            and (m.side == side or (m.side == workflow.RECEIVER and acts_for_receiver))
+        ]
+        context = {
+            "referral": referral,
+            "receiving": receiving,
+            "steps": steps,
+            "step_form": StepForm(initial={"version": referral.version}),
+            "send_form": SendForm(initial={"version": referral.version, "send_key": uuid.uuid4()}),
+        }
+        if receiving:
+            context["shared"] = selectors.shared_record(actor=self.actor, referral=referral)
+        else:
+            context["person_label"] = identity_label(self.actor, referral.person)
+            context["missing"] = (
+                services.referrals.consent_missing(referral) if referral.status == "draft" else []
+            )
+        return context
+
+    @transaction.atomic
+    def get(self, request, referral_id):
+        try:
+            referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
+        except (Referral.DoesNotExist, ValueError):
+            raise Http404(NOT_FOUND_MESSAGE) from None
+        return render(request, "referrals/referral_detail.html", self._context(referral))
+
+
+class ReferralSendView(AppView):
+    capability = "referrals.send"
+
+    def post(self, request, referral_id):
+        referral = get_visible_or_404(
+            Referral.objects.visible_to(self.actor).actionable_by(self.actor, "referrals.send"),
+            pk=referral_id,
+        )
+        form = SendForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Reload the page and send again."))
+            return redirect("referrals:referral_detail", referral_id=referral.pk)
+        try:
+            services.referral_send(
+                actor=self.actor,
+                referral=referral,
+                version=form.cleaned_data["version"],
+                send_key=form.cleaned_data["send_key"],
+            )
+        except DomainError as error:
+            for errors in error.errors.values() or [[error.message]]:
+                for message in errors:
+                    messages.error(request, str(message))
+            if not error.errors:
+                messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The referral was sent."))
+        return redirect("referrals:referral_detail", referral_id=referral.pk)
+
+
+class ReferralStepView(AppView):
+    capability = "referrals.view"
+
+    def post(self, request, referral_id, referral_event):
+        event = referral_event
+        if event not in ReferralEvent.values or event == ReferralEvent.SEND:
+            raise Http404(NOT_FOUND_MESSAGE)
+        referral = get_visible_or_404(Referral.objects.visible_to(self.actor), pk=referral_id)
+        form = StepForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Reload the page and try again."))
+            return redirect("referrals:referral_detail", referral_id=referral.pk)
+        try:
+            if event == ReferralEvent.ACCEPT:
+                services.referral_accept(
+                    actor=self.actor,
+                    referral=referral,
+                    version=form.cleaned_data["version"],
+                    create_new=request.POST.get("create_new") == "1",
+                )
+            else:
+                services.referral_move(
+                    actor=self.actor,
+                    referral=referral,
+                    event=event,
+                    version=form.cleaned_data["version"],
+                    data=form.cleaned_data,
+                )
+        except DomainError as error:
+            shown = [str(m) for errors in error.errors.values() for m in errors] or [str(error.message)]
+            for message in shown:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": ReferralEvent(event).label})
+        return redirect("referrals:referral_detail", referral_id=referral.pk)
+
+
+class ReferralSlipView(AppView):
+    """The printable slip for a provider without an account: the referring side only."""
+
+    capability = "referrals.view"
+    # Only the referring side prints it, once sent: the receiving side meets a 404.
+    may_be_empty = True
+
+    @transaction.atomic
+    def get(self, request, referral_id):
+        printable = Referral.objects.visible_to(self.actor).filter(organisation_id=self.actor.organisation_id)
+        get_visible_or_404(printable.exclude(status="draft"), pk=referral_id)
+        referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
+        html = slip.slip_html(
+            referral,
+            child=identity_label(self.actor, referral.person),
+            fonts=font_face_css(),
+            detail_url=request.build_absolute_uri(reverse("referrals:referral_detail", args=[referral.pk])),
+        )
+        response = HttpResponse(render_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{referral.reference}.pdf"'
+        return response
