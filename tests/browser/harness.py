@@ -10,8 +10,8 @@ A journey is a test that takes the `browse` fixture; it runs once per viewport a
 
 Every step waits for the page and its requests, then fails the test on: a console error, a
 failed request, a Content-Security-Policy violation, sideways scrolling, clipped Khmer text
-or Khmer text not in the project's font, an input without a label, or a page heavier than
-its budget.
+or Khmer text not in the project's font, an input without a label, content starting lower
+than 120 px on the phone, or a page heavier than its budget.
 
 The two slow checks, axe-core and a full-page screenshot, run once per screen (the route the
 page came from, not its URL) in each state, viewport and language for the whole session: the
@@ -343,6 +343,8 @@ class Browse:
         problems = checks.horizontal_scroll(self.page)
         problems += checks.khmer_text(self.page, self.cdp, expect_khmer=self.page_language() == "km")
         problems += checks.unlabelled_inputs(self.page)
+        if self.viewport.startswith("360"):
+            problems += checks.content_start(self.page)
         self.run.timed("page checks", started)
         return problems
 
