@@ -29,7 +29,6 @@ def _cases_item(key, title, capability, urgency, filters, *, order, day=None) ->
         if not count:
             return Found(0)
         shown = policies.label_children(actor, cases.order_by(*order)[:limit])
-        selectors.cases_served(actor=actor, cases=shown, query=f"today {key}")
         today = clock.today()
         entries = []
         for case in shown:
@@ -43,9 +42,15 @@ def _cases_item(key, title, capability, urgency, filters, *, order, day=None) ->
                     late=bool(due and due < today),
                 )
             )
-        return Found(count, entries)
+        return Found(count, entries, served=tuple(shown))
 
-    return Item(key, title, capability, urgency, full_list, find)
+    return Item(key, title, capability, urgency, full_list, find, record=_record)
+
+
+def _record(actor, cases) -> None:
+    """One read for every case the page's items showed (and one for their children)."""
+    unique = list({case.pk: case for case in cases}.values())
+    selectors.cases_served(actor=actor, cases=unique, query="today")
 
 
 def _visit_day(case):

@@ -2,8 +2,9 @@
 
 Each domain app declares its items in its own ``today.py`` (``ITEMS``): a title, the
 capability the item needs, an urgency (lower comes first), the address of the full list it
-summarises (already filtered) and ``find(actor, limit)``, which counts and lists through the
-app's selectors, so through ``visible_to``. ``web/today.py`` names the apps' modules one by
+summarises (already filtered), ``find(actor, limit)``, which counts and lists through the
+app's selectors, so through ``visible_to``, and ``record``, which writes the access event of
+the records the short lists showed (child data is never shown unaudited). ``web/today.py`` names the apps' modules one by
 one (explicit, no registry) and shows the items with something in them.
 
 The count and the full list come from the same filtered selector, so the number on the home
@@ -36,6 +37,8 @@ class Entry:
 class Found:
     count: int
     entries: list[Entry] = field(default_factory=list)
+    # The records the entries show, for the item's ``record`` (one access event per page).
+    served: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class Item:
     urgency: int
     full_list: Callable[[object], str]
     find: Callable[[object, int], Found]
+    # Writes the access event of what the page showed: called once per page with the records
+    # every item sharing it served, so that a page of many items is one read in the audit log.
+    record: Callable[[object, list], None] | None = None
 
 
 NOTHING = Found(0, [])

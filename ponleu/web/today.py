@@ -38,11 +38,17 @@ def items_for(actor) -> list[Item]:
 
 
 def today_for(actor, *, limit: int = SHORT_LIST) -> list[Shown]:
+    """Call inside a transaction: the access events of what is shown commit with the reads."""
     shown = []
+    served: dict = {}
     for item in items_for(actor):
         found = item.find(actor, limit)
         if found.count:
             shown.append(Shown(item, found.count, item.full_list(actor), list(found.entries)))
+            if item.record is not None and found.served:
+                served.setdefault(item.record, []).extend(found.served)
+    for record, records in served.items():
+        record(actor, records)
     return shown
 
 

@@ -212,9 +212,15 @@ class Browse:
         return self._step(step, action, state=state)
 
     def follow(self, view_name: str, *, step: str, state: str = "", **kwargs) -> Browse:
-        """Click the first link on the page that leads to ``view_name`` (the menu, usually)."""
+        """Click the first visible link on the page that leads to ``view_name`` (the menu,
+        usually); on a phone, a section outside the bottom bar is reached through "More"."""
         href = reverse(view_name, kwargs=kwargs or None)
-        return self.click(self.page.locator(f'a[href="{href}"]').first, step=step, state=state)
+        link = self.page.locator(f'a[href="{href}"]:visible')
+        more = self.page.locator("nav.main li.more a.open:visible")
+        if not link.count() and more.count():
+            more.click()  # the menu's own anchor: no page load
+            link = self.page.locator(f'a[href="{href}"]:visible')
+        return self.click(link.first, step=step, state=state)
 
     def press(self, key: str, *, step: str, state: str = "") -> Browse:
         """A key press that submits a form or follows a link (keyboard-only journeys)."""
