@@ -75,7 +75,8 @@ def test_the_homeroom_teacher_hears_of_new_flags_once_without_a_name(world, toda
     risk_score(actor=actor, year=school_class.year)  # the same flag: nobody is told twice
     notice = Notification.objects.get()
     assert notice.recipient == world.user("teacher")
-    assert "7A" in notice.message and notice.link.endswith(f"?class={school_class.pk}")
+    assert "7A" in notice.message
+    assert notice.link.endswith(f"?class={school_class.pk}")
     person = pupil.person
     for name in (person.given_name_km, person.family_name_km, person.given_name_latin):
         assert name not in notice.message
