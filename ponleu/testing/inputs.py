@@ -124,7 +124,7 @@ NOT_IDS = {
     ),
     **dict.fromkeys(("page", "per_page"), "a page number"),
     "before": "a paging cursor over audit rows the selector has already scoped",
-    **dict.fromkeys(("date", "month"), "a date"),
+    **dict.fromkeys(("date", "month", "since"), "a date"),
     **dict.fromkeys(("reason",), "free text"),
     "version": "the version of the record the path names",
     **dict.fromkeys(("form", "step"), "which form of the page is sent"),

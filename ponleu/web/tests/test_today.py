@@ -55,6 +55,9 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<a class="title" href="/cases/[0-9a-f-]+/"', main))
     if url.startswith(reverse("education:school_list")):
         return len(re.findall(r'href="/schools/classes/[0-9a-f-]+/\?date=', main))
+    if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
+        tbody = main[main.index("<tbody>") : main.index("</tbody>")] if "<tbody>" in main else ""
+        return tbody.count("<tr>")
     raise AssertionError(f"no row counter for {url}")
 
 
@@ -175,6 +178,33 @@ def test_a_new_member_with_nothing_waiting_sees_where_to_start(world, login_as, 
     assert f'href="{reverse("education:school_list")}"' in page
     admin = login_as(world.user("org_admin")).get(reverse("web:home")).content.decode()
     assert f'href="{reverse("accounts:users")}"' in admin
+
+
+def test_the_officer_reviews_the_last_weeks_emergency_accesses(world, login_as, on_a_school_day):
+    from ponleu.audit.services import break_glass_open
+
+    reason = "The child called the hotline from Sangkae tonight."
+    out_of_reach = [make_child(world, village="02080101", team=world.team_b) for _ in range(3)]
+    with clock.frozen(MORNING - dt.timedelta(days=8)):
+        break_glass_open(actor=world.actor("caseworker_a"), target=out_of_reach[0], reason=reason)
+    break_glass_open(actor=world.actor("caseworker_a"), target=out_of_reach[1], reason=reason)
+    break_glass_open(actor=world.actor("caseworker_b"), target=make_child(world), reason=reason)
+    partner = make_child(world, village="02010101", team=None, organisation=world.other_org)
+    break_glass_open(actor=world.actor("partner"), target=partner, reason=reason)
+    counts = _assert_counts_match_lists(world, login_as, "dpo")
+    assert counts == {"audit.break_glass": 2}  # this week's two, not last month's, not the partner's
+    assert "audit.break_glass" not in _counts(world.actor("supervisor"))  # audits only its areas
+
+
+def test_the_administrator_sees_who_has_not_set_up_a_phone(world, login_as, on_a_school_day):
+    from ponleu.organisations.models import Membership
+    from ponleu.testing.world import make_user
+
+    for name, organisation in (("newcomer", world.org), ("elsewhere", world.other_org)):
+        user = make_user(name, with_totp=False)
+        Membership.objects.create(user=user, organisation=organisation, role="teacher")
+    counts = _assert_counts_match_lists(world, login_as, "org_admin")
+    assert counts == {"accounts.to_set_up": 1}
 
 
 def _home_queries(client) -> int:
