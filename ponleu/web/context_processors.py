@@ -4,7 +4,7 @@ from django.conf import settings
 
 from .navigation import menu_for
 
-# On the phone's one-line header each language is a short button; its full name is its label.
+# On the phone's one-line header each language is a short button; its full name is read out too.
 SHORT_LANGUAGE_NAMES = {"km": "ខ្មែរ", "en": "EN", "fr": "FR"}
 
 
