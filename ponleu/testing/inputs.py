@@ -120,7 +120,7 @@ NOT_IDS = {
         "a choice from a fixed list",
     ),
     **dict.fromkeys(
-        ("mine", "urgent", "overdue", "visit_due", "approval", "remove", "pending"), "a yes/no flag"
+        ("mine", "urgent", "overdue", "visit_due", "approval", "remove", "pending", "setup"), "a yes/no flag"
     ),
     **dict.fromkeys(("page", "per_page"), "a page number"),
     "before": "a paging cursor over audit rows the selector has already scoped",
