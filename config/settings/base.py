@@ -230,6 +230,16 @@ TASKS = {
     }
 }
 
+# Notices by e-mail as well as in the app, when an SMTP server is given; off by default.
+EMAIL_HOST = env_str("PONLEU_EMAIL_HOST", "") or "localhost"
+NOTIFICATIONS_BY_EMAIL = bool(env_str("PONLEU_EMAIL_HOST", ""))
+EMAIL_PORT = env_int("PONLEU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("PONLEU_EMAIL_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("PONLEU_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("PONLEU_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("PONLEU_EMAIL_FROM", "") or "ponleu@localhost"
+
 # Web hardening. The policy is nonce-based: no inline script or style runs without the nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -3,6 +3,9 @@ reset-link lookup, the members a user manager looks after."""
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from ponleu.access.scopes import Scope
 from ponleu.common import clock
 from ponleu.organisations.models import Membership
@@ -53,6 +56,15 @@ def managed_members(actor):
         .select_related("user")
         .order_by("user__username")
     )
+
+
+def members_with_second_factor(actor, *, to_set_up: bool = False):
+    """``managed_members`` marked with whether each has set up a phone (``to_set_up``: only
+    those who have not, whose first login still waits)."""
+    members = managed_members(actor).annotate(
+        has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
+    )
+    return members.filter(has_second_factor=False) if to_set_up else members
 
 
 RESET_TOKEN_MAX_LENGTH = 100

@@ -13,7 +13,6 @@ from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +25,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ponleu.access.capabilities import CAPABILITIES
 from ponleu.access.scopes import Scope
@@ -444,9 +442,9 @@ class UsersView(AppView):
 
     def get(self, request):
         now = clock.now()
-        members = selectors.managed_members(self.actor).annotate(
-            has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
-        )
+        # ``setup=1`` (from "Today"): only the members whose phone is not set up yet.
+        to_set_up = request.GET.get("setup") == "1"
+        members = selectors.members_with_second_factor(self.actor, to_set_up=to_set_up)
         page = Paginator(members, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [
             {
@@ -459,7 +457,8 @@ class UsersView(AppView):
             }
             for membership in page.object_list
         ]
-        return render(request, self.template_name, {"rows": rows, "page": page})
+        context = {"rows": rows, "page": page, "to_set_up": to_set_up}
+        return render(request, self.template_name, context)
 
 
 class UserResetView(AppView):

@@ -27,3 +27,5 @@ class EventFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=100)
     user = forms.CharField(label=_("User name"), required=False, max_length=150)
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # From "Today": the emergency accesses of the last days.
+    since = forms.DateField(required=False, widget=forms.HiddenInput)

@@ -8,16 +8,19 @@ only by readers whose ``audit.view`` covers the whole organisation.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ponleu.access.actors import Actor
 from ponleu.access.models import BreakGlassGrant
 from ponleu.access.scopes import Scope
 
+from .choices import AuditAction
 from .models import AccessEvent, AccessEventTarget, AuditEvent
 
 AUDIT_CAPABILITY = "audit.view"
@@ -84,6 +87,7 @@ def audit_event_page(
     before_id: int | None = None,
     action: str = "",
     username: str = "",
+    since: dt.date | None = None,
 ) -> EventPage:
     """One page of the organisation's audit trail, newest first, within the reader's scope.
 
@@ -101,12 +105,31 @@ def audit_event_page(
         events = events.filter(action=action)
     if username:
         events = events.filter(actor_username=username)
+    if since is not None:
+        events = events.filter(occurred_at__gte=start_of(since))
     if whole_org:
         rows = list(events[: PAGE_SIZE + 1])
         more = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         return EventPage(rows, rows[-1].id if more and rows else None)
     return _scoped_page(actor, events.exclude(target_type="").exclude(target_id=""))
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` where the organisation works (the installation's time zone)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def break_glass_since(*, actor: Actor, since: dt.date) -> QuerySet:
+    """Emergency accesses opened in the organisation since ``since``, newest first: the same
+    rows as the audit trail filtered by that action and day, for whole-organisation readers."""
+    if actor.scope_for(AUDIT_CAPABILITY) < Scope.ORG or actor.organisation_id is None:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        organisation_id=actor.organisation_id,
+        action=AuditAction.BREAK_GLASS_OPENED,
+        occurred_at__gte=start_of(since),
+    ).order_by("-id")
 
 
 def _scoped_page(actor: Actor, events: QuerySet) -> EventPage:

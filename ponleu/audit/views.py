@@ -76,6 +76,7 @@ class EventListView(AppView):
             before_id=filters.get("before"),
             action=filters.get("action") or "",
             username=filters.get("user") or "",
+            since=filters.get("since"),
         )
         kind = "reads" if page.rows and page.rows[0]._meta.model_name == "accessevent" else "changes"
         services.record_access(

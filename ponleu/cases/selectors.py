@@ -58,9 +58,25 @@ def case_list(*, actor, filters: dict | None = None):
         qs = qs.filter(urgent_deadline__isnull=False, urgency_met_at__isnull=True)
     if filters.get("overdue"):
         qs = qs.filter(pk__in=Action.objects.overdue().values("case_id"))
-    if filters.get("visit_due"):
-        qs = qs.filter(status__in=OPEN_STATUSES, next_visit_on__lte=week_end(clock.today()))
+    visit_due = filters.get("visit_due")
+    if visit_due:
+        qs = qs.filter(status__in=OPEN_STATUSES, **_visit_due(visit_due, clock.today()))
+    if filters.get("approval"):
+        pending = CaseApproval.objects.filter(status=ApprovalStatus.PENDING).values("case_id")
+        qs = qs.filter(status__in=OPEN_STATUSES, pk__in=pending)
     return qs.order_by("-status_changed_at", "-created_at")
+
+
+VISIT_DUE = ("today", "late")
+
+
+def _visit_due(value, today: dt.date) -> dict:
+    """``today``: due today or before; ``late``: due before today; any other yes: this week."""
+    if value == "today":
+        return {"next_visit_on__lte": today}
+    if value == "late":
+        return {"next_visit_on__lt": today}
+    return {"next_visit_on__lte": week_end(today)}
 
 
 def case_get(*, actor, case_id) -> Case:

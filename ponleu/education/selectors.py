@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
@@ -83,6 +84,31 @@ def teacher_classes(*, actor: Actor) -> list[SchoolClass]:
         .select_related("school", "year")
         .annotate(pupils=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)))
         .order_by("school__name_en", "grade", "section")
+    )
+
+
+def roll_calls_due(*, actor: Actor, day: dt.date | None = None):
+    """The actor's classes with pupils whose roll call for ``day`` (today) is not taken yet,
+    on a school day of their year's calendar; a query, so that counting and listing agree."""
+    day = day or clock.today()
+    classes = (
+        SchoolClass.objects.actionable_by(actor, "education.take_attendance")
+        .filter(year__starts_on__lte=day, year__ends_on__gte=day)
+        .filter(pk__in=Enrolment.objects.filter(enrolled_on(day)).values("school_class_id"))
+    )
+    years = AcademicYear.objects.filter(pk__in=classes.values("year_id"))
+    school_day_years = [year.pk for year in years if calendar_for(year).why_not(day) is None]
+    taken = (
+        AttendanceMonth.objects.filter(month=month_start(day))
+        .annotate(letter=Substr("statuses", day.day, 1))
+        .exclude(letter__in=("", registers.NONE))
+        .values("enrolment__school_class_id")
+    )
+    return (
+        classes.filter(year_id__in=school_day_years)
+        .exclude(pk__in=taken)
+        .select_related("school", "year")
+        .order_by("school__name_en", "grade", "section", "pk")
     )
 
 

@@ -121,7 +121,7 @@ NOT_IDS = {
         "a choice from a fixed list",
     ),
     **dict.fromkeys(
-        ("mine", "urgent", "overdue", "visit_due", "remove", "received", "create_new"), "a yes/no flag"
+        ("mine", "urgent", "overdue", "visit_due", "approval", "remove", "pending", "setup", "received", "create_new"), "a yes/no flag"
     ),
     **dict.fromkeys(("service", "cost"), "a choice from a fixed list"),
     "commune": "a place code from the public gazetteer",
@@ -130,7 +130,7 @@ NOT_IDS = {
     "send_key": "an idempotency key the client makes up, naming nothing until it is used",
     **dict.fromkeys(("page", "per_page"), "a page number"),
     "before": "a paging cursor over audit rows the selector has already scoped",
-    **dict.fromkeys(("date", "month"), "a date"),
+    **dict.fromkeys(("date", "month", "since"), "a date"),
     **dict.fromkeys(("reason",), "free text"),
     "version": "the version of the record the path names",
     **dict.fromkeys(("form", "step"), "which form of the page is sent"),

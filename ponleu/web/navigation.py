@@ -34,6 +34,11 @@ MENU: list[NavItem] = [
 ]
 
 
+# On a phone the bottom bar holds this many of the role's sections (the first in MENU's
+# order, which puts the daily work first); the rest open from "More".
+PRIMARY = 4
+
+
 def menu_for(actor) -> list[dict]:
     items = []
     for item in MENU:
@@ -43,5 +48,7 @@ def menu_for(actor) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue  # the feature is not installed in this build
-        items.append({"url": url, "label": item.label, "name": item.url_name})
+        items.append(
+            {"url": url, "label": item.label, "name": item.url_name, "primary": len(items) < PRIMARY}
+        )
     return items

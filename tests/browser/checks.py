@@ -188,6 +188,27 @@ def rendered_fonts(cdp, selector: str) -> list[dict]:
     return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
 
 
+# On a phone the header and menu leave the screen to the work: the main content's first line
+# starts this close to the top of the page.
+CONTENT_START_PX = 120
+
+_CONTENT_START = """() => {
+  const main = document.querySelector('main');
+  if (!main) return null;
+  const first = main.querySelector('h1, h2, p, form, ul, ol, table, section, div') || main;
+  return Math.round(first.getBoundingClientRect().top + window.scrollY);
+}"""
+
+
+def content_start(page, *, limit: int = CONTENT_START_PX) -> list[str]:
+    top = page.evaluate(_CONTENT_START)
+    if top is None:
+        return ["no <main> landmark"]
+    if top > limit:
+        return [f"content starts {top} px from the top (at most {limit} px on a phone)"]
+    return []
+
+
 def unlabelled_inputs(page) -> list[str]:
     return [f"input without a <label>: {name}" for name in page.evaluate(_UNLABELLED)]
 

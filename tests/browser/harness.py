@@ -10,8 +10,8 @@ A journey is a test that takes the `browse` fixture; it runs once per viewport a
 
 Every step waits for the page and its requests, then fails the test on: a console error, a
 failed request, a Content-Security-Policy violation, sideways scrolling, clipped Khmer text
-or Khmer text not in the project's font, an input without a label, or a page heavier than
-its budget.
+or Khmer text not in the project's font, an input without a label, content starting lower
+than 120 px on the phone, or a page heavier than its budget.
 
 The two slow checks, axe-core and a full-page screenshot, run once per screen (the route the
 page came from, not its URL) in each state, viewport and language for the whole session: the
@@ -212,9 +212,15 @@ class Browse:
         return self._step(step, action, state=state)
 
     def follow(self, view_name: str, *, step: str, state: str = "", **kwargs) -> Browse:
-        """Click the first link on the page that leads to ``view_name`` (the menu, usually)."""
+        """Click the first visible link on the page that leads to ``view_name`` (the menu,
+        usually); on a phone, a section outside the bottom bar is reached through "More"."""
         href = reverse(view_name, kwargs=kwargs or None)
-        return self.click(self.page.locator(f'a[href="{href}"]').first, step=step, state=state)
+        link = self.page.locator(f'a[href="{href}"]:visible')
+        more = self.page.locator("nav.main li.more a.open:visible")
+        if not link.count() and more.count():
+            more.click()  # the menu's own anchor: no page load
+            link = self.page.locator(f'a[href="{href}"]:visible')
+        return self.click(link.first, step=step, state=state)
 
     def press(self, key: str, *, step: str, state: str = "") -> Browse:
         """A key press that submits a form or follows a link (keyboard-only journeys)."""
@@ -343,6 +349,8 @@ class Browse:
         problems = checks.horizontal_scroll(self.page)
         problems += checks.khmer_text(self.page, self.cdp, expect_khmer=self.page_language() == "km")
         problems += checks.unlabelled_inputs(self.page)
+        if self.viewport.startswith("360"):
+            problems += checks.content_start(self.page)
         self.run.timed("page checks", started)
         return problems
 

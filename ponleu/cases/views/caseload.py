@@ -25,7 +25,8 @@ class CaseListView(AppView):
             "mine": request.GET.get("mine") == "1",
             "urgent": request.GET.get("urgent") == "1",
             "overdue": request.GET.get("overdue") == "1",
-            "visit_due": request.GET.get("visit_due") == "1",
+            "visit_due": _visit_due(request.GET.get("visit_due")),
+            "approval": request.GET.get("approval") == "1",
         }
         page = Paginator(selectors.case_list(actor=self.actor, filters=filters), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -46,6 +47,13 @@ class CaseListView(AppView):
         }
         template = "cases/case_list.html#rows" if request.htmx else "cases/case_list.html"
         return render(request, template, context)
+
+
+def _visit_due(value) -> str | bool:
+    """``1`` this week (the caseload's links), ``today`` due by today, ``late`` overdue."""
+    if value in selectors.VISIT_DUE:
+        return value
+    return value == "1"
 
 
 def _query_without_page(request) -> str:

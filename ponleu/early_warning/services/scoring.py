@@ -11,11 +11,15 @@ unless already flagged this term.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
@@ -27,6 +31,8 @@ from ponleu.early_warning.models import EwsSettings, Flag, RiskModel, RiskScore,
 from ponleu.early_warning.selectors import active_model, settings_for
 from ponleu.education.models import AcademicYear, SchoolClass
 from ponleu.education.selectors import calendar_for
+from ponleu.notifications.choices import NotificationKind
+from ponleu.notifications.services import notify
 
 
 @dataclass
@@ -71,7 +77,9 @@ class _Scorer:
             loaded, cutoff, self.rules, self.trained, self.model.threshold if self.model else None
         )
 
-    def write(self, loaded: sources.Loaded, result: risk.RiskResult, cutoff: dt.date, rows) -> ScoringRun:
+    def write(
+        self, loaded: sources.Loaded, result: risk.RiskResult, cutoff: dt.date, rows, *, notify_teachers=False
+    ) -> ScoringRun:
         period = week_of(cutoff)
         RiskScore.objects.filter(school_class_id__in=self.class_ids, period=period).delete()
         scores = []
@@ -97,7 +105,7 @@ class _Scorer:
         return ScoringRun(
             students=len(scores),
             flagged=sum(1 for s in scores if s.flagged),
-            new_flags=_open_flags(self.year, cutoff, scores),
+            new_flags=_open_flags(self.year, cutoff, scores, notify_teachers=notify_teachers),
             method=self.method,
             model_number=self.model.number if self.model else None,
         )
@@ -140,7 +148,8 @@ def risk_score(
     scorer = _Scorer(year, class_ids, settings, model)
     loaded = sources.load(year, class_ids=scorer.class_ids, enrolled_at=cutoff)
     result = scorer.compute(loaded, cutoff)
-    run = scorer.write(loaded, result, cutoff, range(len(loaded.enrolment_ids)))
+    # Teachers hear of today's new flags; replaying past weeks (risk_score_weeks) tells nobody.
+    run = scorer.write(loaded, result, cutoff, range(len(loaded.enrolment_ids)), notify_teachers=True)
     scorer.audit(actor, cutoff, run)
     return run
 
@@ -177,7 +186,9 @@ def _term_start(year: AcademicYear, cutoff: dt.date) -> dt.date:
     return calendar.terms[term][0]
 
 
-def _open_flags(year: AcademicYear, cutoff: dt.date, rows: list[RiskScore]) -> int:
+def _open_flags(
+    year: AcademicYear, cutoff: dt.date, rows: list[RiskScore], *, notify_teachers: bool = False
+) -> int:
     """A flag awaiting review for each newly flagged student not already flagged this term."""
     flagged = [r for r in rows if r.flagged]
     if not flagged:
@@ -203,4 +214,30 @@ def _open_flags(year: AcademicYear, cutoff: dt.date, rows: list[RiskScore]) -> i
         if r.enrolment_id not in already
     ]
     Flag.objects.bulk_create(new, batch_size=2000)
+    if notify_teachers:
+        _tell_teachers(new)
     return len(new)
+
+
+def _tell_teachers(flags: list[Flag]) -> None:
+    """Each homeroom teacher hears how many pupils of their class were newly flagged, in their
+    own language: the class and a link, never a child's name."""
+    per_class = Counter(flag.school_class_id for flag in flags)
+    classes = SchoolClass.objects.filter(
+        pk__in=list(per_class), homeroom_teacher__isnull=False
+    ).select_related("homeroom_teacher__user")
+    for school_class in classes:
+        user = school_class.homeroom_teacher.user
+        with translation.override(user.language or "km"):
+            message = ngettext(
+                "%(count)d pupil of class %(label)s was newly flagged at risk of dropping out.",
+                "%(count)d pupils of class %(label)s were newly flagged at risk of dropping out.",
+                per_class[school_class.pk],
+            ) % {"count": per_class[school_class.pk], "label": school_class.label}
+        notify(
+            recipients=[user],
+            kind=NotificationKind.INFO,
+            message=message[:300],
+            link=f"{reverse('early_warning:risk_list')}?class={school_class.pk}",
+            organisation_id=school_class.organisation_id,
+        )

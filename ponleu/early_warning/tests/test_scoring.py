@@ -63,6 +63,25 @@ def test_scoring_again_the_same_week_replaces_the_rows_and_keeps_one_flag(world,
     assert Flag.objects.count() == 1
 
 
+def test_the_homeroom_teacher_hears_of_new_flags_once_without_a_name(world, today):
+    from ponleu.notifications.models import Notification
+
+    school_class, (pupil, other) = class_with_pupils(world, 2)
+    days = _present_until(pupil, school_class.year, TODAY)
+    _present_until(other, school_class.year, TODAY)
+    fill_register(pupil, {d: "A" for d in days[-4:]})
+    actor = system_actor(world.org.pk)
+    risk_score(actor=actor, year=school_class.year)
+    risk_score(actor=actor, year=school_class.year)  # the same flag: nobody is told twice
+    notice = Notification.objects.get()
+    assert notice.recipient == world.user("teacher")
+    assert "7A" in notice.message
+    assert notice.link.endswith(f"?class={school_class.pk}")
+    person = pupil.person
+    for name in (person.given_name_km, person.family_name_km, person.given_name_latin):
+        assert name not in notice.message
+
+
 def test_scores_at_a_cutoff_ignore_every_later_record(world, today):
     """The prediction-time contract, through Ponleu's own tables: records after the cut-off
     (attendance, scores, incidents) change nothing."""

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from ponleu.access.views import AppView
 from ponleu.common import clock
 from ponleu.common.errors import Conflict, DomainError
 from ponleu.education import policies, selectors, spreadsheets
-from ponleu.education.choices import EducationAction
+from ponleu.education.choices import EducationAction, EnrolmentStatus
 from ponleu.education.forms import AssessmentForm, AttendanceImportForm, IncidentForm, apply_errors
 from ponleu.education.models import Assessment, Enrolment, SchoolClass
 from ponleu.education.schooldays import month_start
@@ -31,8 +32,18 @@ class MyClassesView(AppView):
     capability = "education.take_attendance"
 
     def get(self, request):
-        classes = selectors.teacher_classes(actor=self.actor)
-        return render(request, "education/school_list.html", {"classes": classes, "today": clock.today()})
+        # ``pending=1``: only the classes whose roll call for today is still to take (from "Today").
+        pending = request.GET.get("pending") == "1"
+        if pending:
+            classes = list(
+                selectors.roll_calls_due(actor=self.actor).annotate(
+                    pupils=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED))
+                )
+            )
+        else:
+            classes = selectors.teacher_classes(actor=self.actor)
+        context = {"classes": classes, "today": clock.today(), "pending": pending}
+        return render(request, "education/school_list.html", context)
 
 
 def _nearby_school_days(calendar, day: dt.date) -> tuple[dt.date | None, dt.date | None]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -11,19 +11,24 @@ from ponleu.access.views import AppView
 from ponleu.common import clock
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Organisation
-from ponleu.web import selectors
+from ponleu.web import today
 
 
 class HomeView(AppView):
+    """Today: what each app asks of this person now, most urgent first (``web/today.py``)."""
+
     capability = "web.use"
 
     def get(self, request):
         actor = self.actor
+        with transaction.atomic():  # the short lists' access events commit with the reads
+            items = today.today_for(actor=actor)
         organisation = Organisation.objects.filter(pk=actor.organisation_id).first()
         context = {
             "organisation": organisation,
             "role_label": Role(actor.role).label if actor.role else "",
-            "summary": selectors.home_summary(actor=actor),
+            "items": items,
+            "first_steps": [] if items else today.first_steps(actor),
             "today": clock.today(),
         }
         return render(request, "web/home.html", context)
