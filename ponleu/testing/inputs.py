@@ -121,7 +121,19 @@ NOT_IDS = {
         "a choice from a fixed list",
     ),
     **dict.fromkeys(
-        ("mine", "urgent", "overdue", "visit_due", "approval", "remove", "pending", "setup", "received", "create_new"), "a yes/no flag"
+        (
+            "mine",
+            "urgent",
+            "overdue",
+            "visit_due",
+            "approval",
+            "remove",
+            "pending",
+            "setup",
+            "received",
+            "create_new",
+        ),
+        "a yes/no flag",
     ),
     **dict.fromkeys(("service", "cost"), "a choice from a fixed list"),
     "commune": "a place code from the public gazetteer",

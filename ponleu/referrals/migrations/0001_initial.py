@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('cases', '0002_alerts'),
         ('geography', '0001_initial'),
         ('organisations', '0001_initial'),
-        ('registry', '0003_consent_coverage'),
+        ('registry', '0004_consent_coverage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

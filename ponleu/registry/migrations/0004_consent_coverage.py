@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0002_people_details'),
+        ('registry', '0003_search_key_covering_index'),
     ]
 
     operations = [
