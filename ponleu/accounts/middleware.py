@@ -38,6 +38,21 @@ def _ended(request, user) -> str | None:
     return None
 
 
+# The idle clock restarts at most once a minute: a page that only reads then leaves the
+# session row alone instead of writing it on every request. The session may end up to this
+# much before the idle limit, never after it.
+SEEN_AT_STEP_SECONDS = 60
+
+
+def _seen(session) -> None:
+    now = clock.now().timestamp()
+    if (
+        now - session.get(session_keys.SEEN_AT, 0) >= SEEN_AT_STEP_SECONDS
+        or now < session[session_keys.SEEN_AT]
+    ):
+        session[session_keys.SEEN_AT] = now
+
+
 class SessionLifetimeMiddleware:
     """Ends a session that is over, then lets the request go on as anonymous.
 
@@ -62,7 +77,7 @@ class SessionLifetimeMiddleware:
                     response["HX-Redirect"] = settings.LOGIN_URL_PATH
                     return response
             else:
-                request.session[session_keys.SEEN_AT] = clock.now().timestamp()
+                _seen(request.session)
         return self.get_response(request)
 
 
