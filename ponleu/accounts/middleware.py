@@ -33,8 +33,14 @@ def _ended(request, user) -> str | None:
         return "absolute"
     if session.get(session_keys.GENERATION) != user.session_generation:
         return "logged-out-everywhere"
-    if not selectors.browser_session_is_open(user=user, key=session.get(session_keys.BROWSER_SESSION)):
-        return "ended"
+    # The row is looked at again only when the user's actor_version moved: every service
+    # that ends a session row bumps it (services._sessions_ended).
+    key = session.get(session_keys.BROWSER_SESSION)
+    checked = [key, user.actor_version]
+    if session.get(session_keys.OPEN_CHECKED) != checked:
+        if not selectors.browser_session_is_open(user=user, key=key):
+            return "ended"
+        session[session_keys.OPEN_CHECKED] = checked
     return None
 
 
