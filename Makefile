@@ -23,7 +23,7 @@ SCALE ?= 1
 FUZZ_CASES ?= 1200
 
 .PHONY: demo test install messages lint fmt migrate run worker test-sqlite test-server test-browser test-postgres \
-	checks bench-ews bench-search clean browser-deps fuzz
+	checks bench-ews bench-search bench-names clean browser-deps fuzz
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -134,6 +134,9 @@ bench-ews: install
 
 bench-search: install
 	$(BIN)/python bench/search.py
+
+bench-names: install
+	$(BIN)/python bench/name_recall.py
 
 clean:
 	rm -rf $(VENV) var/static var/screenshots

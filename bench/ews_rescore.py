@@ -45,13 +45,12 @@ from ponleu.access.actors import system_actor  # noqa: E402
 from ponleu.common import clock  # noqa: E402
 from ponleu.early_warning.engine.model import TrainingSettings  # noqa: E402
 from ponleu.early_warning.services import scoring, training  # noqa: E402
-from ponleu.education import registers, schooldays  # noqa: E402
+from ponleu.education import registers  # noqa: E402
 from ponleu.education.models import (  # noqa: E402
     AcademicYear,
     Assessment,
     AttendanceMonth,
     BehaviourIncident,
-    CalendarDay,
     Enrolment,
     School,
     SchoolClass,
@@ -59,6 +58,7 @@ from ponleu.education.models import (  # noqa: E402
 )
 from ponleu.education.selectors import calendar_for  # noqa: E402
 from ponleu.education.services import attendance  # noqa: E402
+from ponleu.education.services.holidays import holidays_seed  # noqa: E402
 from ponleu.organisations.models import Organisation  # noqa: E402
 from ponleu.registry.models import Household, HouseholdMember, Person  # noqa: E402
 from ponleu.testing.world import load_units, make_member  # noqa: E402
@@ -73,12 +73,7 @@ def _year(org, name, start, end):
         year=year, number=1, name="S1", starts_on=start, ends_on=start + dt.timedelta(days=140)
     )
     Term.objects.create(year=year, number=2, name="S2", starts_on=start + dt.timedelta(days=150), ends_on=end)
-    CalendarDay.objects.bulk_create(
-        [
-            CalendarDay(year=year, date=d, kind="public_holiday", name_km=k, name_en=e)
-            for d, k, e in schooldays.public_holidays(start, end)
-        ]
-    )
+    holidays_seed(year)
     return year
 
 

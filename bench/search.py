@@ -6,7 +6,7 @@
     .venv/bin/python bench/search.py --people 50000 --queries 300
 
 Builds N synthetic people in one organisation (names drawn from the demo name lists with
-realistic frequencies by ``registry.names.evaluate.population``: some registered in Khmer only,
+realistic frequencies by ``bench/name_recall.py``'s ``population``: some registered in Khmer only,
 some in Latin only, most in both, Latin names in any usual spelling), their search keys, then
 times ``person_search`` (the selector behind the search box and ``GET /api/v1/people?q=``: key
 lookup scoped to the actor, re-ranking by the names engine, and the access event it writes) for
@@ -14,7 +14,7 @@ spelling variants made by the names engine's generator (other romanisations, dou
 letters, final h, names swapped, case, no space, typos, Khmer typing orders, zero-width spaces).
 
 Recall@10: a query is found when fewer than 10 returned hits score strictly higher than the true
-person (ties count for the person, as in ``registry.names.evaluate``: a name cannot tell apart
+person (ties count for the person, as in ``bench/name_recall.py``: a name cannot tell apart
 the dozens of children called Sok Dara in a million); "strict" counts only the true person
 among the 10 returned. The database is reused when it already holds N bench people.
 
@@ -168,10 +168,10 @@ KEY_FIELDS = ("person", "organisation", "area_code", "key")
 
 def build(count: int, *, seed: int, workers: int) -> dict:
     from django.db import connection, transaction
+    from name_recall import population
 
     from ponleu.common import clock
     from ponleu.registry.models import Person, PersonSearchKey
-    from ponleu.registry.names.evaluate import population
 
     organisation, actor, villages = _world()
     existing = Person.objects.filter(organisation=organisation).count()

@@ -19,7 +19,7 @@ from .models import AssessmentInstrument
 class InstrumentForm(forms.ModelForm):
     class Meta:
         model = AssessmentInstrument
-        fields = ("name_km", "name_en", "items", "thresholds", "reassess_after_days", "is_active")
+        fields = ("name_km", "name_en", "name_fr", "items", "thresholds", "reassess_after_days", "is_active")
 
     def clean_items(self):
         items = self.cleaned_data["items"]

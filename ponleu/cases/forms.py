@@ -210,7 +210,7 @@ class AssessmentForm(CaseForm):
         self.instrument = instrument
         scores = [(1, _("1: very poor")), (2, _("2: poor")), (3, _("3: fair")), (4, _("4: good"))]
         for item in instrument.items:
-            label = bilingual(item.get("label_km", ""), item.get("label_en", ""))
+            label = bilingual(item.get("label_km", ""), item.get("label_en", ""), fr=item.get("label_fr", ""))
             name = f"item_{item['code']}"
             if instrument.kind == InstrumentKind.CSI:
                 self.fields[name] = forms.TypedChoiceField(
@@ -351,6 +351,7 @@ class FollowUpForm(CaseForm):
 class CaseTypeForm(CaseForm):
     name_km = forms.CharField(label=_("Name in Khmer"), max_length=120)
     name_en = forms.CharField(label=_("Name in English"), max_length=120)
+    name_fr = forms.CharField(label=_("Name in French"), max_length=120, required=False)
     is_sensitive_default = forms.BooleanField(label=_("Cases are sensitive by default"), required=False)
     requires_safety_plan = forms.BooleanField(label=_("A safety plan is required"), required=False)
     is_active = forms.BooleanField(label=_("In use"), required=False)

@@ -1,254 +1,200 @@
-"""The standard configuration every organisation starts from: seven case types, three instruments.
+"""Case configuration as data: the one loader of case types and instruments, and the standard set.
 
-Plain data: ``services.configuration`` copies it into an organisation's own rows, which the
-organisation may then rename, re-weight or switch off.
+The standard set every organisation starts from is ``data/standard.yaml``; an organisation's own
+configuration is a file of the same shape, read by ``load`` and copied into its rows by
+``services.configuration.configuration_seed``. Labels are data in Khmer, French and English
+(organisations rename them as data, so they are not gettext msgids: ``docs/decisions/0009``).
 """
 
 from __future__ import annotations
 
-from .choices import CSIDomain, DetailsKind, InstrumentKind, ServiceType
+import copy
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
-ALL_FORMS = [1, 2, 3, 4, 5, 6]
-NO_PLACEMENT_FORMS = [1, 2, 3, 5, 6]
-ALL_SERVICES = list(ServiceType.values)
+import yaml
+from django.utils.translation import gettext as _
 
+from ponleu.common.errors import ValidationFailed
+
+from .choices import DetailsKind, InstrumentKind, MosvyForm, ServiceType
+
+STANDARD_FILE = Path(__file__).resolve().parent / "data" / "standard.yaml"
+LANGUAGES = ("km", "fr", "en")
+
+# Instruments other code asks for by code.
 DANGER_CHECKLIST = "danger_factors"
 CSI = "csi"
 READINESS = "reintegration_readiness"
 
-
-def _subtype(code, km, en):
-    return {"code": code, "name_km": km, "name_en": en}
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
-CASE_TYPES = [
-    {
-        "code": "child_protection",
-        "name_km": "កិច្ចការពារកុមារ (ការរំលោភបំពាន ការធ្វេសប្រហែស ការបោះបង់ចោល)",
-        "name_en": "Child protection (abuse, neglect, abandonment)",
-        "subtypes": [
-            _subtype("abuse", "ការរំលោភបំពាន", "Abuse"),
-            _subtype("neglect", "ការធ្វេសប្រហែស", "Neglect"),
-            _subtype("abandonment", "ការបោះបង់ចោល", "Abandonment"),
-        ],
-        "is_sensitive_default": False,
-        "requires_safety_plan": False,
-        "details_kind": DetailsKind.NONE,
-        "forms": ALL_FORMS,
-        "instruments": [DANGER_CHECKLIST, CSI, READINESS],
-        "service_types": ALL_SERVICES,
-    },
-    {
-        "code": "trafficking",
-        "name_km": "ការជួញដូរមនុស្ស និងចំណាកស្រុកដោយគ្មានសុវត្ថិភាព",
-        "name_en": "Trafficking and unsafe migration",
-        "subtypes": [
-            _subtype("trafficking", "ការជួញដូរមនុស្ស", "Trafficking"),
-            _subtype("unsafe_migration", "ចំណាកស្រុកដោយគ្មានសុវត្ថិភាព", "Unsafe migration"),
-        ],
-        "is_sensitive_default": True,
-        "requires_safety_plan": False,
-        "details_kind": DetailsKind.TRAFFICKING,
-        "forms": ALL_FORMS,
-        "instruments": [DANGER_CHECKLIST, CSI, READINESS],
-        "service_types": ALL_SERVICES,
-    },
-    {
-        "code": "child_labour",
-        "name_km": "ពលកម្មកុមារ",
-        "name_en": "Child labour",
-        "subtypes": [
-            _subtype("agriculture", "កសិកម្ម", "Agriculture"),
-            _subtype("brick_kiln", "ឡឥដ្ឋ", "Brick kilns"),
-            _subtype("garbage_dump", "ទីលានចាក់សំរាម", "Garbage dumps"),
-            _subtype("domestic_work", "ការងារតាមផ្ទះ", "Domestic work"),
-            _subtype("other", "ផ្សេងៗ", "Other"),
-        ],
-        "is_sensitive_default": False,
-        "requires_safety_plan": False,
-        "details_kind": DetailsKind.CHILD_LABOUR,
-        "forms": ALL_FORMS,
-        "instruments": [DANGER_CHECKLIST, CSI, READINESS],
-        "service_types": [
-            ServiceType.EDUCATION_SUPPORT,
-            ServiceType.VOCATIONAL_TRAINING,
-            ServiceType.FAMILY_SUPPORT,
-            ServiceType.CASH_SUPPORT,
-            ServiceType.MATERIAL_SUPPORT,
-            ServiceType.HEALTHCARE,
-            ServiceType.LEGAL_AID,
-            ServiceType.SHELTER,
-        ],
-    },
-    {
-        "code": "sexual_exploitation",
-        "name_km": "ការកេងប្រវ័ញ្ចផ្លូវភេទ",
-        "name_en": "Sexual exploitation",
-        "subtypes": [],
-        "is_sensitive_default": True,
-        "requires_safety_plan": True,
-        "details_kind": DetailsKind.VIOLENCE,
-        "forms": ALL_FORMS,
-        "instruments": [DANGER_CHECKLIST, CSI, READINESS],
-        "service_types": ALL_SERVICES,
-    },
-    {
-        "code": "gender_based_violence",
-        "name_km": "អំពើហិង្សាក្នុងគ្រួសារ និងអំពើហិង្សាលើស្ត្រី និងក្មេងស្រី",
-        "name_en": "Domestic and gender-based violence against women and girls",
-        "subtypes": [
-            _subtype("domestic", "អំពើហិង្សាក្នុងគ្រួសារ", "Domestic violence"),
-            _subtype("sexual", "អំពើហិង្សាផ្លូវភេទ", "Sexual violence"),
-            _subtype("other", "ផ្សេងៗ", "Other"),
-        ],
-        "is_sensitive_default": True,
-        "requires_safety_plan": True,
-        "details_kind": DetailsKind.VIOLENCE,
-        "forms": ALL_FORMS,
-        "instruments": [DANGER_CHECKLIST, CSI, READINESS],
-        "service_types": ALL_SERVICES,
-    },
-    {
-        "code": "disability_inclusion",
-        "name_km": "កុមារពិការ (បរិយាប័ន្ន)",
-        "name_en": "Children with disabilities (inclusion)",
-        "subtypes": [],
-        "is_sensitive_default": False,
-        "requires_safety_plan": False,
-        "details_kind": DetailsKind.NONE,
-        "forms": NO_PLACEMENT_FORMS,
-        "instruments": [DANGER_CHECKLIST, CSI],
-        "service_types": [
-            ServiceType.HEALTHCARE,
-            ServiceType.EDUCATION_SUPPORT,
-            ServiceType.VOCATIONAL_TRAINING,
-            ServiceType.FAMILY_SUPPORT,
-            ServiceType.CASH_SUPPORT,
-            ServiceType.MATERIAL_SUPPORT,
-        ],
-    },
-    {
-        "code": "school_dropout",
-        "name_km": "ការបោះបង់ការសិក្សា",
-        "name_en": "School dropout",
-        "subtypes": [],
-        "is_sensitive_default": False,
-        "requires_safety_plan": False,
-        "details_kind": DetailsKind.NONE,
-        "forms": [1, 2, 3, 6],
-        "instruments": [DANGER_CHECKLIST, CSI],
-        "service_types": [
-            ServiceType.EDUCATION_SUPPORT,
-            ServiceType.FAMILY_SUPPORT,
-            ServiceType.CASH_SUPPORT,
-            ServiceType.MATERIAL_SUPPORT,
-            ServiceType.VOCATIONAL_TRAINING,
-        ],
-    },
-]
+class ConfigurationFileError(ValidationFailed):
+    """A configuration file that cannot be used; the message names the entry and the field."""
 
 
-def _item(code, km, en, weight=1, critical=False, required=True):
+def _fail(where: str, problem: str):
+    raise ConfigurationFileError(
+        _("%(where)s: %(problem)s") % {"where": where, "problem": problem}, field="configuration"
+    )
+
+
+def _labels(entry: dict, key: str, where: str) -> dict[str, str]:
+    labels = entry.get(key)
+    if not isinstance(labels, dict):
+        _fail(where, _("%(field)s is missing.") % {"field": key})
+    missing = [language for language in LANGUAGES if not str(labels.get(language) or "").strip()]
+    if missing:
+        _fail(
+            where,
+            _("%(field)s needs a label in Khmer, French and English (missing: %(languages)s).")
+            % {"field": key, "languages": ", ".join(missing)},
+        )
+    return {language: str(labels[language]).strip() for language in LANGUAGES}
+
+
+def _code(entry: dict, where: str, seen: set[str]) -> str:
+    code = str(entry.get("code", ""))
+    if not _CODE.match(code):
+        _fail(
+            where, _("the code “%(code)s” is not a short code of letters, digits, - or _.") % {"code": code}
+        )
+    if code in seen:
+        _fail(where, _("the code %(code)s appears twice.") % {"code": code})
+    seen.add(code)
+    return code
+
+
+def _choices(values, allowed: list, field: str, where: str) -> list:
+    if values == "all":
+        return list(allowed)
+    if not isinstance(values, list):
+        _fail(where, _("%(field)s must be a list or “all”.") % {"field": field})
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        _fail(where, _("%(field)s: unknown value %(value)s.") % {"field": field, "value": unknown[0]})
+    return list(values)
+
+
+def _named(labels: dict[str, str], prefix: str) -> dict[str, str]:
+    return {f"{prefix}_{language}": text for language, text in labels.items()}
+
+
+def _instrument(entry: dict, where: str, seen: set[str]) -> dict:
+    code = _code(entry, where, seen)
+    where = f"{where} ({code})"
+    if entry.get("kind") not in InstrumentKind.values:
+        _fail(where, _("%(field)s: unknown value %(value)s.") % {"field": "kind", "value": entry.get("kind")})
+    items, item_codes = [], set()
+    for index, item in enumerate(entry.get("items") or [], start=1):
+        item_where = f"{where} items[{index}]"
+        item_code = _code(item, item_where, item_codes)
+        weight = item.get("weight", 1)
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight < 0:
+            _fail(item_where, _("%(field)s must be a whole number, 0 or more.") % {"field": "weight"})
+        items.append(
+            {
+                "code": item_code,
+                **_named(_labels(item, "label", f"{item_where} ({item_code})"), "label"),
+                "weight": weight,
+                "critical": bool(item.get("critical", False)),
+                "required": bool(item.get("required", True)),
+            }
+        )
+    if not items:
+        _fail(where, _("%(field)s is missing.") % {"field": "items"})
+    thresholds = entry.get("thresholds") or {}
+    if set(thresholds) - {"medium", "high"}:
+        _fail(where, _("thresholds take only medium and high."))
     return {
         "code": code,
-        "label_km": km,
-        "label_en": en,
-        "weight": weight,
-        "critical": critical,
-        "required": required,
+        "kind": entry["kind"],
+        **_named(_labels(entry, "name", where), "name"),
+        "items": items,
+        "thresholds": dict(thresholds),
+        "reassess_after_days": entry.get("reassess_after_days"),
     }
 
 
-_CSI_KM = {
-    "1A": "សន្តិសុខស្បៀង",
-    "1B": "អាហារូបត្ថម្ភ និងការលូតលាស់",
-    "2A": "ទីជម្រក",
-    "2B": "ការថែទាំ",
-    "3A": "ការរំលោភបំពាន និងការកេងប្រវ័ញ្ច",
-    "3B": "ការការពារផ្លូវច្បាប់",
-    "4A": "សុខុមាលភាព",
-    "4B": "សេវាថែទាំសុខភាព",
-    "5A": "សុខភាពផ្លូវចិត្ត",
-    "5B": "អាកប្បកិរិយាសង្គម",
-    "6A": "លទ្ធផលសិក្សា",
-    "6B": "ការងារ និងការអប់រំ",
-}
+def _case_type(entry: dict, where: str, seen: set[str], instruments: set[str]) -> dict:
+    code = _code(entry, where, seen)
+    where = f"{where} ({code})"
+    subtypes, subtype_codes = [], set()
+    for index, subtype in enumerate(entry.get("subtypes") or [], start=1):
+        sub_where = f"{where} subtypes[{index}]"
+        sub_code = _code(subtype, sub_where, subtype_codes)
+        subtypes.append(
+            {"code": sub_code, **_named(_labels(subtype, "name", f"{sub_where} ({sub_code})"), "name")}
+        )
+    details_kind = entry.get("details_kind") or ""
+    if details_kind not in DetailsKind.values:
+        _fail(
+            where, _("%(field)s: unknown value %(value)s.") % {"field": "details_kind", "value": details_kind}
+        )
+    return {
+        "code": code,
+        **_named(_labels(entry, "name", where), "name"),
+        "subtypes": subtypes,
+        "is_sensitive_default": bool(entry.get("is_sensitive_default", False)),
+        "requires_safety_plan": bool(entry.get("requires_safety_plan", False)),
+        "details_kind": details_kind,
+        "forms": _choices(entry.get("forms", "all"), list(MosvyForm.values), "forms", where),
+        "instruments": _choices(entry.get("instruments", []), sorted(instruments), "instruments", where),
+        "service_types": _choices(
+            entry.get("service_types", "all"), list(ServiceType.values), "service_types", where
+        ),
+    }
 
-# English labels are kept as data (not gettext) because organisations edit them as data.
-_CSI_EN = {
-    "1A": "Food security",
-    "1B": "Nutrition and growth",
-    "2A": "Shelter",
-    "2B": "Care",
-    "3A": "Abuse and exploitation",
-    "3B": "Legal protection",
-    "4A": "Wellness",
-    "4B": "Health-care services",
-    "5A": "Emotional health",
-    "5B": "Social behaviour",
-    "6A": "Performance",
-    "6B": "Work and education",
-}
 
-INSTRUMENTS = [
-    {
-        "code": DANGER_CHECKLIST,
-        "kind": InstrumentKind.CHECKLIST,
-        "name_km": "បញ្ជីកត្តាគ្រោះថ្នាក់ និងភាពងាយរងគ្រោះ",
-        "name_en": "Vulnerability and danger factors",
-        "items": [
-            _item("immediate_danger", "កុមារកំពុងស្ថិតក្នុងគ្រោះថ្នាក់ភ្លាមៗ", "Child in immediate danger", 5, True),
-            _item("previous_exploitation", "ធ្លាប់ត្រូវបានកេងប្រវ័ញ្ច", "Previously exploited", 3),
-            _item(
-                "caregiver_problems",
-                "អ្នកថែទាំមានបញ្ហាស្រា ឬសុខភាពផ្លូវចិត្ត",
-                "Caregiver with alcohol or mental-health problems",
-                3,
-            ),
-            _item("orphan_abandoned", "កុមារកំព្រា ឬត្រូវបានបោះបង់ចោល", "Orphan or abandoned", 3),
-            _item("violence_at_home", "មានអំពើហិង្សាក្នុងគ្រួសារ", "Violence at home", 3),
-            _item(
-                "unrelated_carer",
-                "ត្រូវបានថែទាំដោយមនុស្សពេញវ័យដែលមិនមែនជាសាច់ញាតិ",
-                "Cared for by an unrelated adult",
-                2,
-            ),
-            _item("parents_migrated", "ឪពុកម្ដាយចំណាកស្រុក", "Parents migrated", 2),
-            _item("child_working", "កុមារកំពុងធ្វើការ", "Child working", 2),
-            _item("out_of_school", "កុមារមិនបានទៅសាលារៀន", "Out of school", 2),
-            _item("extreme_poverty", "ភាពក្រីក្របំផុត", "Extreme poverty", 2),
-        ],
-        "thresholds": {"medium": 4, "high": 8},
-        "reassess_after_days": 180,
-    },
-    {
-        "code": CSI,
-        "kind": InstrumentKind.CSI,
-        "name_km": "សន្ទស្សន៍ស្ថានភាពកុមារ (CSI)",
-        "name_en": "Child Status Index (CSI)",
-        "items": [_item(code, _CSI_KM[code], _CSI_EN[code]) for code in CSIDomain.values],
-        "thresholds": {},
-        "reassess_after_days": 90,
-    },
-    {
-        "code": READINESS,
-        "kind": InstrumentKind.READINESS,
-        "name_km": "ការត្រៀមខ្លួនសម្រាប់សមាហរណកម្ម",
-        "name_en": "Reintegration readiness",
-        "items": [
-            _item("child_willing", "កុមារចង់ត្រឡប់ទៅគ្រួសារវិញ", "The child wants to return"),
-            _item("family_willing", "គ្រួសារមានឆន្ទៈទទួលកុមារវិញ", "The family is willing to receive the child"),
-            _item("home_safe", "ផ្ទះមានសុវត្ថិភាព គ្មានអ្នកបង្កគ្រោះថ្នាក់", "The home is safe; no abuser there"),
-            _item("caregiver_capable", "អ្នកថែទាំអាចថែទាំកុមារបាន", "The caregiver can care for the child"),
-            _item("school_arranged", "បានរៀបចំការសិក្សា ឬវិជ្ជាជីវៈ", "School or training arranged"),
-            _item(
-                "community_support",
-                "គណៈកម្មាធិការទទួលបន្ទុកកិច្ចការនារី និងកុមារឃុំ ដឹង និងគាំទ្រ",
-                "The commune committee knows and supports",
-                required=False,
-            ),
-        ],
-        "thresholds": {},
-        "reassess_after_days": None,
-    },
-]
+def parse(text: str, *, known_instruments: Iterable[str] = ()) -> dict[str, list[dict]]:
+    """A configuration file's text as ``{"instruments": [...], "case_types": [...]}`` of model fields.
+
+    A case type may name the file's instruments and ``known_instruments`` (those the organisation
+    already has).
+    """
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        _fail(_("line %(line)s") % {"line": line}, _("this is not valid YAML."))
+    if not isinstance(document, dict):
+        _fail(_("the file"), _("it must hold instruments and case_types."))
+    instruments, instrument_codes = [], set()
+    for index, entry in enumerate(document.get("instruments") or [], start=1):
+        instruments.append(
+            _instrument(_mapping(entry, f"instruments[{index}]"), f"instruments[{index}]", instrument_codes)
+        )
+    case_types, type_codes = [], set()
+    usable = instrument_codes | set(known_instruments)
+    for index, entry in enumerate(document.get("case_types") or [], start=1):
+        where = f"case_types[{index}]"
+        case_types.append(_case_type(_mapping(entry, where), where, type_codes, usable))
+    return {"instruments": instruments, "case_types": case_types}
+
+
+def _mapping(entry, where: str) -> dict:
+    if not isinstance(entry, dict):
+        _fail(where, _("each entry must be a mapping of fields."))
+    return entry
+
+
+def load(path: Path, *, known_instruments: Iterable[str] = ()) -> dict[str, list[dict]]:
+    return parse(Path(path).read_text(encoding="utf-8"), known_instruments=known_instruments)
+
+
+@cache
+def _standard() -> dict[str, list[dict]]:
+    return load(STANDARD_FILE)
+
+
+def standard_case_types() -> list[dict]:
+    """The standard case types as model fields (fresh copies: callers may change them)."""
+    return copy.deepcopy(_standard()["case_types"])
+
+
+def standard_instruments() -> list[dict]:
+    return copy.deepcopy(_standard()["instruments"])

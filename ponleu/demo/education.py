@@ -31,8 +31,6 @@ from ponleu.early_warning.services import interventions, review, scoring, traini
 from ponleu.education import registers, schooldays
 from ponleu.education.choices import (
     AssessmentKind,
-    CalendarDayKind,
-    CalendarDaySource,
     DropoutReason,
     EnrolmentEventKind,
     EnrolmentStatus,
@@ -51,6 +49,7 @@ from ponleu.education.models import (
     SchoolClass,
     Term,
 )
+from ponleu.education.services.holidays import holidays_seed
 from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import Role
 from ponleu.registry.choices import IDPoorStatus, MigrationDestination, PersonKind
@@ -122,19 +121,7 @@ def _years(organisation, today: dt.date) -> list[AcademicYear]:
                 ),
             ]
         )
-        CalendarDay.objects.bulk_create(
-            [
-                CalendarDay(
-                    year=year,
-                    date=d,
-                    kind=CalendarDayKind.PUBLIC_HOLIDAY,
-                    name_km=km,
-                    name_en=en,
-                    source=CalendarDaySource.HOLIDAYS,
-                )
-                for d, km, en in schooldays.public_holidays(start, end)
-            ]
-        )
+        holidays_seed(year)
         years.append(year)
     return years
 

@@ -115,6 +115,7 @@ def import_job_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject |
         return None  # jobs have no team, area, sensitivity or break-the-glass
     job = Job.objects.create(
         kind="registry.import",
+        capability="registry.import",
         owner_id=owner_id,
         organisation_id=organisation_id,
         total=1,

@@ -1,7 +1,8 @@
 """Per-organisation configuration: case types and assessment instruments.
 
 Each organisation starts with the seven standard case types and three instruments
-(``ponleu.cases.standard``) and may rename, switch off or re-weight them.
+(``cases/data/standard.yaml``, read by ``ponleu.cases.standard``) and may rename, switch off or
+re-weight them. Names and labels are data in Khmer, French and English.
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ from ponleu.common.models import TimestampedModel
 from ponleu.organisations.models import Organisation
 
 
-def bilingual(km: str, en: str, language: str | None = None) -> str:
+def bilingual(km: str, en: str, language: str | None = None, *, fr: str = "") -> str:
+    """The label in the reader's language; French falls back to English, then Khmer."""
     language = (language or get_language() or "km").split("-")[0]
-    return (km or en) if language == "km" else (en or km)
+    if language == "km":
+        return km or en or fr
+    if language == "fr":
+        return fr or en or km
+    return en or km or fr
 
 
 class CaseType(TimestampedModel):
@@ -25,7 +31,8 @@ class CaseType(TimestampedModel):
     code = models.SlugField(_("code"), max_length=40)
     name_km = models.CharField(_("name in Khmer"), max_length=120)
     name_en = models.CharField(_("name in English"), max_length=120)
-    # [{"code": "abuse", "name_km": "...", "name_en": "Abuse"}, ...]
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    # [{"code": "abuse", "name_km": "...", "name_fr": "Maltraitance", "name_en": "Abuse"}, ...]
     subtypes = models.JSONField(_("kinds"), default=list, blank=True)
     is_sensitive_default = models.BooleanField(_("cases are sensitive by default"), default=False)
     requires_safety_plan = models.BooleanField(_("a safety plan is required"), default=False)
@@ -50,29 +57,37 @@ class CaseType(TimestampedModel):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return bilingual(self.name_km, self.name_en, language)
+        return bilingual(self.name_km, self.name_en, language, fr=self.name_fr)
 
     def subtype_name(self, code: str, language: str | None = None) -> str:
         for item in self.subtypes:
             if item.get("code") == code:
-                return bilingual(item.get("name_km", ""), item.get("name_en", ""), language)
+                return bilingual(
+                    item.get("name_km", ""), item.get("name_en", ""), language, fr=item.get("name_fr", "")
+                )
         return code
 
     def subtype_choices(self, language: str | None = None) -> list[tuple[str, str]]:
         return [
-            (item["code"], bilingual(item.get("name_km", ""), item.get("name_en", ""), language))
+            (
+                item["code"],
+                bilingual(
+                    item.get("name_km", ""), item.get("name_en", ""), language, fr=item.get("name_fr", "")
+                ),
+            )
             for item in self.subtypes
         ]
 
 
 class AssessmentInstrument(TimestampedModel):
-    """A scored instrument. ``items``: [{"code", "label_km", "label_en", "weight", "critical"}]."""
+    """A scored instrument. ``items``: [{"code", "label_km", "label_fr", "label_en", "weight", "critical"}]."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     code = models.SlugField(_("code"), max_length=40)
     kind = models.CharField(_("kind"), max_length=20, choices=InstrumentKind.choices)
     name_km = models.CharField(_("name in Khmer"), max_length=120)
     name_en = models.CharField(_("name in English"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
     items = models.JSONField(_("items"), default=list)
     # Checklists: {"medium": points, "high": points}; the CSI and readiness need none.
     thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
@@ -91,10 +106,12 @@ class AssessmentInstrument(TimestampedModel):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return bilingual(self.name_km, self.name_en, language)
+        return bilingual(self.name_km, self.name_en, language, fr=self.name_fr)
 
     def item_label(self, code: str, language: str | None = None) -> str:
         for item in self.items:
             if item["code"] == code:
-                return bilingual(item.get("label_km", ""), item.get("label_en", ""), language)
+                return bilingual(
+                    item.get("label_km", ""), item.get("label_en", ""), language, fr=item.get("label_fr", "")
+                )
         return code

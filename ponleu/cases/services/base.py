@@ -1,11 +1,10 @@
-"""Helpers shared by the case services: version claims, checks on dates and members."""
+"""Helpers shared by the case services: checks on dates and members."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -14,28 +13,10 @@ from ponleu.access.scopes import Scope
 from ponleu.cases.choices import CaseStatus
 from ponleu.cases.models import Case
 from ponleu.common import clock
-from ponleu.common.errors import Conflict, ValidationFailed
+from ponleu.common.errors import ValidationFailed
 from ponleu.notifications.choices import NotificationKind
 from ponleu.notifications.services import notify
 from ponleu.organisations.models import Membership
-
-
-def claim_version(case: Case, expected_version) -> None:
-    """Take the case for this write, or refuse if someone wrote since ``expected_version`` was read.
-
-    The conditional UPDATE is atomic on SQLite and PostgreSQL alike: of two writers holding
-    the same version, exactly one moves it on, and the other gets a Conflict.
-    """
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise ValidationFailed(
-            _("The record's version is missing; reload the page."), field="version"
-        ) from None
-    updated = Case.objects.filter(pk=case.pk, version=expected).update(version=F("version") + 1)
-    if not updated:
-        raise Conflict()
-    case.version = expected + 1
 
 
 def not_in_future(value: dt.date | None, *, field: str) -> None:

@@ -21,11 +21,12 @@ from ponleu.cases.choices import (
 )
 from ponleu.cases.models import Assessment, Case, FollowUp, Placement
 from ponleu.common.errors import ValidationFailed
+from ponleu.common.versions import claim_version
 from ponleu.geography.models import AdminUnit
 from ponleu.registry.choices import Relationship
 from ponleu.registry.models import HouseholdMember, Person
 
-from .base import claim_version, not_before, not_in_future, require_active, require_text
+from .base import not_before, not_in_future, require_active, require_text
 
 CHILD_RELATIONSHIPS = (Relationship.CHILD, Relationship.SIBLING)
 

@@ -41,6 +41,7 @@ from ponleu.cases.models import (
 )
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied, ValidationFailed
+from ponleu.common.versions import claim_version
 from ponleu.organisations.models import Membership, Organisation, Team
 from ponleu.registry import policies as registry_policies
 from ponleu.registry.services import people as person_services
@@ -48,7 +49,6 @@ from ponleu.registry.services import people as person_services
 from .base import (
     add_months,
     caseworker_membership,
-    claim_version,
     not_in_future,
     require_active,
     require_text,

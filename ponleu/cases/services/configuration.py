@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from ponleu.common.errors import PermissionDenied, ValidationFailed
 EDITABLE = (
     "name_km",
     "name_en",
+    "name_fr",
     "is_sensitive_default",
     "requires_safety_plan",
     "forms",
@@ -25,20 +28,30 @@ EDITABLE = (
 
 
 @transaction.atomic
-def configuration_seed(*, actor: Actor, organisation) -> int:
-    """Give the organisation the standard types and instruments it lacks. Returns how many were added."""
+def configuration_seed(*, actor: Actor, organisation, source: Path | None = None) -> int:
+    """Give the organisation the types and instruments it lacks. Returns how many were added.
+
+    ``source`` is the organisation's own configuration file; without one, the standard set. Both
+    go through ``standard.load``, so a file that names an unknown choice or lacks a label in one of
+    the three languages is refused whole.
+    """
     have_types = set(CaseType.objects.filter(organisation=organisation).values_list("code", flat=True))
     have_instruments = set(
         AssessmentInstrument.objects.filter(organisation=organisation).values_list("code", flat=True)
     )
+    configuration = (
+        standard.load(source, known_instruments=have_instruments)
+        if source is not None
+        else {"instruments": standard.standard_instruments(), "case_types": standard.standard_case_types()}
+    )
     instruments = [
         AssessmentInstrument(organisation=organisation, **spec)
-        for spec in standard.INSTRUMENTS
+        for spec in configuration["instruments"]
         if spec["code"] not in have_instruments
     ]
     types = [
         CaseType(organisation=organisation, position=index, **spec)
-        for index, spec in enumerate(standard.CASE_TYPES)
+        for index, spec in enumerate(configuration["case_types"])
         if spec["code"] not in have_types
     ]
     AssessmentInstrument.objects.bulk_create(instruments)

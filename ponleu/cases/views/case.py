@@ -51,7 +51,8 @@ class CaseOpenView(AppView):
         if not case_types:
             # The organisation's first case: offer the standard types, which opening it will copy.
             case_types = [
-                CaseType(organisation_id=self.actor.organisation_id, **spec) for spec in standard.CASE_TYPES
+                CaseType(organisation_id=self.actor.organisation_id, **spec)
+                for spec in standard.standard_case_types()
             ]
         workers = (
             selectors.caseworkers(self.actor.organisation_id) if self.actor.can("cases.assign") else None
@@ -357,7 +358,9 @@ def _chart(case, points):
     if csi is None:
         return ""
     labels = {
-        item["code"]: bilingual(item.get("label_km", ""), item.get("label_en", ""))
+        item["code"]: bilingual(
+            item.get("label_km", ""), item.get("label_en", ""), fr=item.get("label_fr", "")
+        )
         for item in csi.instrument.items
     }
     return charts.csi_chart(points, labels=labels)

@@ -46,7 +46,14 @@ class CaseTypeEditView(AppView):
         instruments = AssessmentInstrument.objects.filter(organisation_id=self.actor.organisation_id)
         initial = {
             name: getattr(case_type, name)
-            for name in ("name_km", "name_en", "is_sensitive_default", "requires_safety_plan", "is_active")
+            for name in (
+                "name_km",
+                "name_en",
+                "name_fr",
+                "is_sensitive_default",
+                "requires_safety_plan",
+                "is_active",
+            )
         }
         initial |= {
             "mosvy_forms": case_type.forms,

@@ -2,7 +2,10 @@
 
 The engine's reader validates the whole folder first (every problem by file, line and column);
 then Ponleu checks what only it can (a place for each school, cohorts not yet imported). With
-any problem nothing is written. Otherwise, in one transaction:
+any problem nothing is written. Otherwise, in one transaction, the rows are planned here and
+written by the apps that own them (``education.services`` for years, schools, classes, enrolments
+and their records; ``registry.services.bulk`` for people and households, with their search keys,
+so a child loaded from a history is found by name search and the duplicate check at once):
 
 - each cohort becomes a school year with one term over its dates; the days on which nobody in
   the cohort has an attendance record are marked as closures, so the school days are exactly the
@@ -29,39 +32,32 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ponleu.access.actors import Actor
+from ponleu.access.scopes import Scope
 from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.early_warning.choices import EwsAction
 from ponleu.early_warning.engine import history as engine_history
 from ponleu.early_warning.engine.bitmaps import STATUS_LETTERS
-from ponleu.education import registers, schooldays
-from ponleu.education.choices import (
-    GRADES,
-    AssessmentKind,
-    CalendarDayKind,
-    CalendarDaySource,
-    EnrolmentStatus,
-    IncidentType,
-    SchoolLevel,
-)
+from ponleu.education import registers
+from ponleu.education.choices import GRADES, AssessmentKind, EnrolmentStatus, IncidentType, SchoolLevel
 from ponleu.education.models import (
     AcademicYear,
     Assessment,
     AttendanceMonth,
     BehaviourIncident,
-    CalendarDay,
     Enrolment,
     School,
     SchoolClass,
-    Term,
 )
+from ponleu.education.services import loads
+from ponleu.education.services import schools as school_services
 from ponleu.geography.models import AdminUnit
 from ponleu.registry.choices import DatePrecision, IDPoorStatus, MigrationDestination, PersonKind, Sex
 from ponleu.registry.models import Household, HouseholdMember, Person
+from ponleu.registry.services import bulk
 
 POVERTY = {"1": IDPoorStatus.LEVEL_1, "2": IDPoorStatus.LEVEL_2, "0": IDPoorStatus.NOT_POOR}
-BATCH = 2000
 
 
 @dataclass
@@ -123,7 +119,8 @@ def _villages(schools: dict, provinces: dict, village: str | None, problems: lis
 
 @transaction.atomic
 def history_import(*, actor: Actor, folder: str | Path, village: str | None = None) -> ImportSummary:
-    if not (actor.is_system or actor.can("education.manage")) or actor.organisation_id is None:
+    # Years and schools are the whole organisation's: loading a history needs that scope.
+    if actor.organisation_id is None or actor.scope_for("education.manage") < Scope.ORG:
         raise PermissionDenied()
     try:
         h = engine_history.read_history(folder)
@@ -171,45 +168,25 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
     for index, cohort in enumerate(h.cohorts):
         recorded = {d.astype(object) for d in np.unique(att_dates[att_cohort == index])}
         weekdays = "".join(sorted({str(d.weekday()) for d in recorded})) or "01234"
-        year = AcademicYear.objects.create(
-            organisation_id=org,
-            name=cohort.cohort_id[:40],
-            starts_on=cohort.start,
-            ends_on=cohort.end,
-            weekdays=weekdays,
-        )
-        Term.objects.create(
-            year=year, number=1, name=cohort.cohort_id[:60], starts_on=cohort.start, ends_on=cohort.end
-        )
-        days = []
+        closures = None
         if recorded:
-            day = cohort.start
+            closures, day = [], cohort.start
             while day <= cohort.end:
                 if str(day.weekday()) in weekdays and day not in recorded:
-                    days.append(
-                        CalendarDay(
-                            year=year,
-                            date=day,
-                            kind=CalendarDayKind.CLOSURE,
-                            name_en="No record",
-                            source=CalendarDaySource.ADMIN,
-                        )
-                    )
+                    closures.append(day)
                 day += dt.timedelta(days=1)
-        else:
-            days = [
-                CalendarDay(
-                    year=year,
-                    date=d,
-                    kind=CalendarDayKind.PUBLIC_HOLIDAY,
-                    name_km=km,
-                    name_en=en,
-                    source=CalendarDaySource.HOLIDAYS,
-                )
-                for d, km, en in schooldays.public_holidays(cohort.start, cohort.end)
-            ]
-        CalendarDay.objects.bulk_create(days, batch_size=BATCH)
-        years.append(year)
+        years.append(
+            school_services.year_create(
+                actor=actor,
+                name=cohort.cohort_id[:40],
+                starts_on=cohort.start,
+                ends_on=cohort.end,
+                terms=[(cohort.cohort_id[:60], cohort.start, cohort.end)],
+                weekdays=weekdays,
+                closures=closures,
+                closure_name="No record",
+            )
+        )
     summary.years = len(years)
 
     # Schools, by the grades they teach.
@@ -221,16 +198,16 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
     for code in new_schools:
         grades = grades_by_school.get(code) or {7}
         level = SchoolLevel.PRIMARY if max(grades) <= 6 else SchoolLevel.SECONDARY
-        school = School(
-            organisation_id=org,
-            emis_code=code[:20],
-            name_km=code,
-            name_en=code,
-            level=level,
-            village_id=villages[code],
+        schools[code] = school_services.school_create(
+            actor=actor,
+            data={
+                "emis_code": code[:20],
+                "name_km": code,
+                "name_en": code,
+                "level": level,
+                "village_id": villages[code],
+            },
         )
-        school.save()
-        schools[code] = school
     summary.schools = len(new_schools)
 
     # Classes: cohort × school × grade.
@@ -242,16 +219,9 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
         grade = int(grade) if grade not in (None, "") and str(grade).isdigit() else GRADES[school.level][0]
         key = (int(s.cohort[i]), school.emis_code, grade)
         if key not in classes:
-            classes[key] = SchoolClass(
-                organisation_id=org,
-                school=school,
-                year=years[key[0]],
-                grade=grade,
-                section="",
-                area_code=school.area_code,
-            )
+            classes[key] = SchoolClass(school=school, year=years[key[0]], grade=grade, section="")
         class_of.append(key)
-    SchoolClass.objects.bulk_create(list(classes.values()), batch_size=BATCH)
+    loads.classes_load(actor=actor, classes=list(classes.values()))
     summary.classes = len(classes)
 
     # People and households, once per child.
@@ -297,9 +267,15 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
             )
             households.append(household)
             members.append(HouseholdMember(household=household, person=person, relationship="child"))
-    Person.objects.bulk_create(list(people.values()), batch_size=BATCH)
-    Household.objects.bulk_create(households, batch_size=BATCH)
-    HouseholdMember.objects.bulk_create(members, batch_size=BATCH)
+    bulk.people_register_bulk(
+        actor=actor,
+        people=list(people.values()),
+        households=households,
+        members=members,
+        capability="education.manage",
+        source=("education.academicyear", str(years[-1].pk) if years else ""),
+        reason=str(folder)[:300],
+    )
     summary.people = len(people)
 
     # Enrolments and how each year ended.
@@ -313,7 +289,6 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
             status = EnrolmentStatus.COMPLETED if cohort.end < today else EnrolmentStatus.ENROLLED
         enrolments.append(
             Enrolment(
-                organisation_id=org,
                 person=people[str(s.person[i])],
                 school_class=classes[class_of[i]],
                 enrolled_on=_date(s.enrolled_on[i]) or cohort.start,
@@ -322,7 +297,8 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
                 left_reason="unknown" if left else "",
             )
         )
-    Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
+    last_year = years[-1] if years else None
+    loads.enrolments_load(actor=actor, year=last_year, enrolments=enrolments)
     summary.enrolments = len(enrolments)
 
     # Attendance as monthly registers.
@@ -335,15 +311,12 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
             key = (int(student), d.replace(day=1))
             letters = months.setdefault(key, ["."] * 31)
             letters[d.day - 1] = STATUS_LETTERS[int(code)]
-    AttendanceMonth.objects.bulk_create(
-        [
-            AttendanceMonth(
-                enrolment=enrolments[i], month=month, statuses="".join(letters).rstrip(registers.NONE)
-            )
-            for (i, month), letters in months.items()
-        ],
-        batch_size=BATCH,
-    )
+    registers_rows = [
+        AttendanceMonth(
+            enrolment=enrolments[i], month=month, statuses="".join(letters).rstrip(registers.NONE)
+        )
+        for (i, month), letters in months.items()
+    ]
     summary.attendance_rows = len(months)
 
     # Test sheets: one per class, subject and date; not taken = no entry.
@@ -360,34 +333,31 @@ def history_import(*, actor: Actor, folder: str | Path, village: str | None = No
             if np.isfinite(score) and sheet["max"] > 0 and float(a.arrays["max_score"][k]) > 0:
                 score = score * sheet["max"] / float(a.arrays["max_score"][k])
             sheet["scores"][str(enrolments[i].pk)] = None if not np.isfinite(score) else round(score, 2)
-    Assessment.objects.bulk_create(
-        [
-            Assessment(
-                school_class=classes[c],
-                subject=subject,
-                kind=AssessmentKind.MONTHLY_TEST,
-                held_on=day,
-                max_score=round(sheet["max"], 2),
-                scores=sheet["scores"],
-            )
-            for (c, subject, day), sheet in sheets.items()
-        ],
-        batch_size=BATCH,
-    )
+    tests = [
+        Assessment(
+            school_class=classes[c],
+            subject=subject,
+            kind=AssessmentKind.MONTHLY_TEST,
+            held_on=day,
+            max_score=round(sheet["max"], 2),
+            scores=sheet["scores"],
+        )
+        for (c, subject, day), sheet in sheets.items()
+    ]
     summary.assessments = len(sheets)
 
     b = h.behaviour
-    BehaviourIncident.objects.bulk_create(
-        [
-            BehaviourIncident(
-                enrolment=enrolments[int(b.student[k])],
-                occurred_on=_date(b.arrays["date"][k]),
-                type=IncidentType.OTHER,
-                severity=int(b.arrays["severity"][k]),
-            )
-            for k in range(b.student.size)
-        ],
-        batch_size=BATCH,
+    incidents = [
+        BehaviourIncident(
+            enrolment=enrolments[int(b.student[k])],
+            occurred_on=_date(b.arrays["date"][k]),
+            type=IncidentType.OTHER,
+            severity=int(b.arrays["severity"][k]),
+        )
+        for k in range(b.student.size)
+    ]
+    loads.records_load(
+        actor=actor, year=last_year, attendance=registers_rows, assessments=tests, incidents=incidents
     )
     summary.incidents = int(b.student.size)
     audit.record(

@@ -11,10 +11,11 @@ from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied
+from ponleu.common.versions import claim_version
 from ponleu.early_warning.choices import EwsAction, Outcome
 from ponleu.early_warning.models import Intervention
 from ponleu.education.policies import class_relationship
-from ponleu.education.services.base import Problems, claim_version
+from ponleu.education.services.base import Problems
 
 from .review import check_intervention
 
@@ -41,7 +42,7 @@ def intervention_update(*, actor: Actor, intervention: Intervention, version, de
     problems = Problems()
     clean = check_intervention({**{k: getattr(intervention, k) for k in FIELDS}, **details}, problems)
     problems.raise_if_any()
-    claim_version(Intervention, intervention, version)
+    claim_version(intervention, version)
     before = audit.snapshot(intervention, FIELDS)
     for name, value in clean.items():
         setattr(intervention, name, value)
@@ -71,7 +72,7 @@ def outcome_record(
     if on > clock.today():
         problems.add("outcome_on", _("This date is in the future."))
     problems.raise_if_any()
-    claim_version(Intervention, intervention, version)
+    claim_version(intervention, version)
     before = intervention.outcome or None
     intervention.outcome, intervention.outcome_on, intervention.outcome_by_id = outcome, on, actor.user_id
     intervention.save()

@@ -19,10 +19,11 @@ from ponleu.cases.choices import IdentificationSource
 from ponleu.cases.services.cases import case_open
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied, ValidationFailed
+from ponleu.common.versions import claim_version
 from ponleu.early_warning import policies
 from ponleu.early_warning.choices import Currency, Decision, EwsAction, FlagStatus, PaymentSchedule
 from ponleu.early_warning.models import Flag, Intervention
-from ponleu.education.services.base import Problems, claim_version
+from ponleu.education.services.base import Problems
 
 DROPOUT_CASE_TYPE = "school_dropout"
 
@@ -91,7 +92,7 @@ def flag_decide(
         problems.add("reason", _("Say why no action is taken."))
     clean = check_intervention(details or {}, problems, starts_floor=flag.opened_on)
     problems.raise_if_any()
-    claim_version(Flag, flag, version)
+    claim_version(flag, version)
     enrolment = flag.enrolment
     intervention = None
     case = None

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
 from ponleu.common.errors import PermissionDenied
+from ponleu.common.versions import claim_version
 from ponleu.early_warning import rulebook
 from ponleu.early_warning.choices import EwsAction
 from ponleu.early_warning.models import EwsSettings
 from ponleu.early_warning.selectors import settings_for
-from ponleu.education.services.base import Problems, claim_version
+from ponleu.education.services.base import Problems
 
 
 @transaction.atomic
@@ -84,7 +85,7 @@ def settings_update(
         current.save()
         before = {}
     else:
-        claim_version(EwsSettings, current, version)
+        claim_version(current, version)
         before = {"rules": current.rules, "capacity_per_school": current.capacity_per_school}
         current.rules, current.capacity_per_school = data, capacity
         current.save()

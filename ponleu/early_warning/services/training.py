@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.db.models import Max
-from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ponleu.access.actors import Actor, actor_for_membership
+from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied, ValidationFailed
@@ -39,9 +39,8 @@ from ponleu.early_warning.models import RiskModel
 from ponleu.early_warning.selectors import settings_for
 from ponleu.early_warning.tasks import model_train_task
 from ponleu.education.models import AcademicYear
-from ponleu.jobs.choices import JobStatus
+from ponleu.jobs import services as jobs
 from ponleu.jobs.models import Job
-from ponleu.organisations.models import Membership
 
 CUTOFF_DAYS = (28, 56, 84, 112, 140, 168)
 SUBGROUPS = ("sex", "disability", "poverty_level", "province_code")
@@ -305,36 +304,21 @@ def model_train_request(*, actor: Actor) -> Job:
     """Queue training (it takes a while); the model list shows the job until it is done."""
     if not actor.can("ews.manage_models") or actor.user_id is None:
         raise PermissionDenied()
-    job = Job.objects.create(kind=JOB_KIND, owner_id=actor.user_id, organisation_id=actor.organisation_id)
+    job = jobs.job_create(actor=actor, kind=JOB_KIND, capability="ews.manage_models")
     transaction.on_commit(lambda: model_train_task.enqueue(str(job.pk)))
     return job
 
 
+def _train(job: Job, actor: Actor) -> dict:
+    model = model_train(actor=actor)
+    return {"model": str(model.pk), "number": model.number}
+
+
 def model_train_run(*, job_id) -> Job | None:
     """The task's body. Idempotent: a job that is not queued is left alone."""
-    with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id, kind=JOB_KIND).first()
-        if job is None or job.status != JobStatus.QUEUED:
-            return job
-        job.status = JobStatus.RUNNING
-        job.save(update_fields=["status", "updated_at"])
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(user_id=job.owner_id, organisation_id=job.organisation_id, is_active=True)
-        .first()
+    return jobs.job_run(
+        job_id=job_id,
+        kind=JOB_KIND,
+        work=_train,
+        refused=gettext_lazy("You may no longer train risk models."),
     )
-    actor = actor_for_membership(membership, is_verified=True) if membership else None
-    status, message, result = JobStatus.FAILED, "", {}
-    if actor is None or not actor.can("ews.manage_models"):
-        message = _("You may no longer train risk models.")
-    else:
-        with translation.override(membership.user.language or translation.get_language()):
-            try:
-                model = model_train(actor=actor)
-            except ValidationFailed as refused:
-                message = str(refused.message)
-            else:
-                status, result = JobStatus.SUCCEEDED, {"model": str(model.pk), "number": model.number}
-    job.status, job.message, job.result, job.finished_at = status, message, result, clock.now()
-    job.save(update_fields=["status", "message", "result", "finished_at", "updated_at"])
-    return job

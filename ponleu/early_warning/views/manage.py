@@ -19,7 +19,7 @@ from ponleu.early_warning.services import settings as settings_services
 from ponleu.early_warning.services import training
 from ponleu.education.forms import apply_errors
 from ponleu.geography.models import AdminUnit
-from ponleu.jobs.models import Job
+from ponleu.jobs import selectors as job_selectors
 
 
 class ModelListView(AppView):
@@ -28,8 +28,11 @@ class ModelListView(AppView):
     capability = "ews.manage_models"
 
     def get(self, request):
+        job = job_selectors.job_latest(actor=self.actor, kind=training.JOB_KIND)
+        if request.htmx and job is not None:
+            # The training job's progress polls this page for its own block.
+            return render(request, "early_warning/model_list.html#training", {"job": job})
         models = list(RiskModel.objects.visible_to(self.actor).defer("artefact").order_by("-number"))
-        job = Job.objects.filter(kind=training.JOB_KIND, organisation_id=self.actor.organisation_id).first()
         context = {
             "models": models,
             "active": next((m for m in models if m.status == ModelStatus.ACTIVE), None),

@@ -1,30 +1,15 @@
-"""Helpers shared by the education services: checks, version claims, problem lists."""
+"""Helpers shared by the education services: checks and problem lists."""
 
 from __future__ import annotations
 
-from django.db.models import F
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
+from ponleu.common.errors import PermissionDenied, ValidationFailed
 
 
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied()
-
-
-def claim_version(model, obj, expected_version) -> None:
-    """Take ``obj`` for this write, or refuse if someone wrote since ``expected_version``."""
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise ValidationFailed(
-            _("The record's version is missing; reload the page."), field="version"
-        ) from None
-    if not model.objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1):
-        raise Conflict()
-    obj.version = expected + 1
 
 
 class Problems:

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
 from ponleu.common import clock
+from ponleu.common.versions import claim_version
 from ponleu.education import policies
 from ponleu.education.choices import DropoutReason, EducationAction, EnrolmentEventKind, EnrolmentStatus
 from ponleu.education.models import Enrolment, EnrolmentEvent, SchoolClass
 from ponleu.registry.models import Person
 
-from .base import Problems, claim_version, require
+from .base import Problems, require
 
 UNKNOWN_CHILD = gettext_lazy("No child with this number in your areas.")
 
@@ -118,7 +119,7 @@ def enrolment_change(
     elif kind != EnrolmentEventKind.RETURNED and enrolment.status != EnrolmentStatus.ENROLLED:
         problems.add("kind", _("The child is no longer enrolled in this class."))
     problems.raise_if_any()
-    claim_version(Enrolment, enrolment, version)
+    claim_version(enrolment, version)
     before = {"status": enrolment.status, "left_on": enrolment.left_on, "left_reason": enrolment.left_reason}
     enrolment.status = CHANGES[kind]
     if kind in (EnrolmentEventKind.TRANSFERRED_OUT, EnrolmentEventKind.DROPPED_OUT):

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
 from ponleu.common import clock
+from ponleu.common.versions import claim_version
 from ponleu.education import policies
 from ponleu.education.choices import AssessmentKind, EducationAction, IncidentSeverity, IncidentType, Subject
 from ponleu.education.models import Assessment, BehaviourIncident, Enrolment, SchoolClass
 
-from .base import Problems, claim_version, require
+from .base import Problems, require
 
 
 def _number(value) -> Decimal | None:
@@ -108,7 +109,7 @@ def assessment_save(
         )
         before = {}
     else:
-        claim_version(Assessment, assessment, version)
+        claim_version(assessment, version)
         before = dict(assessment.scores)
         assessment.subject, assessment.kind, assessment.held_on = subject, kind, held_on
         assessment.max_score, assessment.scores = maximum, clean

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,13 +13,15 @@ from ponleu.access.actors import Actor
 from ponleu.access.scopes import Scope
 from ponleu.audit import services as audit
 from ponleu.common.errors import ValidationFailed
+from ponleu.common.versions import claim_version
 from ponleu.education import policies, schooldays
 from ponleu.education.choices import GRADES, CalendarDayKind, CalendarDaySource, EducationAction, SchoolLevel
 from ponleu.education.models import AcademicYear, CalendarDay, School, SchoolClass, Term
 from ponleu.geography.models import AdminUnit
 from ponleu.organisations.models import Membership
 
-from .base import Problems, claim_version, require
+from .base import Problems, require
+from .holidays import holidays_seed
 
 SCHOOL_FIELDS = ("emis_code", "name_km", "name_en", "level", "village_id", "is_active")
 
@@ -64,7 +67,7 @@ def school_update(*, actor: Actor, school: School, version, data: dict) -> Schoo
     problems = Problems()
     _check_school(merged, problems)
     problems.raise_if_any()
-    claim_version(School, school, version)
+    claim_version(school, version)
     before = audit.snapshot(school, SCHOOL_FIELDS)
     for name in SCHOOL_FIELDS:
         setattr(school, name, merged[name])
@@ -115,8 +118,14 @@ def year_create(
     terms: list[tuple[str, dt.date, dt.date]],
     weekdays: str = "01234",
     holiday_language: str = "km",
+    closures: Sequence[dt.date] | None = None,
+    closure_name: str = "",
 ) -> AcademicYear:
-    """A school year with its terms; Cambodia's public holidays inside it become calendar days."""
+    """A school year with its terms; Cambodia's public holidays inside it become calendar days.
+
+    A year loaded from records (a school history) gives ``closures`` instead: the teaching days
+    nobody recorded, closed under ``closure_name``, so its school days are exactly the recorded
+    ones."""
     require(actor.scope_for("education.manage") >= Scope.ORG)
     problems = Problems()
     name = (name or "").strip()
@@ -148,19 +157,22 @@ def year_create(
             for i, (n, a, b) in enumerate(terms, start=1)
         ]
     )
-    CalendarDay.objects.bulk_create(
-        [
-            CalendarDay(
-                year=year,
-                date=day,
-                kind=CalendarDayKind.PUBLIC_HOLIDAY,
-                name_km=km,
-                name_en=en,
-                source=CalendarDaySource.HOLIDAYS,
-            )
-            for day, km, en in schooldays.public_holidays(starts_on, ends_on)
-        ]
-    )
+    if closures is None:
+        holidays_seed(year)
+    else:
+        CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(
+                    year=year,
+                    date=day,
+                    kind=CalendarDayKind.CLOSURE,
+                    name_en=closure_name,
+                    source=CalendarDaySource.ADMIN,
+                )
+                for day in closures
+            ],
+            batch_size=2000,
+        )
     audit.record(
         actor=actor,
         action=EducationAction.YEAR_CREATED,
@@ -186,7 +198,7 @@ def terms_save(
     problems = Problems()
     _check_terms(year.starts_on, year.ends_on, terms, problems)
     problems.raise_if_any()
-    claim_version(AcademicYear, year, version)
+    claim_version(year, version)
     before = [[t.name, t.starts_on.isoformat(), t.ends_on.isoformat()] for t in year.terms.order_by("number")]
     year.terms.all().delete()
     Term.objects.bulk_create(
@@ -324,7 +336,7 @@ def class_update(
     problems = Problems()
     teacher = _teacher(school_class.organisation_id, homeroom_teacher_id, problems)
     problems.raise_if_any()
-    claim_version(SchoolClass, school_class, version)
+    claim_version(school_class, version)
     before = str(school_class.homeroom_teacher_id) if school_class.homeroom_teacher_id else None
     school_class.homeroom_teacher = teacher
     school_class.save()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from ponleu.education import schooldays
-from ponleu.education.choices import CalendarDayKind, CalendarDaySource, SchoolLevel
-from ponleu.education.models import AcademicYear, CalendarDay, Enrolment, School, SchoolClass, Term
+from ponleu.education.choices import SchoolLevel
+from ponleu.education.models import AcademicYear, Enrolment, School, SchoolClass, Term
+from ponleu.education.services.holidays import holidays_seed
 from ponleu.registry.models import Person
 
 # A year of the shape Cambodian schools keep: two semesters with a break between them.
@@ -60,19 +60,7 @@ def make_year(
     for number, (term_name, first, last) in enumerate(terms, start=1):
         Term.objects.create(year=year, number=number, name=term_name, starts_on=first, ends_on=last)
     if holidays:
-        CalendarDay.objects.bulk_create(
-            [
-                CalendarDay(
-                    year=year,
-                    date=d,
-                    kind=CalendarDayKind.PUBLIC_HOLIDAY,
-                    name_km=km,
-                    name_en=en,
-                    source=CalendarDaySource.HOLIDAYS,
-                )
-                for d, km, en in schooldays.public_holidays(start, end)
-            ]
-        )
+        holidays_seed(year)
     return year
 
 

@@ -32,7 +32,7 @@ Example::
 "Sok Dara", "sokh darah", "Dara Sok", "សុខ ដារ៉ា", "សុខដារ៉ា" and "សុខ​ ដារ៉ា" (zero-width
 space) all find and score that person at 100.
 
-How many candidates to expect: ``python -m ponleu.registry.names.evaluate`` draws synthetic
+How many candidates to expect: ``bench/name_recall.py`` draws synthetic
 people from the demo name lists (~60 family and ~150 given names, so namesakes are many) and
 searches for generated spelling variants. Per two-word query, mean (p95):
 
@@ -54,7 +54,7 @@ Modules: ``khmer`` (Khmer normalisation), ``latin`` (Latin folding and phonetic 
 ``romanise`` (rule-based Khmer→Latin), ``spellings`` (usual spellings of frequent names),
 ``transliterate`` (table first, then rules), ``forms`` (names and queries as comparable forms),
 ``scoring`` (score, rank, reasons), ``keys`` (index and query keys), ``variants`` (spelling
-variants for tests and benchmarks), ``evaluate`` (recall).
+variants for tests and benchmarks).
 """
 
 from .forms import PersonNames, Query, parse_query

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q
 from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.geography.models import code_range
+from ponleu.jobs import selectors as job_selectors
 from ponleu.jobs.models import Job
 from ponleu.registry.choices import AgeBand, IDPoorStatus, PersonAction, PersonKind, Sex
 from ponleu.registry.models import (
@@ -282,11 +283,7 @@ def person_export(*, actor, filters: PersonFilters | None = None) -> list[Person
 def import_job_get(*, actor, job_id) -> Job | None:
     """An import job in the actor's import scope (their own; the organisation's for those who
     import for all of it). Its problem list may quote what was typed, so the read is audited."""
-    pk = _uuid(job_id)
-    q = actor.scope_q("registry.import", area_field=None, team_field=None)
-    if pk is None or q is None:
-        return None
-    job = Job.objects.filter(q, pk=pk, kind="registry.import").first()
+    job = job_selectors.job_get(actor=actor, job_id=job_id, kind="registry.import")
     if job is not None:
         audit.record_access(
             actor=actor, action=PersonAction.IMPORT_VIEWED, target_type="jobs.job", target_ids=[job.pk]

@@ -1,5 +1,7 @@
 """Every write to the registry: validated, permission-checked again, audited in its transaction."""
 
+from ponleu.common.versions import VersionMissing
+
 from . import cleaning, search_keys
 from .consent import consent_record, consent_withdraw
 from .functioning import functioning_record
@@ -13,7 +15,6 @@ from .households import (
 )
 from .merge import person_merge, person_unmerge
 from .people import (
-    VersionMissing,
     alias_add,
     alias_remove,
     identifier_add,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import ValidationFailed
+from ponleu.common.versions import claim_version
 from ponleu.registry import policies, validators
 from ponleu.registry.choices import (
     IDPoorSource,
@@ -23,7 +24,6 @@ from ponleu.registry.models import IDPOOR_NEWEST_FIRST, Household, HouseholdMemb
 
 from . import cleaning
 from .cleaning import Errors, add
-from .people import check_version
 
 HOUSEHOLD_FIELDS = (
     "village",
@@ -106,7 +106,7 @@ def household_create(*, actor, data: dict) -> Household:
 def household_update(*, actor, household: Household, version, data: dict, reason: str = "") -> Household:
     household = Household.objects.select_for_update().get(pk=household.pk)
     policies.require(actor, "registry.edit", household)
-    check_version(household, version)
+    claim_version(household, version)
     unknown = set(data) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -128,7 +128,6 @@ def household_update(*, actor, household: Household, version, data: dict, reason
     changes = audit.diff(before, _snapshot(household))
     if not changes:
         return household
-    household.version += 1
     household.save()
     audit.record(
         actor=actor, action=PersonAction.HOUSEHOLD_UPDATED, target=household, changes=changes, reason=reason

@@ -13,23 +13,21 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ponleu.access.actors import actor_for_membership
-from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied
 from ponleu.encryption.storage import encrypted_storage
 from ponleu.geography.models import AdminUnit
+from ponleu.jobs import services as jobs
 from ponleu.jobs.choices import JobStatus
 from ponleu.jobs.models import Job
-from ponleu.organisations.models import Membership
 from ponleu.registry import policies, spreadsheets, validators
-from ponleu.registry.choices import IDPoorSource, IDPoorStatus, PersonAction, PersonKind, Relationship
+from ponleu.registry.choices import IDPoorSource, IDPoorStatus, PersonKind, Relationship
 from ponleu.registry.models import (
     Household,
     HouseholdMember,
@@ -40,7 +38,7 @@ from ponleu.registry.models import (
 )
 from ponleu.registry.tasks import person_import_task
 
-from . import cleaning, search_keys
+from . import bulk, cleaning
 
 MAX_BYTES = 10 * 1024 * 1024
 PROGRESS_EVERY = 500
@@ -357,24 +355,18 @@ def commit(*, actor, plan: DryRun, job_id=None) -> list[Person]:
             identifiers.append(
                 Identifier(person=person, organisation_id=actor.organisation_id, **row.identifier)
             )
-    Household.objects.bulk_create(households.values(), batch_size=1000)
-    IDPoorAssessment.objects.bulk_create(idpoor, batch_size=1000)
-    Person.objects.bulk_create(people, batch_size=1000)
-    HouseholdMember.objects.bulk_create(members, batch_size=1000)
-    PersonPhone.objects.bulk_create(phones, batch_size=1000)
-    Identifier.objects.bulk_create(identifiers, batch_size=1000)
-    search_keys.rebuild(people, fresh=True)
-    audit.record(
+    return bulk.people_register_bulk(
         actor=actor,
-        action=PersonAction.IMPORTED,
-        target=("jobs.job", str(job_id or "")),
-        changes={
-            "people": [None, [str(p.pk) for p in people]],
-            "households": [None, [str(h.pk) for h in households.values()]],
-            "file_sha256": [None, plan.sha256],
-        },
+        people=people,
+        households=list(households.values()),
+        members=members,
+        idpoor=idpoor,
+        phones=phones,
+        identifiers=identifiers,
+        capability="registry.import",
+        source=("jobs.job", str(job_id or "")),
+        changes={"file_sha256": [None, plan.sha256]},
     )
-    return people
 
 
 def problems_report(plan: DryRun) -> list[dict]:
@@ -399,10 +391,10 @@ def import_prepare(*, actor, data: bytes) -> tuple[DryRun, Job | None]:
         for number, raw in plan.raw_rows
     ]
     name = encrypted_storage().save("registry/imports/rows", ContentFile(json.dumps(rows).encode()))
-    job = Job.objects.create(
+    job = jobs.job_create(
+        actor=actor,
         kind=JOB_KIND,
-        owner_id=actor.user_id,
-        organisation_id=actor.organisation_id,
+        capability="registry.import",
         total=len(plan.rows),
         result={
             "file": name,
@@ -428,58 +420,45 @@ def import_start(*, actor, job: Job) -> Job:
     return job
 
 
-def _actor_of(job: Job):
-    membership = (
-        Membership.objects.select_related("user")
-        .filter(user_id=job.owner_id, organisation_id=job.organisation_id, is_active=True)
-        .first()
-    )
-    return actor_for_membership(membership, is_verified=True) if membership else None
+def _commit_rows(job: Job, actor) -> dict:
+    """Check the sealed rows again (the registry may have changed), then commit them all in
+    one transaction."""
+    try:
+        with encrypted_storage().open(job.result.get("file", "")) as handle:
+            raw_rows = [(number, raw) for number, raw in json.loads(handle.read())]
+    except FileNotFoundError:
+        raise jobs.JobFailed(_("The uploaded file is gone; upload it again.")) from None
+
+    def progress(done, total):
+        jobs.job_progress(job=job, done=done, total=total)
+
+    plan = check(actor=actor, raw_rows=raw_rows, sha256=job.result.get("sha256", ""), progress=progress)
+    if not plan.is_clean:
+        raise jobs.JobFailed(
+            _("Nothing was imported: the file has problems now."), problems=problems_report(plan)[:2000]
+        )
+    people = commit(actor=actor, plan=plan, job_id=job.pk)
+    job.progress = len(people)
+    return {"created": len(people)}
 
 
 def import_run(*, job_id) -> Job | None:
-    """The task's body: check the file again (the registry may have changed), then commit
-    all rows in one transaction. Idempotent: a job that is not queued is left alone."""
-    with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id, kind=JOB_KIND).first()
-        if job is None or job.status != JobStatus.QUEUED:
-            return job
-        job.status = JobStatus.RUNNING
-        job.save(update_fields=["status", "updated_at"])
+    """The task's body. Idempotent: a job that is not queued is left alone."""
+    job = jobs.job_run(
+        job_id=job_id,
+        kind=JOB_KIND,
+        work=_commit_rows,
+        refused=gettext_lazy("You may no longer import people."),
+    )
+    _discard_file(job)
+    return job
+
+
+def _discard_file(job: Job | None) -> None:
+    """However the job ended (done, refused, failed), the sealed rows go."""
+    if job is None or job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        return
     storage = encrypted_storage()
     name = job.result.get("file", "")
-    actor = _actor_of(job)
-
-    def finish(status, message="", **result):
-        job.status = status
-        job.message = message
-        job.result = {**job.result, **result}
-        job.finished_at = clock.now()
-        job.save(update_fields=["status", "message", "result", "finished_at", "progress", "updated_at"])
-        if name and storage.exists(name):
-            storage.delete(name)
-        return job
-
-    if actor is None or not actor.can("registry.import"):
-        return finish(JobStatus.FAILED, _("You may no longer import people."))
-    try:
-        with storage.open(name) as handle:
-            raw_rows = [(number, raw) for number, raw in json.loads(handle.read())]
-    except FileNotFoundError:
-        return finish(JobStatus.FAILED, _("The uploaded file is gone; upload it again."))
-
-    def progress(done, total):
-        Job.objects.filter(pk=job.pk).update(progress=done, total=total)
-
-    user = get_user_model().objects.filter(pk=job.owner_id).first()
-    with translation.override(getattr(user, "language", None) or translation.get_language()):
-        plan = check(actor=actor, raw_rows=raw_rows, sha256=job.result.get("sha256", ""), progress=progress)
-        if not plan.is_clean:
-            return finish(
-                JobStatus.FAILED,
-                _("Nothing was imported: the file has problems now."),
-                problems=problems_report(plan)[:2000],
-            )
-        people = commit(actor=actor, plan=plan, job_id=job.pk)
-    job.progress = len(people)
-    return finish(JobStatus.SUCCEEDED, "", created=len(people))
+    if name and storage.exists(name):
+        storage.delete(name)

@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
+from ponleu.common.versions import claim_version
 from ponleu.registry import policies
 from ponleu.registry.choices import PersonAction
 from ponleu.registry.models import Person
 
 from . import search_keys
-from .people import check_version
 
 
 @transaction.atomic
@@ -35,15 +35,16 @@ def person_merge(
     if duplicate.organisation_id != kept.organisation_id:
         raise PermissionDenied()
     if versions is not None:
-        check_version(duplicate, versions[0])
-        check_version(kept, versions[1])
+        claim_version(duplicate, versions[0])
+        claim_version(kept, versions[1])
     if duplicate.is_merged or kept.is_merged:
         raise Conflict(_("One of these records was already merged into another one."))
     if not reason.strip():
         raise ValidationFailed(errors={"reason": [_("Say why these are the same person.")]})
     duplicate.merged_into = kept
     duplicate.merged_at = clock.now()
-    duplicate.version += 1
+    if versions is None:
+        duplicate.version += 1
     duplicate.save(update_fields=["merged_into", "merged_at", "version", "updated_at"])
     search_keys.rebuild([duplicate])  # a merged record has no keys: search finds the kept one
     audit.record(

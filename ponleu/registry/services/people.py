@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
+from ponleu.common.versions import claim_version
 from ponleu.registry import policies
 from ponleu.registry.choices import AliasSource, NameScript, PersonAction, Relationship
 from ponleu.registry.models import Household, HouseholdMember, Identifier, Person, PersonAlias, PersonPhone
@@ -140,22 +141,6 @@ def _join(household: Household, person: Person, relationship: str, is_primary: b
     )
 
 
-class VersionMissing(ValidationFailed):
-    default_message = _("Say which version of the record you edited.")
-
-
-def check_version(row, version: int | None) -> None:
-    """A missing version is refused, a stale one is a conflict (never a silent overwrite)."""
-    if version is None or version == "":
-        raise VersionMissing(field="version")
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise VersionMissing(field="version") from None
-    if version != row.version:
-        raise Conflict()
-
-
 @transaction.atomic
 def person_update(*, actor, person: Person, version: int | None, data: dict, reason: str = "") -> Person:
     """Change person fields; ``version`` is the one the editor read (a stale one is a conflict)."""
@@ -165,7 +150,7 @@ def person_update(*, actor, person: Person, version: int | None, data: dict, rea
         if person.is_merged:
             raise Conflict(_("This record was merged into another one; edit that one instead."))
         raise PermissionDenied()
-    check_version(person, version)
+    claim_version(person, version)
     lifting = "is_sensitive" in data and not data["is_sensitive"] and person.is_sensitive
     if lifting and not policies.can_lift_protection(actor, person):
         raise ValidationFailed(
@@ -194,7 +179,6 @@ def person_update(*, actor, person: Person, version: int | None, data: dict, rea
     changes = audit.diff(before, after)
     if not changes:
         return person
-    person.version += 1
     person.save()
     if KEY_FIELDS & set(changes):
         search_keys.rebuild([person])

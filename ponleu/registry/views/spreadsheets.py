@@ -85,11 +85,10 @@ class ImportJobView(AppView):
 
     def get(self, request, job_id):
         job = _visible_job(self.actor, job_id)
-        percent = int(100 * job.progress / job.total) if job.total else 0
         template = "registry/import_job.html"
         if request.htmx:
             template += "#progress"
-        return render(request, template, {"job": job, "percent": min(percent, 100)})
+        return render(request, template, {"job": job})
 
 
 class PersonExportView(AppView):

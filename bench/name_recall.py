@@ -10,7 +10,7 @@ Ties are common and unavoidable (a population of 20,000 drawn from ~60 family an
 names has dozens of people called Sok Dara), so a person's rank is 1 + the number of candidates
 scoring strictly higher; the figure with ties broken against the true person is printed as well.
 
-    python -m ponleu.registry.names.evaluate [--people 20000] [--queries 2000] [--seed 7]
+    .venv/bin/python bench/name_recall.py [--people 20000] [--queries 2000] [--seed 7]
 """
 
 from __future__ import annotations
@@ -24,14 +24,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ponleu.demo import names as demo_names
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from .forms import PersonNames
-from .keys import index_keys, query_keys
-from .scoring import rank
-from .transliterate import rules_only
-from .variants import SampleName, spelling_variant
+from ponleu.demo import names as demo_names  # noqa: E402
+from ponleu.registry.names.forms import PersonNames  # noqa: E402
+from ponleu.registry.names.keys import index_keys, query_keys  # noqa: E402
+from ponleu.registry.names.scoring import rank  # noqa: E402
+from ponleu.registry.names.transliterate import rules_only  # noqa: E402
+from ponleu.registry.names.variants import SampleName, spelling_variant  # noqa: E402
 
 TOP = 10
 
