@@ -42,6 +42,10 @@ def _members_of(**filters) -> list:
 
 def _membership_saved(sender, instance, **kwargs):
     bump_users([instance.user_id])
+    # A user object loaded with this membership follows the bump, so code holding it (a
+    # request built by hand, a command) does not keep trusting the older version.
+    if Membership.user.is_cached(instance):
+        instance.user.refresh_from_db(fields=["actor_version"])
 
 
 def _grant_saved(sender, instance, **kwargs):
