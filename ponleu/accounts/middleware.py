@@ -33,9 +33,30 @@ def _ended(request, user) -> str | None:
         return "absolute"
     if session.get(session_keys.GENERATION) != user.session_generation:
         return "logged-out-everywhere"
-    if not selectors.browser_session_is_open(user=user, key=session.get(session_keys.BROWSER_SESSION)):
-        return "ended"
+    # The row is looked at again only when the user's actor_version moved: every service
+    # that ends a session row bumps it (services._sessions_ended).
+    key = session.get(session_keys.BROWSER_SESSION)
+    checked = [key, user.actor_version]
+    if session.get(session_keys.OPEN_CHECKED) != checked:
+        if not selectors.browser_session_is_open(user=user, key=key):
+            return "ended"
+        session[session_keys.OPEN_CHECKED] = checked
     return None
+
+
+# The idle clock restarts at most once a minute: a page that only reads then leaves the
+# session row alone instead of writing it on every request. The session may end up to this
+# much before the idle limit, never after it.
+SEEN_AT_STEP_SECONDS = 60
+
+
+def _seen(session) -> None:
+    now = clock.now().timestamp()
+    if (
+        now - session.get(session_keys.SEEN_AT, 0) >= SEEN_AT_STEP_SECONDS
+        or now < session[session_keys.SEEN_AT]
+    ):
+        session[session_keys.SEEN_AT] = now
 
 
 class SessionLifetimeMiddleware:
@@ -62,7 +83,7 @@ class SessionLifetimeMiddleware:
                     response["HX-Redirect"] = settings.LOGIN_URL_PATH
                     return response
             else:
-                request.session[session_keys.SEEN_AT] = clock.now().timestamp()
+                _seen(request.session)
         return self.get_response(request)
 
 

@@ -25,6 +25,10 @@ class User(AbstractUser):
     # Bumped on logout-everywhere, deactivation and password change: every session and
     # token minted under an older generation stops working at once.
     session_generation = models.PositiveIntegerField(default=1, editable=False)
+    # Bumped whenever anything an Actor is built from changes (membership role, areas, teams,
+    # organisation, break-the-glass grants): an Actor kept in a session under an older value
+    # is rebuilt on the next request (ponleu/access/actor_cache.py, decision 0010).
+    actor_version = models.PositiveIntegerField(default=0, editable=False)
     # The whole account's lock, for wrong second-factor codes (whoever typed them already had
     # the password). Only a completed login clears the count; a right password does not.
     # Wrong passwords lock one address out of the account instead (AddressLockout).

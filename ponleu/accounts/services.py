@@ -208,6 +208,7 @@ def _password_replace(
     if keep_session:
         sessions = sessions.exclude(key=keep_session)
     ended = sessions.update(ended_at=clock.now())
+    _sessions_ended([locked.pk])
     throttle.password_replaced(locked)
     audit.record(
         actor=actor,
@@ -340,7 +341,7 @@ def session_open(*, user: User, ip: str | None = None, user_agent: str = "") -> 
     now = clock.now()
     oldest_alive = now - dt.timedelta(seconds=settings.PONLEU_SESSION_ABSOLUTE_SECONDS)
     open_rows = UserSession.objects.filter(user=user, ended_at__isnull=True)
-    open_rows.filter(created_at__lte=oldest_alive).update(ended_at=now)
+    ended = open_rows.filter(created_at__lte=oldest_alive).update(ended_at=now)
     keep = settings.PONLEU_MAX_SESSIONS_PER_USER - 1
     surplus = list(
         open_rows.filter(created_at__gt=oldest_alive)
@@ -348,13 +349,24 @@ def session_open(*, user: User, ip: str | None = None, user_agent: str = "") -> 
         .values_list("pk", flat=True)
     )[keep:]
     if surplus:
-        UserSession.objects.filter(pk__in=surplus).update(ended_at=now)
+        ended += UserSession.objects.filter(pk__in=surplus).update(ended_at=now)
+    if ended:
+        _sessions_ended([user.pk])
     return UserSession.objects.create(user=user, created_at=now, ip=ip, user_agent=(user_agent or "")[:300])
 
 
 def session_end(*, key) -> None:
     """End one browser session (expiry): its row stops counting towards the limit."""
-    UserSession.objects.filter(key=key, ended_at__isnull=True).update(ended_at=clock.now())
+    rows = UserSession.objects.filter(key=key, ended_at__isnull=True)
+    users = list(rows.values_list("user_id", flat=True))
+    if rows.update(ended_at=clock.now()):
+        _sessions_ended(users)
+
+
+def _sessions_ended(user_ids) -> None:
+    """A browser session row ended: the sessions that saw it open check it again
+    (``middleware._ended`` trusts its last check while ``actor_version`` stays the same)."""
+    User.objects.filter(pk__in=user_ids).update(actor_version=F("actor_version") + 1)
 
 
 @transaction.atomic
@@ -368,7 +380,9 @@ def login_completed(*, user: User, method: str, ip: str | None = None, user_agen
 
 
 def _end_everything(user: User) -> None:
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    User.objects.filter(pk=user.pk).update(
+        session_generation=F("session_generation") + 1, actor_version=F("actor_version") + 1
+    )
     UserSession.objects.filter(user=user, ended_at__isnull=True).update(ended_at=clock.now())
 
 

@@ -10,6 +10,8 @@ AUTH_AT = "ponleu_auth_at"
 SEEN_AT = "ponleu_seen_at"
 GENERATION = "ponleu_generation"
 BROWSER_SESSION = "ponleu_browser_session"
+# [browser session key, User.actor_version] at which that browser session row was last seen open.
+OPEN_CHECKED = "ponleu_open_checked"
 # The authenticator key shown on the latest visit of the enrolment page (hex), until confirmed.
 ENROL_KEY = "ponleu_enrol_key"
 # The hash of the password reset link this browser opened.
@@ -27,5 +29,6 @@ def mark_authenticated(session, *, user, browser_session) -> None:
     session[SEEN_AT] = now
     session[GENERATION] = user.session_generation
     session[BROWSER_SESSION] = str(browser_session.key)
+    session.pop(OPEN_CHECKED, None)
     session.pop(PENDING_USER, None)
     session.pop(PENDING_AT, None)

@@ -41,7 +41,7 @@ def _target(target) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
-def _append(model, **fields):
+def _append(model, *, savepoint: bool = True, **fields):
     name = model._meta.model_name
     ctx = current()
     fields.setdefault("occurred_at", clock.now())
@@ -49,7 +49,9 @@ def _append(model, **fields):
     fields.setdefault("channel", ctx.channel)
     fields.setdefault("ip", ctx.ip)
     key_id = chain.signing_key().id
-    with transaction.atomic():
+    # A caller that already holds a savepoint of its own (record_access) spares this one:
+    # two fewer round trips on every audited read.
+    with transaction.atomic(savepoint=savepoint):
         chain.lock(name)
         prev = model.objects.order_by("-id").values_list("hash", flat=True).first() or chain.GENESIS
         row = model(prev_hash=prev, key_id=key_id, **fields)
@@ -116,6 +118,7 @@ def record_access(
     with transaction.atomic():
         event = _append(
             AccessEvent,
+            savepoint=False,
             action=str(action),
             target_type=target_type,
             target_ids=ids,
