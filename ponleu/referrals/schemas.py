@@ -1,4 +1,7 @@
-"""API shapes of the directory, referrals and what the receiving side sees."""
+"""API shapes of the directory, referrals and what the receiving side sees.
+
+Output schemas resolve from the records; what a referral shows depends on who reads it (the
+referring side or the receiving one), read from the request in the resolvers."""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ import uuid
 
 from ninja import Schema
 
-from ponleu.common.schemas import Code, ErrorOut, Line, Text  # noqa: F401 - api.py imports ErrorOut from here
+from ponleu.common.schemas import Code, Line, Text, reader
 
+from . import selectors, workflow
 from .choices import DEFAULT_SHARED_FIELDS
 
 
@@ -50,6 +54,18 @@ class ProviderOut(Schema):
     is_active: bool
     services: list[ProviderServiceIn]
     areas: list[str]
+
+    @staticmethod
+    def resolve_location(provider) -> str | None:
+        return provider.location_id
+
+    @staticmethod
+    def resolve_services(provider):
+        return provider.services.all()
+
+    @staticmethod
+    def resolve_areas(provider) -> list[str]:
+        return [area.unit_id for area in provider.areas.all()]
 
 
 class ReferralIn(Schema):
@@ -104,6 +120,15 @@ class SharedOut(Schema):
     sensitive: str | None = None
 
 
+def _receiving(referral, context) -> bool:
+    return selectors.is_receiver(reader(context), referral)
+
+
+def _referrer_only(referral, context, value):
+    """A field of the referring side's record; the receiving side sees only what was shared."""
+    return None if _receiving(referral, context) else value
+
+
 class ReferralOut(Schema):
     id: uuid.UUID
     reference: str
@@ -129,6 +154,69 @@ class ReferralOut(Schema):
     # The receiving side only:
     shared: SharedOut | None = None
     receiver_person_id: uuid.UUID | None = None
+
+    @staticmethod
+    def resolve_provider_name(referral) -> str:
+        return referral.provider.name_km
+
+    @staticmethod
+    def resolve_side(referral, context) -> str:
+        return workflow.RECEIVER if _receiving(referral, context) else workflow.REFERRER
+
+    @staticmethod
+    def resolve_next_steps(referral, context) -> list[str]:
+        receiving = _receiving(referral, context)
+        side = workflow.RECEIVER if receiving else workflow.REFERRER
+        # A provider that is no organisation on this installation has no receiving side: the
+        # referring side records its steps for it.
+        acts_for_receiver = receiving or referral.receiver_id is None
+        return [
+            move.event
+            for move in workflow.events_from(referral.status)
+            if move.side == side or (move.side == workflow.RECEIVER and acts_for_receiver)
+        ]
+
+    @staticmethod
+    def resolve_person_id(referral, context):
+        return _referrer_only(referral, context, referral.person_id)
+
+    @staticmethod
+    def resolve_reason(referral, context):
+        return _referrer_only(referral, context, referral.reason)
+
+    @staticmethod
+    def resolve_urgency(referral, context):
+        return _referrer_only(referral, context, referral.urgency)
+
+    @staticmethod
+    def resolve_shared_fields(referral, context):
+        return _referrer_only(referral, context, referral.shared_fields)
+
+    @staticmethod
+    def resolve_legal_exception(referral, context):
+        return _referrer_only(referral, context, referral.legal_exception)
+
+    @staticmethod
+    def resolve_exception_approved(referral, context):
+        return _referrer_only(referral, context, referral.exception_approved_at is not None)
+
+    @staticmethod
+    def resolve_shared(referral, context):
+        if not _receiving(referral, context):
+            return None
+        shared = selectors.shared_record(actor=reader(context), referral=referral)
+        if shared is None:
+            return None
+        chosen = set(referral.shared_fields)
+        return {
+            name: shared.village_id if name == "village" else getattr(shared, name)
+            for name in SharedOut.model_fields
+            if name in chosen
+        }
+
+    @staticmethod
+    def resolve_receiver_person_id(referral, context):
+        return referral.receiver_person_id if _receiving(referral, context) else None
 
 
 class ReferralListOut(Schema):

@@ -61,6 +61,19 @@ def test_directory_search_and_maintenance(world, login_as):
     assert "kind" in bad.json()["errors"]
 
 
+def test_the_directory_lists_the_nearest_provider_first(world, login_as):
+    # The provincial hospital's name sorts first: only the search's order puts the commune's
+    # own health centre before it.
+    commune = factories.provider(world, name_km="មណ្ឌលសុខភាព ក", areas=("020101",))
+    province = factories.provider(world, name_km="កន្លែងព្យាបាលខេត្ត", kind="referral_hospital", areas=("02",))
+    worker = login_as(world.user("caseworker_a"))
+    found = worker.get(f"{API}/directory/providers", {"service": "primary_health", "commune": "020101"})
+    assert found.status_code == 200
+    assert [p["id"] for p in found.json()] == [str(commune.pk), str(province.pk)]
+    assert found.json()[0]["areas"] == ["020101"]
+    assert found.json()[0]["services"] == [{"service": "primary_health", "cost": "free", "note": ""}]
+
+
 def test_referral_end_to_end_and_what_each_side_sees(world, login_as):
     caseworker = world.actor("caseworker_a")
     child = people.person(caseworker, nickname="CANARY-nickname")
