@@ -169,12 +169,20 @@ def log_in(url: str, username: str) -> requests.cookies.RequestsCookieJar:
     page = http.get(f"{url}/accounts/login/", timeout=60)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     password = staff.password_for(username, DEFAULT_SEED)
-    answer = http.post(f"{url}/accounts/login/", {"csrfmiddlewaretoken": token, "username": username,
-                       "password": password}, headers={"Referer": f"{url}/accounts/login/"}, timeout=60)  # fmt: skip
+    answer = http.post(
+        f"{url}/accounts/login/",
+        {"csrfmiddlewaretoken": token, "username": username, "password": password},
+        headers={"Referer": f"{url}/accounts/login/"},
+        timeout=60,
+    )
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', answer.text).group(1)
     key = bytes.fromhex(staff.totp_key_for(username, DEFAULT_SEED))
-    answer = http.post(answer.url, {"csrfmiddlewaretoken": token, "code": f"{totp(key):06d}"},
-                       headers={"Referer": answer.url}, timeout=60)  # fmt: skip
+    answer = http.post(
+        answer.url,
+        {"csrfmiddlewaretoken": token, "code": f"{totp(key):06d}"},
+        headers={"Referer": answer.url},
+        timeout=60,
+    )
     if "logout" not in answer.text:
         raise SystemExit(f"could not log in as {username} ({answer.status_code} {answer.url})")
     return http.cookies

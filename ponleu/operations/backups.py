@@ -176,8 +176,11 @@ def copy_elsewhere(path: Path, destination: str) -> str:
         raise BackupRefused("scp is not installed (apt-get install openssh-client)")
     result = subprocess.run(  # noqa: S603 (a fixed program, arguments from settings)
         [scp, "-q", "-B", "-o", "StrictHostKeyChecking=yes", str(path), destination.rstrip("/") + "/"],
-        capture_output=True, text=True, check=False, timeout=3600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=3600,
+    )
     if result.returncode != 0:
         raise BackupRefused(f"copying to {destination} failed: {result.stderr.strip()}")
     return f"{destination.rstrip('/')}/{path.name}"

@@ -128,9 +128,11 @@ def backup(*, open_newest: bool) -> Result:
     hours = age.total_seconds() / 3600
     if hours > settings.PONLEU_BACKUP_MAX_AGE_HOURS:
         return Result(
-            "backups", False, f"the newest backup is {hours:.0f} hours old ({newest.path.name}): is the timer on?",
+            "backups",
+            False,
+            f"the newest backup is {hours:.0f} hours old ({newest.path.name}): is the timer on?",
             alert="backup",
-        )  # fmt: skip
+        )
     if open_newest:
         try:
             backups.check_restorable(newest.path)

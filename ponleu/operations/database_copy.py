@@ -82,10 +82,19 @@ def dump(alias: str, target_dir: Path) -> tuple[str, dict[str, digests.TableDige
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         result = subprocess.run(  # noqa: S603 (a fixed program, arguments from settings)  # noqa: S603 (a fixed program, arguments from settings)
-            [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-             f"--snapshot={snapshot}", f"--file={target}"],
-            env=_libpq_env(database), capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            [
+                _tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                f"--file={target}",
+            ],
+            env=_libpq_env(database),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0:
             raise BackupRefused(f"pg_dump failed: {result.stderr.strip()}")
         found = digests.postgres_digests(conn)
@@ -123,10 +132,20 @@ def load(database: dict, source: Path) -> None:
     if source.name != POSTGRES_FILE:
         raise BackupRefused("this backup holds a SQLite database; restore it into SQLite")
     result = subprocess.run(  # noqa: S603 (a fixed program, arguments from settings)
-        [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-         f"--dbname={database['NAME']}", str(source)],
-        env=_libpq_env(database), capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            _tool("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={database['NAME']}",
+            str(source),
+        ],
+        env=_libpq_env(database),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise BackupRefused(f"pg_restore failed: {result.stderr.strip()}")
 

@@ -40,13 +40,23 @@ def gauges() -> list[tuple[str, str, dict[str, str], float]]:
     for model in (AuditEvent, AccessEvent):
         rows = model.objects.filter(occurred_at__gte=minute_ago).count()
         found.append(
-            ("ponleu_audit_rows_last_minute", "Audit rows written in the last minute.", {"table": model._meta.db_table}, rows)
-        )  # fmt: skip
+            (
+                "ponleu_audit_rows_last_minute",
+                "Audit rows written in the last minute.",
+                {"table": model._meta.db_table},
+                rows,
+            )
+        )
     newest = backups.listed()
     if newest:
         found.append(
-            ("ponleu_backup_newest_age_seconds", "Age of the newest backup.", {}, (now - newest[0].taken_at).total_seconds())
-        )  # fmt: skip
+            (
+                "ponleu_backup_newest_age_seconds",
+                "Age of the newest backup.",
+                {},
+                (now - newest[0].taken_at).total_seconds(),
+            )
+        )
     status = backups.read_status()
     found.append(
         (

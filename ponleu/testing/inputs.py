@@ -137,7 +137,10 @@ NOT_IDS = {
     ),
     **dict.fromkeys(("service", "cost"), "a choice from a fixed list"),
     "commune": "a place code from the public gazetteer",
-    "provider_id": "a provider of the service directory, shared by the whole installation (not personal data)",
+    **dict.fromkeys(
+        ("provider", "provider_id"),
+        "a provider of the service directory, shared by the whole installation (not personal data)",
+    ),
     "ProviderIn.organisation_id": "an organisation of the installation, which the directory names publicly",
     "send_key": "an idempotency key the client makes up, naming nothing until it is used",
     **dict.fromkeys(("page", "per_page"), "a page number"),

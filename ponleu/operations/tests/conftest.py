@@ -18,9 +18,12 @@ def people(world):
     ]
     case = open_case(world, child=children[0], summary="Synthetic summary for the drill")
     note_add(
-        actor=actor, case=case, interaction="home_visit", happened_on=dt.date(2025, 1, 8),
+        actor=actor,
+        case=case,
+        interaction="home_visit",
+        happened_on=dt.date(2025, 1, 8),
         observations="Synthetic observations: the child is well.",
-    )  # fmt: skip
+    )
     reader = Client()
     login(reader, world.user("caseworker_a"))
     for child in children:

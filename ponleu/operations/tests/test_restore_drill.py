@@ -59,9 +59,13 @@ def new_server(tmp_path):
         source = connection.settings_dict
         name = f"{source['NAME']}_restored"
         with psycopg.connect(
-            host=source["HOST"], port=source["PORT"] or None, user=source["USER"], dbname="postgres",
-            password=source["PASSWORD"] or None, autocommit=True,
-        ) as admin:  # fmt: skip
+            host=source["HOST"],
+            port=source["PORT"] or None,
+            user=source["USER"],
+            dbname="postgres",
+            password=source["PASSWORD"] or None,
+            autocommit=True,
+        ) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}"')
         database = {**source, "NAME": name}
@@ -81,17 +85,26 @@ def new_server(tmp_path):
     yield database, var / "files", env
     if _postgres():
         with psycopg.connect(
-            host=source["HOST"], port=source["PORT"] or None, user=source["USER"], dbname="postgres",
-            password=source["PASSWORD"] or None, autocommit=True,
-        ) as admin:  # fmt: skip
+            host=source["HOST"],
+            port=source["PORT"] or None,
+            user=source["USER"],
+            dbname="postgres",
+            password=source["PASSWORD"] or None,
+            autocommit=True,
+        ) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _restore(path: Path, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ponleu.cli", "restore", str(path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _source_digests(tmp_path):

@@ -70,9 +70,23 @@ def two_servers(tmp_path, shared_database):
     for _ in range(2):
         port = _free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "ponleu.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "ponleu.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--threads",
+                "2",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         servers.append((process, f"http://127.0.0.1:{port}"))
     try:
         # Generous: on a machine shared with other work a server can take a minute to start.
@@ -104,14 +118,20 @@ def test_two_servers_share_logins_audit_and_the_throttle(world, people, two_serv
     user = world.user("caseworker_a")
     browser = requests.Session()
     token = _csrf(browser, first, "/accounts/login/")
-    answer = browser.post(f"{first}/accounts/login/", {"csrfmiddlewaretoken": token, "username": user.username,
-                          "password": TEST_PASSWORD}, headers={"Referer": f"{first}/accounts/login/"})  # fmt: skip
+    answer = browser.post(
+        f"{first}/accounts/login/",
+        {"csrfmiddlewaretoken": token, "username": user.username, "password": TEST_PASSWORD},
+        headers={"Referer": f"{first}/accounts/login/"},
+    )
     assert answer.url.endswith("/accounts/login/verify/")
     device = TOTPDevice.objects.get(user=user)
     token = answer.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     # The second factor is given to the other server: the half-done login is in the shared session.
-    answer = browser.post(f"{second}/accounts/login/verify/", {"csrfmiddlewaretoken": token,
-                          "code": f"{totp(device.bin_key):06d}"}, headers={"Referer": f"{second}/accounts/login/verify/"})  # fmt: skip
+    answer = browser.post(
+        f"{second}/accounts/login/verify/",
+        {"csrfmiddlewaretoken": token, "code": f"{totp(device.bin_key):06d}"},
+        headers={"Referer": f"{second}/accounts/login/verify/"},
+    )
     assert answer.status_code == 200
     assert "logout" in answer.text
 
@@ -124,8 +144,9 @@ def test_two_servers_share_logins_audit_and_the_throttle(world, people, two_serv
     assert _reads_recorded(shared_database) >= reads_before + 2
 
     token = _csrf(browser, first, "/")
-    assert browser.post(f"{second}/accounts/logout/", {"csrfmiddlewaretoken": token},
-                        headers={"Referer": f"{second}/"}).url.endswith("/accounts/login/")  # fmt: skip
+    assert browser.post(
+        f"{second}/accounts/logout/", {"csrfmiddlewaretoken": token}, headers={"Referer": f"{second}/"}
+    ).url.endswith("/accounts/login/")
     assert browser.get(f"{first}/people/{child.pk}/").url.startswith(f"{first}/accounts/login/")
 
     _failed_logins_are_counted_across_both_servers(world, two_servers)
@@ -138,9 +159,15 @@ def _failed_logins_are_counted_across_both_servers(world, two_servers):
     for attempt in range(settings.PONLEU_LOGIN_MAX_FAILURES):
         url = two_servers[attempt % 2]
         token = _csrf(browser, url, "/accounts/login/")
-        browser.post(f"{url}/accounts/login/", {"csrfmiddlewaretoken": token, "username": user.username,
-                     "password": "a-wrong-password-123"}, headers={"Referer": f"{url}/accounts/login/"})  # fmt: skip
+        browser.post(
+            f"{url}/accounts/login/",
+            {"csrfmiddlewaretoken": token, "username": user.username, "password": "a-wrong-password-123"},
+            headers={"Referer": f"{url}/accounts/login/"},
+        )
     token = _csrf(browser, first, "/accounts/login/")
-    answer = browser.post(f"{first}/accounts/login/", {"csrfmiddlewaretoken": token, "username": user.username,
-                          "password": TEST_PASSWORD}, headers={"Referer": f"{first}/accounts/login/"})  # fmt: skip
+    answer = browser.post(
+        f"{first}/accounts/login/",
+        {"csrfmiddlewaretoken": token, "username": user.username, "password": TEST_PASSWORD},
+        headers={"Referer": f"{first}/accounts/login/"},
+    )
     assert not answer.url.endswith("/verify/"), "the fifth failure, on either server, locks the account out"

@@ -48,9 +48,14 @@ def test_after_a_failed_backup_it_refuses(world, places):
 def test_while_a_task_runs_it_refuses(world, places):
     backups.take()
     DBTaskResult.objects.create(
-        status="RUNNING", args_kwargs={"args": [], "kwargs": {}}, task_path="ponleu.operations.tasks.heartbeat",
-        queue_name="default", backend_name="default", run_after=clock.now(), started_at=clock.now(),
-    )  # fmt: skip
+        status="RUNNING",
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="ponleu.operations.tasks.heartbeat",
+        queue_name="default",
+        backend_name="default",
+        run_after=clock.now(),
+        started_at=clock.now(),
+    )
     with pytest.raises(CommandError, match="1 background task\\(s\\) running. Stop the worker first"):
         _upgrade()
     assert len(backups.listed()) == 1
