@@ -14,6 +14,21 @@ EXEMPT: dict[str, str] = {
     "web:health": "JSON health probe for monitoring, not a screen",
     "web:csp_report": "receives the browser's CSP violation reports (POST, no page); its view has a unit test",
     "registry:person_photo": "an image for <img> on the record, not a page; the registry journey checks it loads",
+    "operations:healthz": "liveness probe for the proxy and monitoring (JSON), not a screen",
+    "operations:readyz": "readiness probe for the proxy and monitoring (JSON), not a screen",
+    "operations:metrics": "Prometheus metrics behind a bearer token (text), not a screen",
+    "referrals:referral_send": "POST only: the send button of the referral page",
+    "referrals:referral_step": "POST only: the step buttons of the referral page",
+    "referrals:referral_slip": "the printable slip (a PDF download); its view has unit tests",
+}
+
+# Screens that exist without their browser journey yet, each with what is owed. The coverage test
+# prints them on every run; an entry goes when its journey lands.
+AWAITING_JOURNEY: dict[str, str] = {
+    "referrals:directory": "referrals: find a free service in the child's commune (Khmer, 360 px)",
+    "referrals:referral_list": "referrals: the receiving worker's list, acknowledge and accept",
+    "referrals:referral_new": "referrals: record consent, choose what to share, send",
+    "referrals:referral_detail": "referrals: the outcome seen on the referrer's side",
 }
 
 
