@@ -117,7 +117,9 @@ def _count(world, build, rows) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
-    return len(captured)
+    # PostgreSQL takes the audit chain's lock in a statement of its own (SQLite serialises writes
+    # by itself): counted apart, the pins hold on both databases.
+    return sum("pg_advisory_xact_lock" not in query["sql"] for query in captured.captured_queries)
 
 
 @contextlib.contextmanager

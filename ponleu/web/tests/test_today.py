@@ -211,7 +211,9 @@ def _home_queries(client) -> int:
     client.get(reverse("web:home"))  # warm-up: session, caches
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("web:home")).status_code == 200
-    return len(captured)
+    # PostgreSQL takes the audit chain's lock in a statement of its own (SQLite serialises writes
+    # by itself): counted apart, the pins hold on both databases.
+    return sum("pg_advisory_xact_lock" not in query["sql"] for query in captured.captured_queries)
 
 
 def _more_work(world, n):
