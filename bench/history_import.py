@@ -14,25 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench_database import open_bench_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _configure(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("PONLEU_MODE", "development")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 60)
-    os.environ.setdefault("PONLEU_VAR_DIR", str(ROOT / "var" / "bench"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    import django
-
-    django.setup()
 
 
 def main() -> int:
@@ -42,15 +32,10 @@ def main() -> int:
     parser.add_argument("--cohorts", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    path = Path(tempfile.gettempdir()) / "ponleu-bench-history.sqlite3"
-    if not args.database_url and path.exists():
-        path.unlink()
-    _configure(args.database_url or f"sqlite:///{path}")
+    open_bench_database(args.database_url, "ponleu-bench-history.sqlite3")
 
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     from ponleu.access.actors import actor_for_membership
     from ponleu.accounts.models import User
     from ponleu.early_warning.engine import synthetic
@@ -59,8 +44,6 @@ def main() -> int:
     from ponleu.organisations.choices import Role
     from ponleu.organisations.models import Membership, Organisation
 
-    if not AdminUnit.objects.filter(level="village").exists():
-        call_command("gazetteer", "load", verbosity=0)
     run = str(time.time_ns())[-8:]
     organisation = Organisation.objects.create(
         short_name=f"bench-history-{run}", name_km="សាកល្បង", name_en="History bench (synthetic)"

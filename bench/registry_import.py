@@ -17,26 +17,15 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from bench_database import open_bench_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _configure(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("PONLEU_MODE", "development")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 60)
-    os.environ.setdefault("PONLEU_VAR_DIR", str(ROOT / "var" / "bench"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    import django
-
-    django.setup()
 
 
 def workbook_bytes(rows: int, *, seed: int, villages: list[str]) -> bytes:
@@ -98,15 +87,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
-    path = Path(tempfile.gettempdir()) / "ponleu-bench-import.sqlite3"
-    if not args.database_url and path.exists():
-        path.unlink()
-    _configure(args.database_url or f"sqlite:///{path}")
+    open_bench_database(args.database_url, "ponleu-bench-import.sqlite3")
 
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     from ponleu.access.actors import actor_for_membership
     from ponleu.accounts.models import User
     from ponleu.geography.models import AdminUnit
@@ -116,8 +100,6 @@ def main() -> int:
     from ponleu.registry.models import Person
     from ponleu.registry.services import imports
 
-    if not AdminUnit.objects.filter(level="village").exists():
-        call_command("gazetteer", "load", verbosity=0)
     organisation, _ = Organisation.objects.get_or_create(
         short_name="bench-import", defaults={"name_km": "សាកល្បង", "name_en": "Import bench (synthetic)"}
     )
