@@ -9,9 +9,11 @@ PRODUCTION_CHECK_ENV := PONLEU_MODE=production ALLOWED_HOSTS=ponleu.example.org 
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	PONLEU_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from ponleu.encryption.keyring import new_key_line; print(new_key_line("check"))')
 PYTEST_ARGS ?=
-# Two pytest workers for the server-side tests (the machines have two cores); the browser
-# journeys share one demo server and one Chromium, so they run in a session of their own.
+# Two pytest workers for the server-side tests (the machines have two cores), each taking
+# the next test as it finishes one (work stealing); the browser journeys share one demo server
+# and one Chromium, so they run in a session of their own.
 PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist worksteal
 # The tests marked `dated` run again on each of these days (ponleu/testing/travel.py): the first
 # day of a school year, the last day of a month and of a leap year (a Sunday), 29 February at
 # 06:30 (the UTC date is still the 28th), Khmer New Year, the long holidays on the last day of
@@ -96,18 +98,20 @@ test-sqlite: test-server test-browser
 
 # The server-side tests on SQLite.
 test-server: install messages
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) --ignore=tests/browser $(PYTEST_ARGS)
 	$(BIN)/pytest -n 0 --ignore=tests/browser -m dated --dates=$(DATED_DAYS) $(PYTEST_ARGS)
 
 # The browser journeys, on SQLite; they print their own time line at the end.
 test-browser: install messages browser-deps
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
+# The server-side tests again on PostgreSQL: those that reach a database (a test that never
+# does answers the same on both; ponleu/testing/scheduling.py).
 test-postgres: install messages
 	@status=0; $(BIN)/python -m ponleu.testing.postgres_gate || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		DATABASE_URL=$(PONLEU_TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser \
-			-m "not browser" $(PYTEST_ARGS); \
+		DATABASE_URL=$(PONLEU_TEST_DATABASE_URL) $(BIN)/pytest $(XDIST) --ignore=tests/browser \
+			-m "not browser" --database-tests-only $(PYTEST_ARGS); \
 	elif [ $$status -eq 1 ]; then echo "PostgreSQL run skipped (see above)."; \
 	else exit 1; fi
 

@@ -4,7 +4,17 @@ from ponleu.testing.world import build_world
 
 # --today / --dates: the session, or each dated test, as if today were another day;
 # pytester tests that plugin.
-pytest_plugins = ["ponleu.testing.travel", "pytester"]
+pytest_plugins = ["ponleu.testing.travel", "ponleu.testing.scheduling", "pytester"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Runs just before the test databases are set up: they are copied from a migrated
+    template where one exists (ponleu/testing/template_db.py)."""
+    from ponleu.testing.template_db import copied_from_template
+
+    with copied_from_template():
+        yield
 
 
 @pytest.fixture

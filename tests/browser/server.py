@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from django_otp.oath import totp
 
 from ponleu.demo import staff
 from ponleu.demo.world import DEFAULT_SEED
+from ponleu.testing.template_db import sqlite_template
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE_PER_ORG = 60
@@ -140,6 +142,11 @@ class DemoServer:
             students=HISTORY_STUDENTS,
             organisation=HISTORY_ORGANISATION,
         )
+        # The server tests leave a migrated template (ponleu/testing/template_db.py); starting
+        # from a copy, `migrate` finds nothing left to do. Without one it migrates from empty.
+        template = sqlite_template()
+        if template.exists():
+            shutil.copyfile(template, self.var_dir / "ponleu.sqlite3")
         steps = {
             "collectstatic": self._ponleu("collectstatic", "--noinput", "-v0", *ignored),
             "migrate, gazetteer load, demo": self._ponleu("shell", "-c", build),

@@ -14,6 +14,7 @@ from ponleu.access.scopes import Relationship
 from ponleu.testing import scopes
 from ponleu.testing.permissions import ANONYMOUS, Identity, Matrix, log_in, missing_factory, routes
 
+pytestmark = pytest.mark.heavy
 ROUTES = [rm for rm in routes() if rm.kind != "admin"]
 INTENDED = {
     scopes.OWN: Relationship.OWN,

@@ -17,7 +17,7 @@ from ponleu.testing.world import TEST_PASSWORD, make_member
 
 from .conftest import T0, authenticator_code, password_step, worst_day, worst_hour
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 
 LOGIN = reverse("accounts:login")
 VERIFY = reverse("accounts:verify")

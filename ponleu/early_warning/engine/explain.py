@@ -12,13 +12,16 @@ Messages are lazy translations with named values, rendered in the reader's langu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .features import FeatureFrame
-from .model import TrainedModel
+
+if TYPE_CHECKING:  # scikit-learn stays unimported until a model is trained or loaded
+    from .model import TrainedModel
 
 MIN_CONTRIBUTION = 0.005  # half a percentage point
 

@@ -25,7 +25,7 @@ from ponleu.operations import backups, database_copy
 from ponleu.operations.archive import BackupRefused
 from ponleu.registry.models import Person
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.heavy]
 
 ROOT = Path(__file__).resolve().parents[3]
 

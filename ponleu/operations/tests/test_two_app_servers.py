@@ -27,7 +27,7 @@ from ponleu.audit.models import AccessEvent
 from ponleu.operations import database_copy
 from ponleu.testing.world import TEST_PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.heavy]
 ROOT = Path(__file__).resolve().parents[3]
 
 
