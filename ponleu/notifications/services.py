@@ -18,11 +18,13 @@ log = logging.getLogger(__name__)
 
 @transaction.atomic
 def notify(
-    *, recipients, kind: str, message: str, link: str = "", organisation_id=None
+    *, recipients, kind: str, message: str, link: str = "", organisation_id=None, email_now: bool = False
 ) -> list[Notification]:
     """In-app notices; also by e-mail where an SMTP server is configured (``PONLEU_EMAIL_HOST``).
 
-    ``message`` never names a child (callers say what happened and link to the record)."""
+    ``message`` never names a child (callers say what happened and link to the record). The
+    e-mail goes through the background worker, except with ``email_now``: an alert that the
+    worker has stopped cannot wait for the worker, so it is sent once the transaction commits."""
     created = Notification.objects.bulk_create(
         [
             Notification(
@@ -33,7 +35,10 @@ def notify(
     )
     if settings.NOTIFICATIONS_BY_EMAIL and created:
         ids = [str(n.pk) for n in created]
-        transaction.on_commit(lambda: notification_email_task.enqueue(ids))
+        if email_now:
+            transaction.on_commit(lambda: notification_email_send(notification_ids=ids))
+        else:
+            transaction.on_commit(lambda: notification_email_task.enqueue(ids))
     return created
 
 

@@ -1,6 +1,8 @@
 """In-app alerts to the installation's administrators (superusers and system administrators).
 
-Each message is written in the recipient's own language and never names a person. An alert
+Each message is written in the recipient's own language and never names a person. Where an
+SMTP server is configured it is also e-mailed at once, not through the background worker,
+whose failure may be what the alert is about. An alert
 already waiting unread is not repeated, so a timer that finds the same problem every five
 minutes does not bury the administrators in copies.
 """
@@ -39,6 +41,6 @@ def alert_administrators(message_factory) -> int:
         waiting = Notification.objects.filter(recipient=user, message=message, read_at__isnull=True)
         if waiting.exists():
             continue
-        notify(recipients=[user], kind=NotificationKind.INFO, message=message, link=LINK)
+        notify(recipients=[user], kind=NotificationKind.INFO, message=message, link=LINK, email_now=True)
         told += 1
     return told

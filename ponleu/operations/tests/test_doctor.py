@@ -23,6 +23,16 @@ def server(tmp_path, settings):
     return tmp_path
 
 
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks queued in the database, where only a running worker would take them. The URL
+    configuration is loaded first: its tasks check their queue against the backend when imported."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imported for its side effect
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
 def _doctor(*args) -> tuple[str, str]:
     out = io.StringIO()
     try:
@@ -108,8 +118,7 @@ def test_secret_files_readable_by_others_fail(world, server, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_stopped_worker_is_reported_and_alerted(world, server, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+def test_a_stopped_worker_is_reported_and_alerted(world, server, database_tasks):
     output, _ = _doctor("--alert", "--quick")
     assert "no worker took a test task within 2 s" in _line(output, "worker")
     assert Notification.objects.filter(
@@ -125,3 +134,24 @@ def test_clock_is_compared_with_the_database(db):
         result = checks.clock_skew()
     assert not result.ok
     assert "disagree by" in result.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stopped_worker_alert_is_mailed_without_the_worker(
+    world, server, database_tasks, settings, mailoutbox
+):
+    """The e-mail cannot wait for the worker that has stopped: it leaves with the alert."""
+    settings.NOTIFICATIONS_BY_EMAIL = True
+    admin = world.user("system_admin")
+    admin.email = "admin@example.org"
+    admin.save(update_fields=["email"])
+    _doctor("--alert", "--quick")
+
+    def mailed():
+        return [m for m in mailoutbox if m.to == ["admin@example.org"] and "worker has stopped" in m.body]
+
+    assert len(mailed()) == 1
+    assert "/notifications/" not in mailed()[0].body
+    # A second run finds the alert still unread and neither repeats it nor mails it again.
+    _doctor("--alert", "--quick")
+    assert len(mailed()) == 1
