@@ -115,22 +115,13 @@ test-postgres: install messages
 	elif [ $$status -eq 1 ]; then echo "PostgreSQL run skipped (see above)."; \
 	else exit 1; fi
 
-# Each phase in turn, stopping at the first that fails, then how long each took.
-TEST_PHASES := lint checks test-server test-browser test-postgres
+# Each phase in turn, stopping at the first that fails, then how long each took; phases joined
+# by + run at the same time (the browser journeys keep about one core busy, so they run beside
+# the PostgreSQL phase). ponleu/testing/phases.py.
+TEST_PHASES := lint checks test-server test-browser+test-postgres
 
 test:
-	@status=0; lines=""; begin=$$(date +%s); \
-	for phase in $(TEST_PHASES); do \
-		start=$$(date +%s); \
-		$(MAKE) --no-print-directory $$phase || status=$$?; \
-		took=$$(( $$(date +%s) - start )); \
-		lines="$$lines$$(printf '  %-14s %3d:%02d' $$phase $$((took / 60)) $$((took % 60)))"; \
-		[ $$status -eq 0 ] || { lines="$$lines  FAILED\n"; break; }; \
-		lines="$$lines\n"; \
-	done; \
-	took=$$(( $$(date +%s) - begin )); \
-	printf '\nmake test, time per phase:\n%b  %-14s %3d:%02d\n' "$$lines" total $$((took / 60)) $$((took % 60)); \
-	exit $$status
+	@$(PYTHON) ponleu/testing/phases.py $(TEST_PHASES)
 
 # The API fuzz pass at depth (tests/test_api_fuzz.py): every role, 0 server errors and 0 schema
 # violations; prints the figures. DATABASE_URL=postgres://... runs it on PostgreSQL.
