@@ -6,12 +6,14 @@ is not served (fail closed).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -41,31 +43,45 @@ def _target(target) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
-def _append(model, *, savepoint: bool = True, **fields):
+def _append(model, rows: list[dict], *, index=None) -> list:
+    """Append ``rows`` to ``model``'s chain, in order, in one append whatever their number.
+
+    One append is four statements (on PostgreSQL the chain's lock besides): read the newest
+    hash, insert the rows linked one to the next, move the sealed head to the last of them,
+    insert the index rows ``index(events)`` returns. Every link is computed before the first
+    write, so a failure there leaves the caller's transaction as it was; from the first write
+    on, a failure marks the enclosing transaction for rollback (nothing of the read or change
+    it describes is kept, fail closed) rather than taking a savepoint on every audited request.
+    """
     name = model._meta.model_name
     ctx = current()
-    fields.setdefault("occurred_at", clock.now())
-    fields.setdefault("request_id", ctx.request_id)
-    fields.setdefault("channel", ctx.channel)
-    fields.setdefault("ip", ctx.ip)
     key_id = chain.signing_key().id
-    # A caller that already holds a savepoint of its own (record_access) spares this one:
-    # two fewer round trips on every audited read.
-    with transaction.atomic(savepoint=savepoint):
+    now = clock.now()
+    context = {"occurred_at": now, "request_id": ctx.request_id, "channel": ctx.channel, "ip": ctx.ip}
+    events = [model(**{**context, **fields}, key_id=key_id) for fields in rows]
+    # Outside any transaction, the append opens its own (the chain's lock lasts as long as it).
+    with contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic():
         chain.lock(name)
         prev = model.objects.order_by("-id").values_list("hash", flat=True).first() or chain.GENESIS
-        row = model(prev_hash=prev, key_id=key_id, **fields)
-        row.hash = chain.link(prev, name, row)
-        row.save(force_insert=True)
-        head = {
-            "last_id": row.id,
-            "last_hash": row.hash,
-            "key_id": key_id,
-            "mac": chain.head_mac(name, row.id, row.hash, key_id),
-        }
-        if not ChainHead.objects.filter(name=name).update(**head):
-            ChainHead.objects.create(name=name, **head)
-    return row
+        for event in events:
+            event.prev_hash = prev
+            event.hash = prev = chain.link(prev, name, event)
+        with transaction.atomic(savepoint=False):
+            model.objects.bulk_create(events)
+            last = events[-1]
+            head = {
+                "last_id": last.id,
+                "last_hash": last.hash,
+                "key_id": key_id,
+                "mac": chain.head_mac(name, last.id, last.hash, key_id),
+            }
+            if not ChainHead.objects.filter(name=name).update(**head):
+                ChainHead.objects.create(name=name, **head)
+            if index is not None:
+                entries = index(events)
+                if entries:
+                    type(entries[0]).objects.bulk_create(entries)
+    return events
 
 
 def _actor_fields(actor) -> dict:
@@ -84,15 +100,28 @@ def record(*, actor, action: str, target=None, changes: dict | None = None, reas
     """
     target_type, target_id = _target(target)
     changes, reason = redaction.redact(target, changes or {}, reason)
-    return _append(
-        AuditEvent,
-        action=str(action),
-        target_type=target_type,
-        target_id=target_id,
-        changes=changes,
-        reason=reason,
+    fields = {
+        "action": str(action),
+        "target_type": target_type,
+        "target_id": target_id,
+        "changes": changes,
+        "reason": reason,
         **_actor_fields(actor),
-    )
+    }
+    return _append(AuditEvent, [fields])[0]
+
+
+@dataclass(frozen=True)
+class Read:
+    """What one read served of one kind of record: the access event ``record_accesses`` writes."""
+
+    action: str
+    target_type: str
+    target_ids: Iterable = ()
+    query: str = ""
+    allowed: bool = True
+    break_glass: bool = False
+    reason: str = ""
 
 
 def record_access(
@@ -106,32 +135,49 @@ def record_access(
     break_glass: bool = False,
     reason: str = "",
 ) -> AccessEvent:
-    """Record one read: a detail (one id), a list or search (the ids returned), an export.
+    """Record one read: a detail (one id), a list or search (the ids returned), an export."""
+    read = Read(action, target_type, target_ids, query, allowed, break_glass, reason)
+    return record_accesses(actor=actor, reads=[read])[0]
+
+
+def record_accesses(*, actor, reads: Iterable[Read]) -> list[AccessEvent]:
+    """Record what one request served: one access event per kind of record (the cases of a
+    list and their children, a class and its pupils), in order, in one chain append.
 
     A read that returns any record the actor holds a break-the-glass grant on is marked
     ``break_glass`` whatever the caller passed, so no view can forget it.
     """
-    ids = [str(pk) for pk in target_ids]
     granted = getattr(actor, "granted_ids", None)
-    if not break_glass and granted is not None and ids and set(ids) & set(granted(target_type)):
-        break_glass = True
-    with transaction.atomic():
-        event = _append(
-            AccessEvent,
-            savepoint=False,
-            action=str(action),
-            target_type=target_type,
-            target_ids=ids,
-            query=query[:300],
-            allowed=allowed,
-            break_glass=break_glass,
-            reason=reason,
-            **_actor_fields(actor),
+    rows = []
+    for read in reads:
+        ids = [str(pk) for pk in read.target_ids]
+        break_glass = read.break_glass
+        if not break_glass and granted is not None and ids and set(ids) & set(granted(read.target_type)):
+            break_glass = True
+        rows.append(
+            {
+                "action": str(read.action),
+                "target_type": read.target_type,
+                "target_ids": ids,
+                "query": read.query[:300],
+                "allowed": read.allowed,
+                "break_glass": break_glass,
+                "reason": read.reason,
+                **_actor_fields(actor),
+            }
         )
-        AccessEventTarget.objects.bulk_create(
-            [AccessEventTarget(event=event, target_type=target_type, target_id=pk) for pk in ids]
-        )
-    return event
+    if not rows:
+        return []
+    return _append(AccessEvent, rows, index=_index)
+
+
+def _index(events) -> list[AccessEventTarget]:
+    """The "who has seen this record" rows of ``events``: one per id each names."""
+    return [
+        AccessEventTarget(event=event, target_type=event.target_type, target_id=pk)
+        for event in events
+        for pk in event.target_ids
+    ]
 
 
 def diff(before: dict, after: dict, *, secret_fields: Iterable[str] = ()) -> dict:

@@ -111,9 +111,8 @@ def case_list(
     """Cases in the caller's scope, newest movement first; ``status=open`` for every open stage."""
     actor = request.actor
     filters = {"status": status, "case_type": case_type, "mine": mine, "urgent": urgent}
-    with transaction.atomic():
-        page = paginate(selectors.case_list(actor=actor, filters=filters), pages.page, pages.per_page)
-        selectors.cases_served(actor=actor, cases=page.items, query=f"api {request.GET.urlencode()}")
+    page = paginate(selectors.case_list(actor=actor, filters=filters), pages.page, pages.per_page)
+    selectors.cases_served(actor=actor, cases=page.items, query=f"api {request.GET.urlencode()}")
     return page
 
 

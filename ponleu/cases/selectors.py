@@ -7,10 +7,13 @@ leaves one access event naming the cases served, in the transaction that serves 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 
 from ponleu.access import policy
 from ponleu.access.scopes import Scope
@@ -90,28 +93,15 @@ def case_for_update(*, actor, case_id) -> Case:
 
 def cases_served(*, actor, cases, action: str = CaseAction.LISTED, query: str = "") -> None:
     """The access events of a read: one naming the cases served, one naming their children
-    (so that "who has seen this child" finds case pages too). Flagged when a grant alone
-    opened any of them."""
+    (so that "who has seen this child" finds case pages too), in one chain append. Flagged
+    when a grant alone opened any of them."""
     cases = list(cases)
     emergency = any(case.reached_by_grant_only(actor, "cases.view") for case in cases)
-    audit.record_access(
-        actor=actor,
-        action=action,
-        target_type=CASE_TARGET,
-        target_ids=[c.pk for c in cases],
-        query=query,
-        break_glass=emergency,
-    )
+    reads = [audit.Read(action, CASE_TARGET, [c.pk for c in cases], query, break_glass=emergency)]
     children = list(dict.fromkeys(c.person_id for c in cases))
     if children:
-        audit.record_access(
-            actor=actor,
-            action=action,
-            target_type=PERSON_TARGET,
-            target_ids=children,
-            query=query,
-            break_glass=emergency,
-        )
+        reads.append(audit.Read(action, PERSON_TARGET, children, query, break_glass=emergency))
+    audit.record_accesses(actor=actor, reads=reads)
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -212,31 +202,46 @@ def caseload(*, actor, limit: int = 10) -> Caseload:
     """The actor's own cases by stage, overdue actions, visits and follow-ups due this week.
 
     Each list holds the ``limit`` most pressing; its total says how many more the filtered
-    case list holds (phone first: a page one can scroll through)."""
+    case list holds (phone first: a page one can scroll through). Four queries whatever the
+    caseload: the counts, the cases of the three case lists, the overdue actions (their total
+    counted beside them), the follow-ups."""
     today = clock.today()
     end = week_end(today)
     mine = _base(actor).filter(owner_id=actor.user_id)
-    counts = dict(mine.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    in_stage = Q(status__in=OPEN_STATUSES + (CaseStatus.FOLLOW_UP,))
+    visit_due = Q(status__in=OPEN_STATUSES, next_visit_on__lte=end)
+    urgent = Q(urgent_deadline__isnull=False, urgency_met_at__isnull=True)
+    totals = mine.aggregate(
+        **{f"stage_{index}": Count("id", filter=Q(status=status)) for index, status in enumerate(CaseStatus)},
+        visits=Count("id", filter=visit_due),
+    )
     load = Caseload()
-    load.by_stage = [(status.value, status.label, counts.get(status.value, 0)) for status in CaseStatus]
-    load.cases = list(
-        mine.filter(status__in=OPEN_STATUSES + (CaseStatus.FOLLOW_UP,)).order_by(
-            "status", "-status_changed_at"
-        )[:limit]
+    load.by_stage = [
+        (status.value, status.label, totals[f"stage_{index}"]) for index, status in enumerate(CaseStatus)
+    ]
+    load.open_total = sum(n for value, _label, n in load.by_stage if value in OPEN_STATUSES)
+    load.visits_total = totals["visits"]
+    listed = _ranked_within(
+        mine.filter(in_stage | urgent),
+        limit,
+        stage=(in_stage, [F("status").asc(), F("status_changed_at").desc()]),
+        visit=(visit_due, [F("next_visit_on").asc()]),
+        urgent=(urgent, None),
     )
-    overdue = Action.objects.overdue(today).filter(
-        Q(owner_id=actor.user_id) | Q(case__owner_id=actor.user_id),
-        case__in=Case.objects.visible_to(actor),
+    load.cases, load.visits_due, load.urgent = listed["stage"], listed["visit"], listed["urgent"]
+    load.urgent.sort(key=lambda case: case.urgent_deadline)
+    overdue = list(
+        Action.objects.overdue(today)
+        .filter(
+            Q(owner_id=actor.user_id) | Q(case__owner_id=actor.user_id),
+            case__in=Case.objects.visible_to(actor),
+        )
+        .select_related("case__person", "case__case_type", "case__owner", "goal")
+        .annotate(total=Window(Count("id")))
+        .order_by("due_on")[:limit]
     )
-    load.overdue_total = overdue.count()
-    load.overdue_actions = list(
-        overdue.select_related("case__person", "case__case_type", "case__owner", "goal").order_by("due_on")[
-            :limit
-        ]
-    )
-    visits = mine.filter(status__in=OPEN_STATUSES, next_visit_on__lte=end)
-    load.visits_total = visits.count()
-    load.visits_due = list(visits.order_by("next_visit_on")[:limit])
+    load.overdue_actions = overdue
+    load.overdue_total = overdue[0].total if overdue else 0
     load.follow_ups_due = list(
         FollowUp.objects.filter(
             case__in=mine, case__status=CaseStatus.FOLLOW_UP, done_on__isnull=True, due_on__lte=end
@@ -244,11 +249,31 @@ def caseload(*, actor, limit: int = 10) -> Caseload:
         .select_related("case__person", "case__case_type", "case__owner")
         .order_by("due_on")[:limit]
     )
-    load.open_total = sum(n for status, n in counts.items() if status in OPEN_STATUSES)
-    load.urgent = list(
-        mine.filter(urgent_deadline__isnull=False, urgency_met_at__isnull=True).order_by("urgent_deadline")
-    )
     return load
+
+
+def _ranked_within(cases, limit: int, **lists) -> dict[str, list[Case]]:
+    """Several lists drawn from ``cases`` in one query: each ``name=(condition, order)`` keeps
+    the first ``limit`` cases meeting its condition in that order (every one if order is None)."""
+    annotations, kept = {}, []
+    for name, (condition, order) in lists.items():
+        annotations[f"in_{name}"] = ExpressionWrapper(condition, output_field=BooleanField())
+        if order is None:
+            kept.append(Q(**{f"in_{name}": True}))
+            continue
+        annotations[f"rank_{name}"] = Window(RowNumber(), partition_by=[condition], order_by=order)
+        kept.append(Q(**{f"in_{name}": True, f"rank_{name}__lte": limit}))
+    rows = list(cases.annotate(**annotations).filter(functools.reduce(operator.or_, kept)))
+    result = {}
+    for name, (_condition, order) in lists.items():
+        chosen = [row for row in rows if getattr(row, f"in_{name}")]
+        if order is not None:
+            chosen = sorted(
+                (row for row in chosen if getattr(row, f"rank_{name}") <= limit),
+                key=lambda row, name=name: getattr(row, f"rank_{name}"),
+            )
+        result[name] = chosen
+    return result
 
 
 def caseload_cases(load: Caseload) -> list[Case]:

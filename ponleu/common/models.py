@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from . import clock
@@ -40,3 +41,16 @@ class VersionedModel(TimestampedModel):
 
     class Meta:
         abstract = True
+
+
+def user_link(verbose_name=None) -> models.ForeignKey:
+    """A link to a member's account that outlives it: optional, emptied when the account goes,
+    with no way back from the user (``related_name="+"``)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+    )

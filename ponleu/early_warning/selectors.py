@@ -136,9 +136,12 @@ def risk_list(
     capacity = settings_for(actor.organisation_id).capacity_per_school
     flagged = filters.apply(latest_scores(actor, year).filter(flagged=True))
     awaiting = Flag.objects.filter(enrolment=OuterRef("enrolment_id")).order_by("-opened_on")
+    per_school = [F("school_class__school_id")]
     ranked = (
         flagged.annotate(
-            rank=Window(RowNumber(), partition_by=[F("school_class__school_id")], order_by=list(RANKING)),
+            rank=Window(RowNumber(), partition_by=per_school, order_by=list(RANKING)),
+            # Counted before the capacity cut: how many the school has flagged in all.
+            school_flagged=Window(Count("pk"), partition_by=per_school),
             flag_id=Subquery(awaiting.values("pk")[:1]),
             flag_status=Subquery(awaiting.values("status")[:1]),
         )
@@ -151,15 +154,8 @@ def risk_list(
     blocks: dict = {}
     for score in ranked:
         school = score.school_class.school
-        block = blocks.setdefault(school.pk, SchoolBlock(school))
+        block = blocks.setdefault(school.pk, SchoolBlock(school, flagged=score.school_flagged))
         block.rows.append(RiskRow(score, score.rank, score.flag_id, score.flag_status or ""))
-    counts = dict(
-        flagged.values_list("school_class__school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_class__school_id", "n")
-    )
-    for school_id, block in blocks.items():
-        block.flagged = counts.get(school_id, len(block.rows))
     result = RiskList(year, capacity, sorted(blocks.values(), key=lambda b: str(b.school)), filters)
     audit.record_access(
         actor=actor,

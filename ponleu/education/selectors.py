@@ -218,15 +218,10 @@ def class_marks(*, actor: Actor, school_class: SchoolClass) -> list[Assessment]:
 def record_read(*, actor: Actor, action, target, person_ids=(), query: str = "") -> None:
     """The access events of one page about ``target``: one naming it, one naming the children shown."""
     label = target._meta.label_lower
-    audit.record_access(actor=actor, action=action, target_type=label, target_ids=[target.pk], query=query)
+    reads = [audit.Read(action, label, [target.pk], query)]
     if person_ids:
-        audit.record_access(
-            actor=actor,
-            action=action,
-            target_type=PERSON,
-            target_ids=list(person_ids),
-            query=f"{label}={target.pk} {query}".strip(),
-        )
+        reads.append(audit.Read(action, PERSON, list(person_ids), f"{label}={target.pk} {query}".strip()))
+    audit.record_accesses(actor=actor, reads=reads)
 
 
 def record_pupils_read(*, actor: Actor, action, school_class, enrolments, query: str = "") -> None:

@@ -72,3 +72,16 @@ class AdminUnit(models.Model):
     def ancestor_codes(self) -> list[str]:
         """This unit's code and its ancestors', broadest first: 02, 0201, 020101, 02010101."""
         return [self.code[:n] for n in range(2, len(self.code) + 1, 2)]
+
+
+def village_field() -> models.ForeignKey:
+    """Where a record stands in the gazetteer: an optional village, which cannot be deleted
+    while a record names it."""
+    return models.ForeignKey(
+        AdminUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village"),
+    )

@@ -16,11 +16,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from ponleu.access.models import ScopedRecord
 from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.common import clock
-from ponleu.common.models import TimestampedModel, VersionedModel
+from ponleu.common.models import TimestampedModel, user_link
 from ponleu.encryption.storage import encrypted_storage
-from ponleu.geography.models import AdminUnit
 from ponleu.organisations.models import Organisation, Team
 
 from .choices import (
@@ -73,21 +73,7 @@ class PersonQuerySet(ScopedQuerySet):
 PersonRowQuerySet = ScopedQuerySet.declare(via="person")
 
 
-class Household(VersionedModel):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey(
-        AdminUnit,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("village"),
-    )
-    area_code = models.CharField(max_length=8, blank=True, db_index=True, editable=False)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+class Household(ScopedRecord):
     address_detail = models.CharField(_("house, street or group"), max_length=200, blank=True)
     # Current IDPoor status, copied from the latest IDPoorAssessment (kept for filtering).
     idpoor_status = models.CharField(
@@ -110,10 +96,6 @@ class Household(VersionedModel):
 
     def __str__(self) -> str:
         return f"{_('Household')} {str(self.pk)[:8]}"
-
-    def save(self, *args, **kwargs):
-        self.area_code = self.village_id or ""
-        super().save(*args, **kwargs)
 
 
 # Undated results (self-reported, card not seen) sort after dated ones on both databases.
@@ -147,32 +129,14 @@ class IDPoorAssessment(TimestampedModel):
         return f"{self.get_status_display()} {self.assessed_on or ''}".strip()
 
 
-class Person(VersionedModel):
+class Person(ScopedRecord):
     """A child, caregiver or other household member.
 
     ``kind`` says why the record exists; ``is_child`` says whether the person is under 18 today.
     Names are kept as typed (NFC); matching uses ``PersonSearchKey``.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey(
-        AdminUnit,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("village"),
-    )
-    area_code = models.CharField(max_length=8, blank=True, db_index=True, editable=False)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("responsible worker"),
-    )
+    owner = user_link(_("responsible worker"))
     kind = models.CharField(
         _("registered as"), max_length=10, choices=PersonKind.choices, default=PersonKind.CHILD
     )
@@ -211,10 +175,6 @@ class Person(VersionedModel):
 
     def __str__(self) -> str:
         return self.display_name()
-
-    def save(self, *args, **kwargs):
-        self.area_code = self.village_id or ""
-        super().save(*args, **kwargs)
 
     def display_name(self, language: str | None = None) -> str:
         khmer = " ".join(p for p in (self.family_name_km, self.given_name_km) if p)

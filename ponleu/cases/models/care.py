@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.cases.choices import FollowUpOutcome, PlacementType
 from ponleu.common.models import TimestampedModel
-from ponleu.geography.models import AdminUnit
+from ponleu.geography.models import village_field
 from ponleu.registry.models import Person
 
 from .case import Case
@@ -36,14 +36,7 @@ class Placement(TimestampedModel):
     carer = models.CharField(_("carer or facility"), max_length=200)
     carer_relationship = models.CharField(_("carer's relationship to the child"), max_length=100, blank=True)
     place = models.CharField(_("address"), max_length=200, blank=True)
-    village = models.ForeignKey(
-        AdminUnit,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("village"),
-    )
+    village = village_field()
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     end_reason = models.CharField(_("why it ended"), max_length=200, blank=True)

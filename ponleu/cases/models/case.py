@@ -25,7 +25,7 @@ from ponleu.cases.choices import (
     WorkplaceType,
 )
 from ponleu.common import clock
-from ponleu.common.models import TimestampedModel, VersionedModel
+from ponleu.common.models import TimestampedModel, VersionedModel, user_link
 from ponleu.organisations.models import Organisation, Team
 from ponleu.registry.models import Person
 
@@ -69,14 +69,7 @@ class Case(VersionedModel):
     )
     area_code = models.CharField(max_length=8, blank=True, db_index=True, editable=False)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("caseworker"),
-    )
+    owner = user_link(_("caseworker"))
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

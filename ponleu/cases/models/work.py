@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.access.scoping import ScopedQuerySet, Scoping
 from ponleu.cases.choices import ActionStatus, AssessmentResult, CSIDomain, Currency, GoalStatus, ServiceType
 from ponleu.common import clock
-from ponleu.common.models import TimestampedModel
+from ponleu.common.models import TimestampedModel, user_link
 
 from .case import Case
 from .config import AssessmentInstrument
@@ -85,14 +85,7 @@ class Action(TimestampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(_("action"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("who does it"),
-    )
+    owner = user_link(_("who does it"))
     due_on = models.DateField(_("due on"))
     status = models.CharField(
         _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN

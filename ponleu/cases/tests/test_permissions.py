@@ -174,26 +174,37 @@ def test_case_types_are_for_organisation_administrators(world, login_as):
 
 
 @pytest.mark.dated
-def test_break_the_glass_on_the_child_opens_the_case_until_it_expires(world, login_as):
+def _grant_on_child(world, member, person_id):
+    """An open break-the-glass grant on the child, as ``break_glass_open`` leaves one (the
+    service itself is tested apart)."""
     import datetime as dt
 
     from ponleu.access.models import BreakGlassGrant
+    from ponleu.common import clock
+
+    now = clock.now()
+    return BreakGlassGrant.objects.create(
+        organisation_id=world.org.pk,
+        membership_id=member.pk,
+        user_id=member.user_id,
+        target_type="registry.person",
+        target_id=str(person_id),
+        reason="The child called the hotline tonight; her caseworker is unreachable.",
+        opened_at=now - dt.timedelta(minutes=5),
+        expires_at=now + dt.timedelta(minutes=55),
+    )
+
+
+def test_break_the_glass_on_the_child_opens_the_case_until_it_expires(world, login_as):
+    import datetime as dt
+
     from ponleu.audit.models import AccessEvent
     from ponleu.common import clock
 
     case = open_case(world)  # caseworker_a's, outside caseworker_b's team and area
     member = world.members["caseworker_b"]
     now = clock.now()
-    BreakGlassGrant.objects.create(
-        organisation_id=world.org.pk,
-        membership_id=member.pk,
-        user_id=member.user_id,
-        target_type="registry.person",
-        target_id=str(case.person_id),
-        reason="The child called the hotline tonight; her caseworker is unreachable.",
-        opened_at=now - dt.timedelta(minutes=5),
-        expires_at=now + dt.timedelta(minutes=55),
-    )
+    _grant_on_child(world, member, case.person_id)
     client = login_as(member.user)
     assert client.get(_detail(case)).status_code == 200
     events = AccessEvent.objects.filter(action="cases.case.viewed", actor_user_id=member.user_id)
@@ -213,11 +224,6 @@ def test_break_the_glass_on_the_child_opens_the_case_until_it_expires(world, log
 
 def test_a_grant_on_a_sensitive_case_child_shows_the_name_in_the_list(world, login_as):
     """Holding a grant used to break the case list whenever a sensitive case was on it."""
-    import datetime as dt
-
-    from ponleu.access.models import BreakGlassGrant
-    from ponleu.common import clock
-
     child = make_child(world, family_latin="Keo", given_latin="Sreymom", family_km="កែវ", given_km="ស្រីមុំ")
     case = open_case(world, type_code="sexual_exploitation", child=child)
     Case.objects.filter(pk=case.pk).update(owner=world.user("supervisor"))
@@ -228,17 +234,7 @@ def test_a_grant_on_a_sensitive_case_child_shows_the_name_in_the_list(world, log
     )
     Case.objects.filter(pk=other.pk).update(owner=world.user("supervisor"))
     member = world.members["caseworker_a"]
-    now = clock.now()
-    BreakGlassGrant.objects.create(
-        organisation_id=world.org.pk,
-        membership_id=member.pk,
-        user_id=member.user_id,
-        target_type="registry.person",
-        target_id=str(child.pk),
-        reason="The child called the hotline tonight; her caseworker is unreachable.",
-        opened_at=now - dt.timedelta(minutes=5),
-        expires_at=now + dt.timedelta(minutes=55),
-    )
+    _grant_on_child(world, member, child.pk)
     page = login_as(member.user).get(reverse("cases:case_list"))
     assert page.status_code == 200
     body = page.content.decode()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import render
 
 from ponleu.access.views import AppView
@@ -31,9 +30,8 @@ class CaseListView(AppView):
         page = Paginator(selectors.case_list(actor=self.actor, filters=filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        with transaction.atomic():
-            cases = policies.label_children(self.actor, page.object_list)
-            selectors.cases_served(actor=self.actor, cases=cases, query=request.GET.urlencode())
+        cases = policies.label_children(self.actor, page.object_list)
+        selectors.cases_served(actor=self.actor, cases=cases, query=request.GET.urlencode())
         context = {
             "page": page,
             "cases": cases,
@@ -68,10 +66,9 @@ class CaseloadView(AppView):
     capability = "cases.view"
 
     def get(self, request):
-        with transaction.atomic():
-            load = selectors.caseload(actor=self.actor)
-            served = policies.label_children(self.actor, selectors.caseload_cases(load))
-            selectors.cases_served(actor=self.actor, cases=served, query="caseload")
+        load = selectors.caseload(actor=self.actor)
+        served = policies.label_children(self.actor, selectors.caseload_cases(load))
+        selectors.cases_served(actor=self.actor, cases=served, query="caseload")
         labels = {case.pk: case.child_label for case in served}
         context = {
             "load": load,
@@ -89,8 +86,7 @@ class TeamCaseloadView(AppView):
     capability = "cases.approve"
 
     def get(self, request):
-        with transaction.atomic():
-            team = selectors.team_caseload(actor=self.actor)
-            cases = policies.label_children(self.actor, [a.case for a in team.approvals])
-            selectors.cases_served(actor=self.actor, cases=cases, query="team caseload")
+        team = selectors.team_caseload(actor=self.actor)
+        cases = policies.label_children(self.actor, [a.case for a in team.approvals])
+        selectors.cases_served(actor=self.actor, cases=cases, query="team caseload")
         return render(request, "cases/caseload_team.html", {"team": team, "now": clock.now()})

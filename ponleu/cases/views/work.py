@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ponleu.access.views import NOT_FOUND_MESSAGE
 from ponleu.cases import forms, selectors
@@ -17,7 +18,7 @@ from .base import CaseFormView
 class AssessmentCreateView(CaseFormView):
     capability = "cases.edit"
     form_class = forms.AssessmentForm
-    template_name = "cases/assessment_form.html"
+    submit_label = gettext_lazy("Save the assessment")
     anchor = "assessments"
 
     def dispatch(self, request, *args, **kwargs):

@@ -21,17 +21,16 @@ def history_folder(tmp_path_factory):
     return folder
 
 
+def _import(world, folder):
+    """``ponleu ews import`` of ``folder`` into the world's organisation, at one village."""
+    call_command(
+        "ews", "import", str(folder), "--organisation", world.org.short_name, "--village", "02010101"
+    )
+
+
 def test_import_loads_a_history_folder_into_the_tables(world, history_folder, capsys):
     with clock.frozen(dt.datetime(2026, 5, 12, 9, tzinfo=PP)):
-        call_command(
-            "ews",
-            "import",
-            str(history_folder),
-            "--organisation",
-            world.org.short_name,
-            "--village",
-            "02010101",
-        )
+        _import(world, history_folder)
     out = capsys.readouterr().out
     assert "120 enrolments" in out
     assert AcademicYear.objects.filter(organisation=world.org).count() == 2
@@ -41,15 +40,7 @@ def test_import_loads_a_history_folder_into_the_tables(world, history_folder, ca
     assert Person.objects.filter(organisation=world.org, family_name_latin="Student").exists()
     # The same folder again: every cohort is already there, nothing more is written.
     with pytest.raises(CommandError, match="already a school year"):
-        call_command(
-            "ews",
-            "import",
-            str(history_folder),
-            "--organisation",
-            world.org.short_name,
-            "--village",
-            "02010101",
-        )
+        _import(world, history_folder)
     assert Enrolment.objects.count() == 120
 
 
@@ -62,9 +53,7 @@ def test_a_broken_folder_lists_every_problem_and_writes_nothing(world, history_f
     with (tmp_path / "outcomes.csv").open("a") as handle:
         handle.write("ghost,stayed,\n")
     with pytest.raises(CommandError) as refused:
-        call_command(
-            "ews", "import", str(tmp_path), "--organisation", world.org.short_name, "--village", "02010101"
-        )
+        _import(world, tmp_path)
     text = str(refused.value)
     assert "students.csv" in text
     assert "outcomes.csv" in text
@@ -73,15 +62,7 @@ def test_a_broken_folder_lists_every_problem_and_writes_nothing(world, history_f
 
 def test_score_rescores_every_enrolled_student(world, history_folder, capsys):
     with clock.frozen(dt.datetime(2025, 12, 15, 9, tzinfo=PP)):
-        call_command(
-            "ews",
-            "import",
-            str(history_folder),
-            "--organisation",
-            world.org.short_name,
-            "--village",
-            "02010101",
-        )
+        _import(world, history_folder)
         call_command("ews", "score", "--organisation", world.org.short_name)
     out = capsys.readouterr().out
     assert "students in" in out

@@ -38,6 +38,16 @@ def _check_school(data: dict, problems: Problems) -> None:
         problems.add("village", _("Choose the village where the school is."))
 
 
+def _save(school: School) -> None:
+    """Save the school; an EMIS code another school holds is refused on its field (the
+    database's unique constraint decides, so two writers at once cannot both pass)."""
+    try:
+        with transaction.atomic():
+            school.save()
+    except IntegrityError:
+        raise ValidationFailed(_("Another school already has this EMIS code."), field="emis_code") from None
+
+
 @transaction.atomic
 def school_create(*, actor: Actor, data: dict) -> School:
     require(actor.can("education.manage") and actor.scope_for("education.manage") >= Scope.ORG)
@@ -46,11 +56,7 @@ def school_create(*, actor: Actor, data: dict) -> School:
     problems.raise_if_any()
     school = School(organisation_id=actor.organisation_id, **{k: data[k] for k in SCHOOL_FIELDS if k in data})
     school.emis_code = school.emis_code.strip()
-    try:
-        with transaction.atomic():
-            school.save()
-    except IntegrityError:
-        raise ValidationFailed(_("Another school already has this EMIS code."), field="emis_code") from None
+    _save(school)
     audit.record(
         actor=actor,
         action=EducationAction.SCHOOL_CREATED,
@@ -71,11 +77,7 @@ def school_update(*, actor: Actor, school: School, version, data: dict) -> Schoo
     before = audit.snapshot(school, SCHOOL_FIELDS)
     for name in SCHOOL_FIELDS:
         setattr(school, name, merged[name])
-    try:
-        with transaction.atomic():
-            school.save()
-    except IntegrityError:
-        raise ValidationFailed(_("Another school already has this EMIS code."), field="emis_code") from None
+    _save(school)
     audit.record(
         actor=actor,
         action=EducationAction.SCHOOL_UPDATED,

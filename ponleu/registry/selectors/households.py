@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Prefetch
 
 from ponleu.audit import services as audit
+from ponleu.common.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Page, paginate
 from ponleu.geography.models import code_range
 from ponleu.registry.choices import PersonAction
 from ponleu.registry.models import Household, HouseholdMember, IDPoorAssessment, Person
 
-from .people import MAX_PAGE_SIZE, PAGE_SIZE, TARGET, Page, _page_bounds, by_grant
+from .people import TARGET, _page_bounds, by_grant
 
 HOUSEHOLD_TARGET = "registry.household"
 
@@ -61,7 +61,6 @@ def household_read(*, actor, household: Household) -> None:
     )
 
 
-@transaction.atomic
 def household_detail(*, actor, household_id) -> HouseholdDetail:
     """One visible household with its members and IDPoor history; members outside the actor's
     scope are listed by relationship only (their ids are not in ``visible_ids``)."""
@@ -80,16 +79,10 @@ def household_detail(*, actor, household_id) -> HouseholdDetail:
         .filter(pk__in=[m.person_id for m in members])
         .values_list("pk", flat=True)
     )
-    audit.record_access(
-        actor=actor,
-        action=PersonAction.HOUSEHOLD_VIEWED,
-        target_type=HOUSEHOLD_TARGET,
-        target_ids=[household.pk],
-    )
+    reads = [audit.Read(PersonAction.HOUSEHOLD_VIEWED, HOUSEHOLD_TARGET, [household.pk])]
     if visible:
-        audit.record_access(
-            actor=actor, action=PersonAction.VIEWED, target_type=TARGET, target_ids=sorted(visible, key=str)
-        )
+        reads.append(audit.Read(PersonAction.VIEWED, TARGET, sorted(visible, key=str)))
+    audit.record_accesses(actor=actor, reads=reads)
     household.visible_member_ids = visible
     return HouseholdDetail(
         household=household,
@@ -99,7 +92,6 @@ def household_detail(*, actor, household_id) -> HouseholdDetail:
     )
 
 
-@transaction.atomic
 def household_page(*, actor, area: str = "", idpoor: str = "", page=1, per_page=PAGE_SIZE) -> Page:
     number, size = _page_bounds(page, min(int(per_page or PAGE_SIZE), MAX_PAGE_SIZE))
     households = Household.objects.visible_to(actor)
@@ -108,20 +100,17 @@ def household_page(*, actor, area: str = "", idpoor: str = "", page=1, per_page=
         households = households.filter(area_code__gte=low, area_code__lt=high)
     if idpoor:
         households = households.filter(idpoor_status=idpoor)
-    start = (number - 1) * size
-    rows = list(
-        households.select_related("village")
-        .prefetch_related(_members_prefetch())
-        .order_by("area_code", "id")[start : start + size + 1]
-    )
-    items = rows[:size]
-    audit.record_access(
-        actor=actor,
-        action=PersonAction.HOUSEHOLD_LISTED,
-        target_type=HOUSEHOLD_TARGET,
-        target_ids=[h.pk for h in items],
-        query=f"area={area}&idpoor={idpoor}",
-    )
+    households = households.select_related("village").prefetch_related(_members_prefetch())
+    result = paginate(households.order_by("area_code", "id"), number, size)
+    items = result.items
+    reads = [
+        audit.Read(
+            PersonAction.HOUSEHOLD_LISTED,
+            HOUSEHOLD_TARGET,
+            [h.pk for h in items],
+            f"area={area}&idpoor={idpoor}",
+        )
+    ]
     # Members the actor may not see are counted, never named; those shown are read too.
     everyone = {m.person_id for h in items for m in h.members.all()}
     visible = set(Person.objects.visible_to(actor).filter(pk__in=everyone).values_list("pk", flat=True))
@@ -129,11 +118,6 @@ def household_page(*, actor, area: str = "", idpoor: str = "", page=1, per_page=
         household.visible_member_ids = {m.person_id for m in household.members.all()} & visible
     members = sorted(visible, key=str)
     if members:
-        audit.record_access(
-            actor=actor,
-            action=PersonAction.LISTED,
-            target_type=TARGET,
-            target_ids=members,
-            query="households",
-        )
-    return Page(items=items, number=number, per_page=size, has_next=len(rows) > size)
+        reads.append(audit.Read(PersonAction.LISTED, TARGET, members, "households"))
+    audit.record_accesses(actor=actor, reads=reads)
+    return result

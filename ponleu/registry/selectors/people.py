@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q
 
 from ponleu.audit import services as audit
 from ponleu.common import clock
+from ponleu.common.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Page, paginate
 from ponleu.geography.models import code_range
 from ponleu.jobs import selectors as job_selectors
 from ponleu.jobs.models import Job
@@ -30,8 +31,6 @@ from ponleu.registry.models import (
 )
 
 TARGET = "registry.person"
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
 MAX_PAGE = 400  # capped pagination: narrow the filters rather than page past 10,000 rows
 EXPORT_LIMIT = 50_000
 
@@ -106,18 +105,6 @@ def person_queryset(*, actor, filters: PersonFilters | None = None):
     return people
 
 
-@dataclass
-class Page:
-    items: list
-    number: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
 def _page_bounds(page, per_page) -> tuple[int, int]:
     try:
         number = min(max(int(page or 1), 1), MAX_PAGE)
@@ -136,22 +123,16 @@ LIST_ORDER = ("family_name_latin", "given_name_latin", "family_name_km", "given_
 @transaction.atomic
 def person_page(*, actor, filters: PersonFilters | None = None, page=1, per_page=PAGE_SIZE) -> Page:
     """One page of the list (no COUNT: 'next' is known by reading one row more)."""
-    number, size = _page_bounds(page, per_page)
-    start = (number - 1) * size
-    rows = list(
-        person_queryset(actor=actor, filters=filters)
-        .select_related("village__parent")
-        .order_by(*LIST_ORDER)[start : start + size + 1]
-    )
-    items = rows[:size]
+    people = person_queryset(actor=actor, filters=filters).select_related("village__parent")
+    result = paginate(people.order_by(*LIST_ORDER), *_page_bounds(page, per_page))
     audit.record_access(
         actor=actor,
         action=PersonAction.LISTED,
         target_type=TARGET,
-        target_ids=[p.pk for p in items],
+        target_ids=[p.pk for p in result.items],
         query=(filters or PersonFilters()).as_query(),
     )
-    return Page(items=items, number=number, per_page=size, has_next=len(rows) > size)
+    return result
 
 
 def _uuid(value) -> uuid.UUID | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +43,27 @@ def household_for(actor, household_id) -> tuple[Household | None, HttpResponseFo
     return household, None
 
 
+def household_posted(request, form, write, message=None) -> tuple[HttpResponse | None, int]:
+    """The POST of a household form: a valid form runs ``write()``, the service call, which
+    returns the household. Saved: ``message`` (or "Saved.") and the household's page. Refused
+    to the actor: 403. Otherwise the service's reasons are on the form and the answer is None
+    with the status to show the form again with (409 for a stale version, else 400)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        household = write()
+    except PermissionDenied:
+        return HttpResponseForbidden(), 403
+    except Conflict as error:
+        form.add_error(None, error.message)
+        return None, 409
+    except DomainError as error:
+        apply_errors(form, error)
+        return None, 400
+    messages.success(request, message or _("Saved."))
+    return redirect("registry:household_detail", household_id=household.pk), 302
+
+
 class HouseholdStartView(AppView):
     """A new household around a person already registered (village taken from them)."""
 
@@ -61,17 +82,10 @@ class HouseholdStartView(AppView):
         if refusal:
             return refusal
         form = HouseholdStartForm(request.POST)
-        if form.is_valid():
-            try:
-                household = self._start(person, form)
-            except PermissionDenied:
-                return HttpResponseForbidden()
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Household registered."))
-                return redirect("registry:household_detail", household_id=household.pk)
-        return render(request, self.template, {"form": form, "person": person}, status=400)
+        answer, status = household_posted(
+            request, form, lambda: self._start(person, form), _("Household registered.")
+        )
+        return answer or render(request, self.template, {"form": form, "person": person}, status=status)
 
     @transaction.atomic
     def _start(self, person, form):
@@ -108,26 +122,16 @@ class HouseholdEditView(AppView):
         if refusal:
             return refusal
         form = HouseholdForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                services.household_update(
-                    actor=self.actor,
-                    household=household,
-                    version=form.cleaned_data.get("version"),
-                    data=form.household_data(),
-                )
-            except Conflict as error:
-                form.add_error(None, error.message)
-                status = 409
-            except PermissionDenied:
-                return HttpResponseForbidden()
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("registry:household_detail", household_id=household.pk)
-        return render(request, self.template, {"form": form, "household": household}, status=status)
+
+        def write():
+            version = form.cleaned_data.get("version")
+            data = form.household_data()
+            return services.household_update(
+                actor=self.actor, household=household, version=version, data=data
+            )
+
+        answer, status = household_posted(request, form, write)
+        return answer or render(request, self.template, {"form": form, "household": household}, status=status)
 
 
 class HouseholdRecordView(AppView):
@@ -155,17 +159,13 @@ class IDPoorAddView(HouseholdRecordView):
         if refusal:
             return refusal
         form = IDPoorForm(request.POST)
-        if form.is_valid():
-            try:
-                services.idpoor_record(actor=self.actor, household=household, **form.cleaned_data)
-            except PermissionDenied:
-                return HttpResponseForbidden()
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("registry:household_detail", household_id=household.pk)
-        return self.render_form(request, household, form, status=400)
+
+        def write():
+            services.idpoor_record(actor=self.actor, household=household, **form.cleaned_data)
+            return household
+
+        answer, status = household_posted(request, form, write)
+        return answer or self.render_form(request, household, form, status=status)
 
 
 class MemberChangeView(HouseholdRecordView):
@@ -204,14 +204,10 @@ class MemberChangeView(HouseholdRecordView):
                 return redirect("registry:household_detail", household_id=household.pk)
             return self.render_form(request, household, form, status=400)
         form = MemberForm(request.POST)
-        if form.is_valid():
-            try:
-                services.household_member_change(actor=self.actor, member=member, **form.cleaned_data)
-            except PermissionDenied:
-                return HttpResponseForbidden()
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("registry:household_detail", household_id=household.pk)
-        return self.render_form(request, household, form, status=400)
+
+        def write():
+            services.household_member_change(actor=self.actor, member=member, **form.cleaned_data)
+            return household
+
+        answer, status = household_posted(request, form, write)
+        return answer or self.render_form(request, household, form, status=status)

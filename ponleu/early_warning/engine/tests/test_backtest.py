@@ -1,6 +1,7 @@
 """`ponleu ews backtest` end to end on synthetic histories with a known signal."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,26 +9,17 @@ from django.core.management import CommandError, call_command
 
 from ponleu.early_warning.engine import backtest, history, model, synthetic
 
-FORMAT_KEYS = {
-    "cutoff_days",
-    "n",
-    "positives",
-    "base_rate",
-    "roc_auc",
-    "roc_auc_ci95",
-    "pr_auc",
-    "pr_auc_ci95",
-    "precision_at_10pct",
-    "precision_at_10pct_ci95",
-    "recall_at_20pct",
-    "recall_at_20pct_ci95",
-    "ece",
-    "brier",
-    "rule_index",
-    "model_at_rule_flag_rate",
-    "subgroups",
-}
-SUBGROUP_KEYS = {"n", "base_rate", "roc_auc", "flag_rate", "recall", "fpr", "precision"}
+
+def _documented_report() -> dict:
+    """The example report in FORMAT.md: the format's one statement, which the code must follow."""
+    text = (Path(backtest.__file__).parent / "FORMAT.md").read_text(encoding="utf-8")
+    example = text.split("`report.json` holds one object:", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    return json.loads(example)
+
+
+DOCUMENTED = _documented_report()["cutoffs"][0]
+FORMAT_KEYS = set(DOCUMENTED)
+SUBGROUP_KEYS = set(DOCUMENTED["subgroups"]["sex"]["F"])
 
 
 @pytest.fixture(scope="module")
