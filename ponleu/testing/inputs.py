@@ -132,6 +132,8 @@ NOT_IDS = {
             "setup",
             "received",
             "create_new",
+            "stalled",
+            "awaiting",
         ),
         "a yes/no flag",
     ),

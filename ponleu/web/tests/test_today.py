@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ponleu.cases.choices import CaseEvent
+from ponleu.cases.choices import CaseEvent, CaseStatus
 from ponleu.cases.models import Action, Case
 from ponleu.cases.services import work
 from ponleu.cases.tests.factories import make_child, move, open_case, to_implementation
@@ -141,6 +141,36 @@ def test_the_cases_today_shows_are_one_read_in_the_audit_log(world, login_as, on
     mine = Case.objects.filter(owner=world.user("caseworker_a"))
     assert len(shown) == 3  # two visits and the case with an overdue action, each once
     assert set(shown) <= {str(pk) for pk in mine.values_list("pk", flat=True)}
+
+
+def test_cases_waiting_too_long_for_their_next_step(world, login_as, on_a_school_day):
+    def at(status, days, **kwargs):
+        case = open_case(world, **kwargs)
+        changed = MORNING - dt.timedelta(days=days)
+        Case.objects.filter(pk=case.pk).update(status=status, status_changed_at=changed)
+        return case
+
+    plan = at(CaseStatus.CASE_PLAN, 15)  # no plan two weeks after the assessment: late
+    at(CaseStatus.IDENTIFIED, 4)  # intake not started after three days: late
+    at(CaseStatus.ASSESSMENT, 20)  # an assessment may take a month
+    at(CaseStatus.IMPLEMENTATION, 200)  # watched through its actions and visits instead
+    at(CaseStatus.PLAN_APPROVAL, 30)  # the supervisor's approvals item asks for it
+    team_b = make_child(world, village="02080101", team=world.team_b)
+    at(CaseStatus.INTAKE, 9, worker="caseworker_b", child=team_b)
+    partner_child = make_child(world, village="17070101", team=None, organisation=world.other_org)
+    at(CaseStatus.INTAKE, 9, worker="partner", child=partner_child)
+    counts = _assert_counts_match_lists(world, login_as, "caseworker_a")
+    assert counts["cases.stalled"] == 2
+    assert _assert_counts_match_lists(world, login_as, "supervisor")["cases.team_stalled"] == 3
+    assert _counts(world.actor("caseworker_b"))["cases.stalled"] == 1
+    assert _counts(world.actor("partner_supervisor")) == {"cases.team_stalled": 1}
+    shown = next(
+        s for s in today.today_for(actor=world.actor("caseworker_a")) if s.item.key == "cases.stalled"
+    )
+    first = shown.entries[0]  # the longest waiting first, with the day its step was due
+    assert first.url == reverse("cases:case_detail", kwargs={"case_id": plan.pk})
+    assert first.day == DAY - dt.timedelta(days=1)
+    assert first.late
 
 
 def _classes(world, count, *, teacher="teacher"):
