@@ -56,6 +56,8 @@ class RiskFilters:
     school_id: str = ""
     class_id: str = ""
     caseworker_id: str = ""
+    # Only the rows whose flag awaits review (the review queue; "Today" links here).
+    awaiting: bool = False
 
     @classmethod
     def from_params(cls, params) -> RiskFilters:
@@ -63,6 +65,7 @@ class RiskFilters:
             school_id=(params.get("school") or "").strip(),
             class_id=(params.get("class") or "").strip(),
             caseworker_id=(params.get("caseworker") or "").strip(),
+            awaiting=params.get("awaiting") == "1",
         )
 
     def apply(self, queryset, prefix: str = ""):
@@ -135,14 +138,8 @@ def risk_list(
     year = year or current_year(actor.organisation_id)
     capacity = settings_for(actor.organisation_id).capacity_per_school
     flagged = filters.apply(latest_scores(actor, year).filter(flagged=True))
-    awaiting = Flag.objects.filter(enrolment=OuterRef("enrolment_id")).order_by("-opened_on")
     ranked = (
-        flagged.annotate(
-            rank=Window(RowNumber(), partition_by=[F("school_class__school_id")], order_by=list(RANKING)),
-            flag_id=Subquery(awaiting.values("pk")[:1]),
-            flag_status=Subquery(awaiting.values("status")[:1]),
-        )
-        .filter(rank__lte=capacity)
+        _ranked(flagged, capacity)
         .select_related(
             "enrolment__person", "school_class__school", "school_class__homeroom_teacher", "model"
         )
@@ -150,6 +147,8 @@ def risk_list(
     )
     blocks: dict = {}
     for score in ranked:
+        if filters.awaiting and score.flag_status != FlagStatus.AWAITING_REVIEW:
+            continue
         school = score.school_class.school
         block = blocks.setdefault(school.pk, SchoolBlock(school))
         block.rows.append(RiskRow(score, score.rank, score.flag_id, score.flag_status or ""))
@@ -166,9 +165,53 @@ def risk_list(
         action=EwsAction.SCORES_VIEWED,
         target_type=PERSON,
         target_ids=[row.score.enrolment.person_id for row in result.rows],
-        query=f"school={filters.school_id} class={filters.class_id} caseworker={filters.caseworker_id}",
+        query=f"school={filters.school_id} class={filters.class_id} caseworker={filters.caseworker_id}"
+        + (" awaiting" if filters.awaiting else ""),
     )
     return result
+
+
+def _ranked(flagged, capacity: int):
+    """Flagged scores ranked per school, cut to the capacity, each with its latest flag."""
+    latest_flag = Flag.objects.filter(enrolment=OuterRef("enrolment_id")).order_by("-opened_on")
+    return flagged.annotate(
+        rank=Window(RowNumber(), partition_by=[F("school_class__school_id")], order_by=list(RANKING)),
+        flag_id=Subquery(latest_flag.values("pk")[:1]),
+        flag_status=Subquery(latest_flag.values("status")[:1]),
+    ).filter(rank__lte=capacity)
+
+
+def review_queue(*, actor: Actor, year: AcademicYear | None = None):
+    """The rows of the risk list whose flag awaits review (``risk_list`` with ``awaiting``):
+    ranked and cut to each school's capacity first, so a student the list leaves beyond it is
+    not asked for. A query, so that counting and listing agree; nothing is audited here (the
+    caller records what it shows with ``scores_served``)."""
+    year = year or current_year(actor.organisation_id)
+    if year is None:
+        return RiskScore.objects.none()
+    capacity = settings_for(actor.organisation_id).capacity_per_school
+    listed = _ranked(latest_scores(actor, year).filter(flagged=True), capacity).values("pk")
+    latest_flag = Flag.objects.filter(enrolment=OuterRef("enrolment_id")).order_by("-opened_on")
+    return (
+        RiskScore.objects.filter(pk__in=listed)
+        .annotate(
+            flag_id=Subquery(latest_flag.values("pk")[:1]),
+            flag_status=Subquery(latest_flag.values("status")[:1]),
+        )
+        .filter(flag_status=FlagStatus.AWAITING_REVIEW)
+        .order_by(*RANKING)
+    )
+
+
+def scores_served(*, actor: Actor, scores, query: str) -> None:
+    """One access event naming the students whose risk a page showed."""
+    audit.record_access(
+        actor=actor,
+        action=EwsAction.SCORES_VIEWED,
+        target_type=PERSON,
+        target_ids=list(dict.fromkeys(score.enrolment.person_id for score in scores)),
+        query=query,
+    )
 
 
 # --- one school -----------------------------------------------------------------------------

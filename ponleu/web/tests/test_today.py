@@ -55,6 +55,8 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<a class="title" href="/cases/[0-9a-f-]+/"', main))
     if url.startswith(reverse("education:school_list")):
         return len(re.findall(r'href="/schools/classes/[0-9a-f-]+/\?date=', main))
+    if url.startswith(reverse("early_warning:risk_list")):
+        return len(re.findall(r'<a href="/risk/students/[0-9a-f-]+/">', main))
     if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
         tbody = main[main.index("<tbody>") : main.index("</tbody>")] if "<tbody>" in main else ""
         return tbody.count("<tr>")
@@ -200,6 +202,61 @@ def test_no_roll_call_is_asked_on_a_holiday(world, on_a_school_day):
     _classes(world, 1)
     with clock.frozen(dt.datetime(2028, 4, 14, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Phnom_Penh"))):
         assert _counts(world.actor("teacher")) == {}  # Khmer New Year
+
+
+def _flagged(world, school_class, count, *, index=2.0):
+    """``count`` pupils of the class with this week's score flagged and a flag awaiting review."""
+    from ponleu.early_warning.models import Flag, RiskScore, week_of
+
+    enrolments = []
+    for _ in range(count):
+        pupil = make_pupil(school_class.organisation, village=school_class.school.village_id)
+        enrolment = enrol(school_class, pupil, on=school_class.year.starts_on)
+        common = {"organisation_id": school_class.organisation_id, "enrolment": enrolment}
+        common |= {"school_class": school_class, "method": "rule_index", "index_score": index}
+        RiskScore.objects.create(**common, period=week_of(DAY), scored_on=DAY, flagged=True)
+        Flag.objects.create(**common, opened_on=DAY)
+        enrolments.append(enrolment)
+        index -= 0.1  # the first pupil is at highest risk
+    return enrolments
+
+
+def test_reviewers_count_the_flags_awaiting_review_on_the_risk_list(world, login_as, on_a_school_day):
+    from ponleu.early_warning.choices import FlagStatus
+    from ponleu.early_warning.models import EwsSettings, Flag
+
+    EwsSettings.objects.create(organisation=world.org, capacity_per_school=2)
+    start, end, terms = school_year_of(DAY)
+    year = make_year(world.org, start=start, end=end, terms=terms)
+    banan = make_class(make_school(world.org), year)  # caseworker A's district
+    first, second, _beyond = _flagged(world, banan, 3)  # the third is past the school's capacity
+    Flag.objects.filter(enrolment=second).update(status=FlagStatus.DECIDED, decision="home_visit")
+    sangkae = make_class(make_school(world.org, village="02080101"), year)  # the supervisor's too
+    _flagged(world, sangkae, 1)
+    partner_year = make_year(world.other_org, start=start, end=end, terms=terms)
+    _flagged(world, make_class(make_school(world.other_org, village="17070101"), partner_year), 1)
+    counts = _assert_counts_match_lists(world, login_as, "caseworker_a")
+    assert counts["early_warning.flags"] == 1  # not the decided one, nor the one past capacity
+    assert _assert_counts_match_lists(world, login_as, "supervisor")["early_warning.flags"] == 2
+    assert _counts(world.actor("partner"))["early_warning.flags"] == 1
+    assert "early_warning.flags" not in _counts(world.actor("teacher"))  # sees scores, reviews none
+    shown = next(
+        s for s in today.today_for(actor=world.actor("caseworker_a")) if s.item.key == "early_warning.flags"
+    )
+    flag = Flag.objects.get(enrolment=first)
+    assert shown.entries[0].url == reverse("early_warning:flag_review", kwargs={"flag_id": flag.pk})
+
+
+def test_the_flags_shown_on_today_are_one_read_in_the_audit_log(world, login_as, on_a_school_day):
+    from ponleu.audit.models import AccessEvent
+
+    start, end, terms = school_year_of(DAY)
+    year = make_year(world.org, start=start, end=end, terms=terms)
+    pupils = _flagged(world, make_class(make_school(world.org), year), 4)
+    login_as(world.user("caseworker_a")).get(reverse("web:home"))
+    read = AccessEvent.objects.get(query="today", actor_username="caseworker_a")
+    assert read.target_type == "registry.person"
+    assert sorted(read.target_ids) == sorted(str(e.person_id) for e in pupils[:3])  # the short list's
 
 
 def test_a_new_member_with_nothing_waiting_sees_where_to_start(world, login_as, on_a_school_day):
