@@ -40,6 +40,7 @@ OVER_TARGET = {
     "roll call": 20,
     "class pupils": 17,
     "risk review queue": 15,
+    "flags awaiting review": 15,
 }
 SMALL, LARGE = 3, 30
 PP = zoneinfo.ZoneInfo("Asia/Phnom_Penh")
@@ -96,6 +97,19 @@ def _risk_queue(world, count):
     return "caseworker_a", reverse("early_warning:risk_list")
 
 
+def _flags_awaiting_review(world, count):
+    reader, url = _risk_queue(world, count)
+    return reader, f"{url}?awaiting=1"
+
+
+def _jobs(world, count):
+    from ponleu.jobs.services import job_create
+
+    for _ in range(count):
+        job_create(actor=world.actor("supervisor"), kind="registry.import", capability="registry.import")
+    return "supervisor", reverse("jobs:job_list")
+
+
 PAGES = {
     "people": _people,
     "cases": _cases,
@@ -106,6 +120,8 @@ PAGES = {
     "roll call": _roll_call,
     "class pupils": _class_pupils,
     "risk review queue": _risk_queue,
+    "flags awaiting review": _flags_awaiting_review,
+    "jobs": _jobs,
 }
 
 

@@ -55,6 +55,8 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<a class="title" href="/cases/[0-9a-f-]+/"', main))
     if url.startswith(reverse("education:school_list")):
         return len(re.findall(r'href="/schools/classes/[0-9a-f-]+/\?date=', main))
+    if url.startswith(reverse("jobs:job_list")):
+        return len(re.findall(r'<li class="card" id="job-', main))
     if url.startswith(reverse("early_warning:risk_list")):
         return len(re.findall(r'<a href="/risk/students/[0-9a-f-]+/">', main))
     if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
@@ -292,6 +294,28 @@ def test_the_administrator_sees_who_has_not_set_up_a_phone(world, login_as, on_a
         Membership.objects.create(user=user, organisation=organisation, role="teacher")
     counts = _assert_counts_match_lists(world, login_as, "org_admin")
     assert counts == {"accounts.to_set_up": 1}
+
+
+def test_the_jobs_that_failed_this_week_are_asked_of_those_who_follow_them(world, login_as, on_a_school_day):
+    from ponleu.jobs import services as jobs
+
+    def failed(key, kind, capability, *, days_ago=0):
+        with clock.frozen(MORNING - dt.timedelta(days=days_ago)):
+            job = jobs.job_create(actor=world.actor(key), kind=kind, capability=capability)
+            return jobs.job_fail(job=job, message="Nothing was imported: the file has problems now.")
+
+    imported = failed("supervisor", "registry.import", "registry.import")
+    failed("supervisor", "registry.import", "registry.import", days_ago=7)  # last week's
+    jobs.job_create(actor=world.actor("supervisor"), kind="registry.import", capability="registry.import")
+    failed("me_officer", "early_warning.train", "ews.manage_models", days_ago=6)
+    failed("partner_supervisor", "registry.import", "registry.import")
+    counts = _assert_counts_match_lists(world, login_as, "supervisor")
+    assert counts["jobs.failed"] == 1  # not last week's, not the waiting one, not the training
+    assert _assert_counts_match_lists(world, login_as, "me_officer") == {"jobs.failed": 1}
+    assert "jobs.failed" not in _counts(world.actor("caseworker_a"))  # follows no import
+    assert _counts(world.actor("partner_supervisor")) == {"jobs.failed": 1}
+    shown = next(s for s in today.today_for(actor=world.actor("supervisor")) if s.item.key == "jobs.failed")
+    assert shown.entries[0].url == reverse("registry:import_job", kwargs={"job_id": imported.pk})
 
 
 def _home_queries(client) -> int:
