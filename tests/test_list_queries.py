@@ -110,6 +110,24 @@ def _jobs(world, count):
     return "supervisor", reverse("jobs:job_list")
 
 
+def _organisation_devices(world, count):
+    from ponleu.accounts.models import DeviceToken
+
+    member = world.members["caseworker_a"]
+    for index in range(count):
+        DeviceToken.objects.create(
+            user=member.user,
+            membership=member,
+            name=f"Phone {index}",
+            prefix=f"pnl_{index:08d}",
+            token_hash=f"{index:064d}",
+            capabilities=["web.use", "cases.view"],
+            expires_at=clock.now() + dt.timedelta(hours=72),
+            session_generation=member.user.session_generation,
+        )
+    return "org_admin", reverse("accounts:organisation_devices")
+
+
 PAGES = {
     "people": _people,
     "cases": _cases,
@@ -122,6 +140,7 @@ PAGES = {
     "risk review queue": _risk_queue,
     "flags awaiting review": _flags_awaiting_review,
     "jobs": _jobs,
+    "organisation devices": _organisation_devices,
 }
 
 

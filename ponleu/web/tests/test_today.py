@@ -59,6 +59,8 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<li class="card" id="job-', main))
     if url.startswith(reverse("early_warning:risk_list")):
         return len(re.findall(r'<a href="/risk/students/[0-9a-f-]+/">', main))
+    if url.startswith(reverse("accounts:organisation_devices")):
+        return len(re.findall(r'<li class="card" data-device=', main))
     if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
         tbody = main[main.index("<tbody>") : main.index("</tbody>")] if "<tbody>" in main else ""
         return tbody.count("<tr>")
@@ -316,6 +318,33 @@ def test_the_jobs_that_failed_this_week_are_asked_of_those_who_follow_them(world
     assert _counts(world.actor("partner_supervisor")) == {"jobs.failed": 1}
     shown = next(s for s in today.today_for(actor=world.actor("supervisor")) if s.item.key == "jobs.failed")
     assert shown.entries[0].url == reverse("registry:import_job", kwargs={"job_id": imported.pk})
+
+
+def test_the_administrator_sees_device_tokens_issued_long_ago_that_still_work(
+    world, login_as, on_a_school_day
+):
+    from ponleu.accounts.models import DeviceToken
+    from ponleu.accounts.services import token_issue, token_revoke
+    from ponleu.testing.world import TEST_PASSWORD
+
+    def issued(key, days_ago):
+        token = token_issue(
+            actor=world.actor(key),
+            membership=world.members[key],
+            name="Field phone",
+            capabilities=["directory.view"],
+            password=TEST_PASSWORD,
+        ).token
+        DeviceToken.objects.filter(pk=token.pk).update(created_at=MORNING - dt.timedelta(days=days_ago))
+        return token
+
+    issued("caseworker_a", 91)
+    issued("teacher", 30)  # recent
+    token_revoke(actor=world.actor("caseworker_b"), token=issued("caseworker_b", 200))
+    issued("partner", 120)  # another organisation's
+    counts = _assert_counts_match_lists(world, login_as, "org_admin")
+    assert counts["accounts.devices"] == 1
+    assert "accounts.devices" not in _counts(world.actor("supervisor"))
 
 
 def _home_queries(client) -> int:
