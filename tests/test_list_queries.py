@@ -128,6 +128,12 @@ def _organisation_devices(world, count):
     return "org_admin", reverse("accounts:organisation_devices")
 
 
+def _roll_calls_missing(world, count):
+    for _ in range(count):
+        class_with_pupils(world, 1)  # no roll call taken at all
+    return "me_officer", reverse("early_warning:data_quality")
+
+
 PAGES = {
     "people": _people,
     "cases": _cases,
@@ -141,6 +147,7 @@ PAGES = {
     "flags awaiting review": _flags_awaiting_review,
     "jobs": _jobs,
     "organisation devices": _organisation_devices,
+    "roll calls missing": _roll_calls_missing,
 }
 
 

@@ -7,6 +7,7 @@ a fixed number of queries whatever their length (ranking and the capacity cut ha
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
@@ -14,6 +15,7 @@ from django.db.models.functions import RowNumber
 
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
+from ponleu.common import clock
 from ponleu.early_warning.choices import Decision, EwsAction, FlagStatus, ModelStatus
 from ponleu.early_warning.models import (
     DEFAULT_CAPACITY,
@@ -25,8 +27,8 @@ from ponleu.early_warning.models import (
 )
 from ponleu.early_warning.rulebook import default_settings, to_dict
 from ponleu.education.choices import EnrolmentStatus
-from ponleu.education.models import AcademicYear, Enrolment, School
-from ponleu.education.selectors import current_year, record_read
+from ponleu.education.models import AcademicYear, Enrolment, School, SchoolClass
+from ponleu.education.selectors import calendar_for, current_year, record_read, roll_call_gaps
 
 PERSON = "registry.person"
 VIEW = "ews.view_scores"
@@ -211,6 +213,36 @@ def scores_served(*, actor: Actor, scores, query: str) -> None:
         target_type=PERSON,
         target_ids=list(dict.fromkeys(score.enrolment.person_id for score in scores)),
         query=query,
+    )
+
+
+# --- the data behind the scores ----------------------------------------------------------------
+
+# A class whose roll call was missed on ``GAP_DAYS`` of the last ``RECENT_SCHOOL_DAYS`` school days
+# (today not counted: its roll call may still come) is listed: the scores of its pupils are blind
+# to those days, and three absences running is the first rule of the index.
+RECENT_SCHOOL_DAYS = 10
+GAP_DAYS = 3
+
+
+def recent_school_days(year: AcademicYear | None) -> list:
+    if year is None:
+        return []
+    return calendar_for(year).school_days(until=clock.today() - dt.timedelta(days=1))[-RECENT_SCHOOL_DAYS:]
+
+
+def classes_missing_roll_calls(*, actor: Actor, year: AcademicYear | None = None):
+    """The classes of the current year whose roll call was missed on at least ``GAP_DAYS`` of the
+    recent school days, most missed first, for whoever looks after the risk models' data."""
+    year = year or current_year(actor.organisation_id)
+    days = recent_school_days(year)
+    if not days:
+        return SchoolClass.objects.none()
+    return (
+        roll_call_gaps(actor=actor, capability="ews.manage_models", year=year, days=days)
+        .filter(missing__gte=GAP_DAYS)
+        .select_related("school", "homeroom_teacher__user")
+        .order_by("-missing", "school__name_en", "grade", "section", "pk")
     )
 
 

@@ -24,6 +24,7 @@ from ponleu.education.tests.factories import (
     make_pupil,
     make_school,
     make_year,
+    school_days,
     school_year_of,
 )
 from ponleu.web import today
@@ -57,6 +58,8 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'href="/schools/classes/[0-9a-f-]+/\?date=', main))
     if url.startswith(reverse("jobs:job_list")):
         return len(re.findall(r'<li class="card" id="job-', main))
+    if url.startswith(reverse("early_warning:data_quality")):
+        return len(re.findall(r"<tr data-class=", main))
     if url.startswith(reverse("early_warning:risk_list")):
         return len(re.findall(r'<a href="/risk/students/[0-9a-f-]+/">', main))
     if url.startswith(reverse("accounts:organisation_devices")):
@@ -345,6 +348,33 @@ def test_the_administrator_sees_device_tokens_issued_long_ago_that_still_work(
     counts = _assert_counts_match_lists(world, login_as, "org_admin")
     assert counts["accounts.devices"] == 1
     assert "accounts.devices" not in _counts(world.actor("supervisor"))
+
+
+def test_the_me_officer_sees_the_classes_whose_roll_calls_were_missed(world, login_as, on_a_school_day):
+    start, end, terms = school_year_of(DAY)
+    year = make_year(world.org, start=start, end=end, terms=terms)
+    recent = school_days(year, start, DAY - dt.timedelta(days=1))[-10:]
+    school = make_school(world.org)
+
+    def with_gaps(section, missed, *, school=school, year=year, pupils=1):
+        school_class = make_class(school, year, section=section)
+        for _ in range(pupils):
+            enrolment = enrol(school_class, make_pupil(school.organisation), on=year.starts_on)
+            fill_register(enrolment, {day: "P" for day in recent[missed:]})
+        return school_class
+
+    with_gaps("A", 0)
+    three = with_gaps("B", 3)
+    with_gaps("C", 2)  # two days missed: not yet a gap worth asking about
+    never = with_gaps("D", 10)
+    with_gaps("E", 10, pupils=0)  # nobody enrolled: no roll call to take
+    partner_year = make_year(world.other_org, start=start, end=end, terms=terms)
+    with_gaps("F", 10, school=make_school(world.other_org, village="17070101"), year=partner_year)
+    counts = _assert_counts_match_lists(world, login_as, "me_officer")
+    assert counts == {"early_warning.roll_calls_missing": 2}
+    shown = today.today_for(actor=world.actor("me_officer"))[0]
+    assert [entry.label for entry in shown.entries] == [f"Class {never.label}", f"Class {three.label}"]
+    assert "early_warning.roll_calls_missing" not in _counts(world.actor("supervisor"))
 
 
 def _home_queries(client) -> int:
