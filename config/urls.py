@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/", include("ponleu.referrals.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
+    path("jobs/", include("ponleu.jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("ponleu.operations.urls")),

@@ -41,6 +41,10 @@ PINNED = {
     "roll call": 12,
     "class pupils": 9,
     "risk review queue": 12,
+    "flags awaiting review": 12,
+    "jobs": 5,
+    "organisation devices": 5,
+    "roll calls missing": 7,
 }
 SMALL, LARGE = 3, 30
 PP = zoneinfo.ZoneInfo("Asia/Phnom_Penh")
@@ -97,6 +101,43 @@ def _risk_queue(world, count):
     return "caseworker_a", reverse("early_warning:risk_list")
 
 
+def _flags_awaiting_review(world, count):
+    reader, url = _risk_queue(world, count)
+    return reader, f"{url}?awaiting=1"
+
+
+def _jobs(world, count):
+    from ponleu.jobs.services import job_create
+
+    for _ in range(count):
+        job_create(actor=world.actor("supervisor"), kind="registry.import", capability="registry.import")
+    return "supervisor", reverse("jobs:job_list")
+
+
+def _organisation_devices(world, count):
+    from ponleu.accounts.models import DeviceToken
+
+    member = world.members["caseworker_a"]
+    for index in range(count):
+        DeviceToken.objects.create(
+            user=member.user,
+            membership=member,
+            name=f"Phone {index}",
+            prefix=f"pnl_{index:08d}",
+            token_hash=f"{index:064d}",
+            capabilities=["web.use", "cases.view"],
+            expires_at=clock.now() + dt.timedelta(hours=72),
+            session_generation=member.user.session_generation,
+        )
+    return "org_admin", reverse("accounts:organisation_devices")
+
+
+def _roll_calls_missing(world, count):
+    for _ in range(count):
+        class_with_pupils(world, 1)  # no roll call taken at all
+    return "me_officer", reverse("early_warning:data_quality")
+
+
 PAGES = {
     "people": _people,
     "cases": _cases,
@@ -107,6 +148,10 @@ PAGES = {
     "roll call": _roll_call,
     "class pupils": _class_pupils,
     "risk review queue": _risk_queue,
+    "flags awaiting review": _flags_awaiting_review,
+    "jobs": _jobs,
+    "organisation devices": _organisation_devices,
+    "roll calls missing": _roll_calls_missing,
 }
 
 

@@ -3,7 +3,9 @@ reset-link lookup, the members a user manager looks after."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+import datetime as dt
+
+from django.db.models import Exists, F, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ponleu.access.scopes import Scope
@@ -13,6 +15,9 @@ from ponleu.organisations.models import Membership
 from .models import TOKEN_PREFIX, DeviceToken, PasswordResetToken, UserSession, token_digest
 
 TOKEN_MAX_LENGTH = 100
+# A token that still works this long after it was issued is one to check: nothing else ends a
+# token its device keeps using, and a phone that changed hands keeps syncing.
+TOKEN_REVIEW_DAYS = 90
 
 
 def tokens_visible_to(actor):
@@ -67,7 +72,30 @@ def members_with_second_factor(actor, *, to_set_up: bool = False):
     return members.filter(has_second_factor=False) if to_set_up else members
 
 
+def organisation_tokens(actor, *, old: bool = False):
+    """The device tokens that still work in the actor's organisation, for whoever manages its
+    users (a lost phone is revoked here), oldest first; ``old``: only those issued more than
+    ``TOKEN_REVIEW_DAYS`` ago."""
+    if actor.organisation_id is None or actor.scope_for("users.manage") < Scope.ORG:
+        return DeviceToken.objects.none()
+    now = clock.now()
+    tokens = DeviceToken.objects.filter(
+        membership__organisation_id=actor.organisation_id,
+        membership__is_active=True,
+        user__is_active=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        session_generation=F("user__session_generation"),
+    )
+    if old:
+        tokens = tokens.filter(created_at__lt=now - dt.timedelta(days=TOKEN_REVIEW_DAYS))
+    return tokens.select_related("user", "membership").order_by("created_at", "pk")
+
+
 RESET_TOKEN_MAX_LENGTH = 100
+# A token that still works this long after it was issued is one to check: nothing else ends a
+# token its device keeps using, and a phone that changed hands keeps syncing.
+TOKEN_REVIEW_DAYS = 90
 
 
 def reset_digest(plaintext: str) -> str | None:

@@ -361,6 +361,53 @@ class DeviceRevokeView(AppView):
         return redirect("accounts:devices")
 
 
+class OrganisationDevicesView(AppView):
+    """The organisation's device tokens that still work, for whoever manages its users: a lost
+    phone, a member who left, or a token issued long ago is revoked here (``old=1``: only
+    those issued more than ``TOKEN_REVIEW_DAYS`` ago, as "Today" asks)."""
+
+    capability = "users.manage"
+    scope = Scope.ORG
+
+    def get(self, request):
+        old = request.GET.get("old") == "1"
+        tokens = selectors.organisation_tokens(self.actor, old=old)
+        page = Paginator(tokens, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
+        now = clock.now()
+        context = {
+            "rows": [
+                {**_token_row(token, now), "role": Role(token.membership.role).label}
+                for token in page.object_list
+            ],
+            "page": page,
+            "old": old,
+            "review_days": selectors.TOKEN_REVIEW_DAYS,
+        }
+        return render(request, "accounts/organisation_devices.html", context)
+
+
+class OrganisationDeviceRevokeView(AppView):
+    """Revoke a token of the organisation (its id in the form); one that no longer works or is
+    another organisation's is simply not found."""
+
+    capability = "users.manage"
+    scope = Scope.ORG
+
+    def post(self, request):
+        try:
+            token_id = uuid.UUID(request.POST.get("device", ""))
+        except ValueError:
+            raise Http404(NOT_FOUND_MESSAGE) from None
+        token = get_visible_or_404(selectors.organisation_tokens(self.actor), pk=token_id)
+        services.token_revoke(actor=self.actor, token=token)
+        messages.success(
+            request,
+            _("The token for “%(name)s” of %(member)s no longer works.")
+            % {"name": token.name, "member": token.user.display_name},
+        )
+        return redirect("accounts:organisation_devices")
+
+
 def _errors_into(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

@@ -28,6 +28,18 @@ OPEN_STATUSES = (
     CaseStatus.CLOSURE_APPROVAL,
 )
 
+# How many days a case may stay at a stage before its next step is late ("Today" asks for it):
+# Ponleu's default standard, one place to change it. The stages a supervisor decides have
+# their own item (approvals waiting); implementation runs as long as its plan and is watched
+# through its actions and home visits.
+STAGE_STANDARD_DAYS = {
+    CaseStatus.IDENTIFIED: 3,  # intake starts
+    CaseStatus.INTAKE: 7,  # screening done
+    CaseStatus.ASSESSMENT: 30,  # assessment done
+    CaseStatus.CASE_PLAN: 14,  # the plan written after the assessment
+    CaseStatus.REVIEW: 14,  # the review decided
+}
+
 
 class CaseEvent(models.TextChoices):
     START_INTAKE = "start_intake", _("Start intake and screening")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from ponleu.access import policy
 from ponleu.access.scopes import Scope
@@ -21,7 +22,15 @@ from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.organisations.models import Membership
 
-from .choices import OPEN_STATUSES, ActionStatus, ApprovalStatus, CaseAction, CaseStatus, InstrumentKind
+from .choices import (
+    OPEN_STATUSES,
+    STAGE_STANDARD_DAYS,
+    ActionStatus,
+    ApprovalStatus,
+    CaseAction,
+    CaseStatus,
+    InstrumentKind,
+)
 from .models import (
     Action,
     Assessment,
@@ -67,7 +76,28 @@ def case_list(*, actor, filters: dict | None = None):
     if filters.get("approval"):
         pending = CaseApproval.objects.filter(status=ApprovalStatus.PENDING).values("case_id")
         qs = qs.filter(status__in=OPEN_STATUSES, pk__in=pending)
+    if filters.get("stalled"):
+        qs = qs.filter(stalled_q(clock.now()))
     return qs.order_by("-status_changed_at", "-created_at")
+
+
+def stalled_q(now: dt.datetime) -> Q:
+    """Cases at a stage longer than the standard allows (``STAGE_STANDARD_DAYS``)."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(status=status, status_changed_at__lt=now - dt.timedelta(days=days))
+            for status, days in STAGE_STANDARD_DAYS.items()
+        ),
+    )
+
+
+def next_step_due(case: Case) -> dt.date | None:
+    """The day the case's next step was due by the standard, for a stage that has one."""
+    days = STAGE_STANDARD_DAYS.get(case.status)
+    if days is None:
+        return None
+    return timezone.localdate(case.status_changed_at + dt.timedelta(days=days))
 
 
 VISIT_DUE = ("today", "late")

@@ -61,6 +61,10 @@ def _deadline_day(case):
     return case.urgent_deadline.date() if case.urgent_deadline else None
 
 
+def _next_step_day(case):
+    return selectors.next_step_due(case)
+
+
 ITEMS = [
     # Own cases (caseworkers, and supervisors who hold cases themselves).
     _cases_item(
@@ -89,6 +93,15 @@ ITEMS = [
         {"mine": True, "overdue": True},
         order=("-status_changed_at", "pk"),
     ),
+    _cases_item(
+        "cases.stalled",
+        _("My cases waiting too long for their next step"),
+        "cases.edit",
+        35,
+        {"mine": True, "stalled": True},
+        order=("status_changed_at", "pk"),
+        day=_next_step_day,
+    ),
     # The team's (supervisors).
     _cases_item(
         "cases.approvals",
@@ -105,6 +118,15 @@ ITEMS = [
         40,
         {"overdue": True},
         order=("-status_changed_at", "pk"),
+    ),
+    _cases_item(
+        "cases.team_stalled",
+        _("Team cases waiting too long for their next step"),
+        "cases.approve",
+        45,
+        {"stalled": True},
+        order=("status_changed_at", "pk"),
+        day=_next_step_day,
     ),
     _cases_item(
         "cases.team_visits",

@@ -7,6 +7,7 @@ a fixed number of queries whatever their length (ranking and the capacity cut ha
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
@@ -14,6 +15,7 @@ from django.db.models.functions import RowNumber
 
 from ponleu.access.actors import Actor
 from ponleu.audit import services as audit
+from ponleu.common import clock
 from ponleu.early_warning.choices import Decision, EwsAction, FlagStatus, ModelStatus
 from ponleu.early_warning.models import (
     DEFAULT_CAPACITY,
@@ -25,8 +27,8 @@ from ponleu.early_warning.models import (
 )
 from ponleu.early_warning.rulebook import default_settings, to_dict
 from ponleu.education.choices import EnrolmentStatus
-from ponleu.education.models import AcademicYear, Enrolment, School
-from ponleu.education.selectors import current_year, record_read
+from ponleu.education.models import AcademicYear, Enrolment, School, SchoolClass
+from ponleu.education.selectors import calendar_for, current_year, record_read, roll_call_gaps
 
 PERSON = "registry.person"
 VIEW = "ews.view_scores"
@@ -56,6 +58,8 @@ class RiskFilters:
     school_id: str = ""
     class_id: str = ""
     caseworker_id: str = ""
+    # Only the rows whose flag awaits review (the review queue; "Today" links here).
+    awaiting: bool = False
 
     @classmethod
     def from_params(cls, params) -> RiskFilters:
@@ -63,6 +67,7 @@ class RiskFilters:
             school_id=(params.get("school") or "").strip(),
             class_id=(params.get("class") or "").strip(),
             caseworker_id=(params.get("caseworker") or "").strip(),
+            awaiting=params.get("awaiting") == "1",
         )
 
     def apply(self, queryset, prefix: str = ""):
@@ -135,17 +140,8 @@ def risk_list(
     year = year or current_year(actor.organisation_id)
     capacity = settings_for(actor.organisation_id).capacity_per_school
     flagged = filters.apply(latest_scores(actor, year).filter(flagged=True))
-    awaiting = Flag.objects.filter(enrolment=OuterRef("enrolment_id")).order_by("-opened_on")
-    per_school = [F("school_class__school_id")]
     ranked = (
-        flagged.annotate(
-            rank=Window(RowNumber(), partition_by=per_school, order_by=list(RANKING)),
-            # Counted before the capacity cut: how many the school has flagged in all.
-            school_flagged=Window(Count("pk"), partition_by=per_school),
-            flag_id=Subquery(awaiting.values("pk")[:1]),
-            flag_status=Subquery(awaiting.values("status")[:1]),
-        )
-        .filter(rank__lte=capacity)
+        _ranked(flagged, capacity)
         .select_related(
             "enrolment__person", "school_class__school", "school_class__homeroom_teacher", "model"
         )
@@ -153,6 +149,8 @@ def risk_list(
     )
     blocks: dict = {}
     for score in ranked:
+        if filters.awaiting and score.flag_status != FlagStatus.AWAITING_REVIEW:
+            continue
         school = score.school_class.school
         block = blocks.setdefault(school.pk, SchoolBlock(school, flagged=score.school_flagged))
         block.rows.append(RiskRow(score, score.rank, score.flag_id, score.flag_status or ""))
@@ -162,9 +160,86 @@ def risk_list(
         action=EwsAction.SCORES_VIEWED,
         target_type=PERSON,
         target_ids=[row.score.enrolment.person_id for row in result.rows],
-        query=f"school={filters.school_id} class={filters.class_id} caseworker={filters.caseworker_id}",
+        query=f"school={filters.school_id} class={filters.class_id} caseworker={filters.caseworker_id}"
+        + (" awaiting" if filters.awaiting else ""),
     )
     return result
+
+
+def _ranked(flagged, capacity: int):
+    """Flagged scores ranked per school, cut to the capacity, each with its latest flag."""
+    latest_flag = Flag.objects.filter(enrolment=OuterRef("enrolment_id")).order_by("-opened_on")
+    per_school = [F("school_class__school_id")]
+    return flagged.annotate(
+        rank=Window(RowNumber(), partition_by=per_school, order_by=list(RANKING)),
+        # Counted before the capacity cut: how many the school has flagged in all.
+        school_flagged=Window(Count("pk"), partition_by=per_school),
+        flag_id=Subquery(latest_flag.values("pk")[:1]),
+        flag_status=Subquery(latest_flag.values("status")[:1]),
+    ).filter(rank__lte=capacity)
+
+
+def review_queue(*, actor: Actor, year: AcademicYear | None = None):
+    """The rows of the risk list whose flag awaits review (``risk_list`` with ``awaiting``):
+    ranked and cut to each school's capacity first, so a student the list leaves beyond it is
+    not asked for. A query, so that counting and listing agree; nothing is audited here (the
+    caller records what it shows with ``scores_served``)."""
+    year = year or current_year(actor.organisation_id)
+    if year is None:
+        return RiskScore.objects.none()
+    capacity = settings_for(actor.organisation_id).capacity_per_school
+    listed = _ranked(latest_scores(actor, year).filter(flagged=True), capacity).values("pk")
+    latest_flag = Flag.objects.filter(enrolment=OuterRef("enrolment_id")).order_by("-opened_on")
+    return (
+        RiskScore.objects.filter(pk__in=listed)
+        .annotate(
+            flag_id=Subquery(latest_flag.values("pk")[:1]),
+            flag_status=Subquery(latest_flag.values("status")[:1]),
+        )
+        .filter(flag_status=FlagStatus.AWAITING_REVIEW)
+        .order_by(*RANKING)
+    )
+
+
+def scores_served(*, actor: Actor, scores, query: str) -> None:
+    """One access event naming the students whose risk a page showed."""
+    audit.record_access(
+        actor=actor,
+        action=EwsAction.SCORES_VIEWED,
+        target_type=PERSON,
+        target_ids=list(dict.fromkeys(score.enrolment.person_id for score in scores)),
+        query=query,
+    )
+
+
+# --- the data behind the scores ----------------------------------------------------------------
+
+# A class whose roll call was missed on ``GAP_DAYS`` of the last ``RECENT_SCHOOL_DAYS`` school days
+# (today not counted: its roll call may still come) is listed: the scores of its pupils are blind
+# to those days, and three absences running is the first rule of the index.
+RECENT_SCHOOL_DAYS = 10
+GAP_DAYS = 3
+
+
+def recent_school_days(year: AcademicYear | None) -> list:
+    if year is None:
+        return []
+    return calendar_for(year).school_days(until=clock.today() - dt.timedelta(days=1))[-RECENT_SCHOOL_DAYS:]
+
+
+def classes_missing_roll_calls(*, actor: Actor, year: AcademicYear | None = None):
+    """The classes of the current year whose roll call was missed on at least ``GAP_DAYS`` of the
+    recent school days, most missed first, for whoever looks after the risk models' data."""
+    year = year or current_year(actor.organisation_id)
+    days = recent_school_days(year)
+    if not days:
+        return SchoolClass.objects.none()
+    return (
+        roll_call_gaps(actor=actor, capability="ews.manage_models", year=year, days=days)
+        .filter(missing__gte=GAP_DAYS)
+        .select_related("school", "homeroom_teacher__user")
+        .order_by("-missing", "school__name_en", "grade", "section", "pk")
+    )
 
 
 # --- one school -----------------------------------------------------------------------------

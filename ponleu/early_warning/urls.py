@@ -19,4 +19,5 @@ urlpatterns = [
     path("models/", manage.ModelListView.as_view(), name="model_list"),
     path("models/<uuid:model_id>/", manage.ModelDetailView.as_view(), name="model_detail"),
     path("rules/", manage.RuleSettingsView.as_view(), name="rule_settings"),
+    path("data/", manage.DataQualityView.as_view(), name="data_quality"),
 ]

@@ -7,9 +7,11 @@ request; pages with no pupil on them name the object they show.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 
 from ponleu.access.actors import Actor
@@ -109,6 +111,29 @@ def roll_calls_due(*, actor: Actor, day: dt.date | None = None):
         .exclude(pk__in=taken)
         .select_related("school", "year")
         .order_by("school__name_en", "grade", "section", "pk")
+    )
+
+
+def roll_call_gaps(*, actor: Actor, capability: str, year: AcademicYear, days: list[dt.date]):
+    """The classes of ``year`` in the actor's reach under ``capability`` with pupils enrolled on
+    the last of ``days``, each annotated with ``missing``: on how many of ``days`` nobody in the
+    class had a roll call taken. One query, however many classes."""
+    if not days:
+        return SchoolClass.objects.none()
+    missing = []
+    for day in days:
+        taken = (
+            AttendanceMonth.objects.filter(enrolment__school_class_id=OuterRef("pk"), month=month_start(day))
+            .annotate(letter=Substr("statuses", day.day, 1))
+            .exclude(letter__in=("", registers.NONE))
+        )
+        missing.append(
+            Case(When(Exists(taken), then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+    return (
+        SchoolClass.objects.actionable_by(actor, capability)
+        .filter(year=year, pk__in=Enrolment.objects.filter(enrolled_on(days[-1])).values("school_class_id"))
+        .annotate(missing=functools.reduce(operator.add, missing))
     )
 
 

@@ -20,3 +20,25 @@ class JobAction(models.TextChoices):
     """Audit action names (``<app>.<entity>.<past verb>``)."""
 
     CANCELLED = "jobs.job.cancelled", _("Job cancelled")
+
+
+class JobKind(models.TextChoices):
+    """The kinds of job the apps start, named for the list of jobs (a kind not named here is
+    shown as it is written)."""
+
+    PEOPLE_IMPORT = "registry.import", _("Import of people from a spreadsheet")
+    MODEL_TRAINING = "early_warning.train", _("Training of a risk model")
+
+
+# The page that follows one job of each kind: its URL name, and whether it names the job.
+JOB_PAGES = {
+    JobKind.PEOPLE_IMPORT: ("registry:import_job", True),
+    JobKind.MODEL_TRAINING: ("early_warning:model_list", False),
+}
+
+
+def kind_label(kind: str):
+    try:
+        return JobKind(kind).label
+    except ValueError:
+        return kind

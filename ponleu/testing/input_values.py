@@ -270,6 +270,7 @@ def _build(world: MatrixWorld, kind: str, member: str, scope: str) -> Value | No
         "team": _team,
         "membership": _membership,
         "device_token": _device_token,
+        "organisation_device": _organisation_device,
         "assessment": _assessment,
     }.get(kind)
     if builder is None:
@@ -393,6 +394,12 @@ def _device_token(world, member, scope) -> Value | None:
         )
     token = world._cache[key]
     return _org_value("device_token", scope, token.pk, holder.organisation_id, rule="own")
+
+
+def _organisation_device(world, member, scope) -> Value | None:
+    """The same tokens, named where a user manager revokes any of the organisation's."""
+    token = _device_token(world, member, scope)
+    return None if token is None else replace(token, kind="organisation_device", rule="org")
 
 
 def _assessment(world, member, scope) -> Value | None:

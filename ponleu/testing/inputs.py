@@ -85,6 +85,7 @@ KIND_OF = {
     "intervention_id": "intervention",
     "model_id": "model",
     "token": "device_token",
+    "device": "organisation_device",  # a user manager revokes any of the organisation's tokens
 }
 
 # Ids carried in a key rather than a value: a form key's prefix (``s-<enrolment id>``) or a
@@ -132,6 +133,9 @@ NOT_IDS = {
             "setup",
             "received",
             "create_new",
+            "stalled",
+            "awaiting",
+            "old",
         ),
         "a yes/no flag",
     ),

@@ -16,10 +16,12 @@ from ponleu.accounts import today as accounts_today
 from ponleu.audit import today as audit_today
 from ponleu.cases import today as cases_today
 from ponleu.common.today import SHORT_LIST, Entry, Item
+from ponleu.early_warning import today as early_warning_today
 from ponleu.education import today as education_today
+from ponleu.jobs import today as jobs_today
 
 # Each app with something to ask of people today; a new app adds its module here.
-SOURCES = (cases_today, education_today, audit_today, accounts_today)
+SOURCES = (cases_today, education_today, audit_today, accounts_today, early_warning_today, jobs_today)
 
 
 @dataclass

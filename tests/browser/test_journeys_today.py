@@ -84,3 +84,54 @@ def test_the_menu_on_a_phone(browse, viewport, language):
     else:
         assert visible == len(hrefs)
     b.follow("audit:event_list", step="audit")
+
+
+def test_a_job_cancelled_and_one_that_failed(browse, viewport, language):
+    """The M&E officer starts a training and cancels it from the list of jobs before it starts
+    (HTMX, in place); reads the classes whose roll calls were missed; and finds on Today the
+    training that failed (too few dropouts in this organisation's history: the first run starts
+    one and runs it, the next find it there), whose link opens the jobs that failed."""
+    b = browse("me.sabay")
+    b.goto("early_warning:model_list", step="models")
+    b.click("main form button[type=submit]", step="training")
+    b.follow("jobs:job_list", step="jobs")
+    queued = b.page.locator('main li.card[data-job="queued"]').first
+    job_id = queued.get_attribute("id")
+    queued.locator("button[type=submit]").click()
+    b.page.locator(f'#{job_id}[data-job="cancelled"]').wait_for(timeout=10_000)
+    b.checkpoint(step="cancelled")
+    b.goto("early_warning:model_list", step="models-again")
+    b.follow("early_warning:data_quality", step="roll-calls-missing")
+    b.goto("web:home", step="today")
+    if not count_of(b, "jobs.failed"):
+        b.goto("early_warning:model_list", step="models-train")
+        b.click("main form button[type=submit]", step="training-again")
+        b.goto("web:home", step="today-waiting")  # away from the progress, which polls
+        b.server.run_tasks()
+        b.goto("web:home", step="today-failed")
+    failed = count_of(b, "jobs.failed")
+    assert failed >= 1, "the training that failed is not on Today"
+    b.click('main section[data-item="jobs.failed"] h2 a', step="failed-jobs", state="failed")
+    assert b.page.locator('main li.card[data-job="failed"]').count() == min(failed, 30)
+    assert b.page.locator("main li.card .alert.error").count() >= 1, "a failed job does not say why"
+
+
+def test_a_phone_revoked_by_the_administrator(browse, viewport, language):
+    """A field worker issues a token for a phone; the organisation's administrator finds it among
+    the organisation's devices (from the users page) and revokes it."""
+    holder = browse("field.chetana")
+    holder.goto("accounts:devices", step="own-devices")
+    name = f"ទូរស័ព្ទបាត់ {viewport} {language}"
+    holder.page.fill("#id_name", name)
+    holder.page.locator('main input[name="capabilities"]').first.check()
+    holder.page.fill("#id_password", holder.server.password("field.chetana"))
+    holder.click("main form[novalidate] button[type=submit]", step="issued")
+    admin = browse("admin.chetana")
+    admin.goto("web:home", step="today")
+    admin.follow("accounts:users", step="users")
+    admin.follow("accounts:organisation_devices", step="devices")
+    card = admin.page.locator("main li.card", has_text=name)
+    assert card.count() == 1, "the new token is not among the organisation's devices"
+    admin.click(card.locator("button[type=submit]"), step="revoked", state="revoked")
+    assert admin.page.locator("ul.messages li").count() == 1
+    assert admin.page.locator("main li.card", has_text=name).count() == 0

@@ -59,7 +59,7 @@ def caseworker_membership(organisation_id, user_id, *, field: str = "owner") -> 
     return membership
 
 
-def tell(users, message_factory, *, case: Case) -> None:
+def tell(users, message_factory, *, case: Case, kind: str = NotificationKind.INFO) -> None:
     """An in-app notice in each recipient's own language; never a child's name, only the link."""
     link = f"/cases/{case.pk}/"
     for user in users:
@@ -68,7 +68,7 @@ def tell(users, message_factory, *, case: Case) -> None:
         with translation.override(getattr(user, "language", None) or "km"):
             notify(
                 recipients=[user],
-                kind=NotificationKind.INFO,
+                kind=kind,
                 message=str(message_factory())[:300],
                 link=link,
                 organisation_id=case.organisation_id,

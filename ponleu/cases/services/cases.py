@@ -44,6 +44,7 @@ from ponleu.cases.models.fields import ProtectedTextField
 from ponleu.common import clock
 from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.common.versions import claim_version
+from ponleu.notifications.choices import NotificationKind
 from ponleu.organisations.models import Membership, Organisation, Team
 from ponleu.registry import policies as registry_policies
 from ponleu.registry.services import people as person_services
@@ -359,6 +360,7 @@ def case_transition(
             [m.user for m in supervisors_of(case)],
             lambda: gettext_lazy("A case waits for your approval."),
             case=case,
+            kind=NotificationKind.APPROVAL_ASKED,
         )
     elif event in workflow.APPROVAL_DECISIONS:
         _decide(case, actor, event, reason, now)
@@ -453,7 +455,12 @@ def case_assign(
         reason=reason.strip(),
     )
     if owner_id is not None and owner_id != before["owner"]:
-        tell([case.owner], lambda: gettext_lazy("A case was assigned to you."), case=case)
+        tell(
+            [case.owner],
+            lambda: gettext_lazy("A case was assigned to you."),
+            case=case,
+            kind=NotificationKind.CASE_ASSIGNED,
+        )
     return case
 
 

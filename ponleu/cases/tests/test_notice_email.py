@@ -42,7 +42,7 @@ def test_a_case_assigned_is_mailed_without_the_childs_name(
     for secret in ("ចាន់", "សុភ័ក្រ", "Sopheak", "Sok", str(case.pk), str(child.pk)):
         assert secret not in sent.subject
         assert secret not in sent.body
-    assert worker.notifications.count() == 1  # the in-app notice too
+    assert worker.notifications.get().kind == "case_assigned"  # the in-app notice too
 
 
 def test_without_a_mail_server_notices_stay_in_the_app(world, settings, django_capture_on_commit_callbacks):
@@ -54,3 +54,26 @@ def test_without_a_mail_server_notices_stay_in_the_app(world, settings, django_c
         _assign(world, open_case(world))
     assert mail.outbox == []
     assert worker.notifications.count() == 1
+
+
+def test_an_approval_asked_is_a_notice_of_its_own_kind(world):
+    from ponleu.cases.choices import CaseEvent
+    from ponleu.notifications.models import Notification
+
+    from .factories import move, to_implementation
+
+    case = to_implementation(world, open_case(world))
+    Notification.objects.all().delete()
+    move(world, case, CaseEvent.START_REVIEW)
+    move(world, case, CaseEvent.CONTINUE_PLAN)
+    move(
+        world,
+        case,
+        CaseEvent.REQUEST_CLOSURE,
+        reason="Goals met",
+        closure_reason="goals_achieved",
+        open_actions_reason="Done by the family",
+    )
+    notice = Notification.objects.get(recipient=world.user("supervisor"))
+    assert notice.kind == "approval_asked"
+    assert notice.link == f"/cases/{case.pk}/"

@@ -26,6 +26,7 @@ class CaseListView(AppView):
             "overdue": request.GET.get("overdue") == "1",
             "visit_due": _visit_due(request.GET.get("visit_due")),
             "approval": request.GET.get("approval") == "1",
+            "stalled": request.GET.get("stalled") == "1",
         }
         page = Paginator(selectors.case_list(actor=self.actor, filters=filters), PAGE_SIZE).get_page(
             request.GET.get("page")

@@ -236,7 +236,7 @@ def _tell_teachers(flags: list[Flag]) -> None:
             ) % {"count": per_class[school_class.pk], "label": school_class.label}
         notify(
             recipients=[user],
-            kind=NotificationKind.INFO,
+            kind=NotificationKind.PUPIL_FLAGGED,
             message=message[:300],
             link=f"{reverse('early_warning:risk_list')}?class={school_class.pk}",
             organisation_id=school_class.organisation_id,

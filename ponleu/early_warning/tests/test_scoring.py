@@ -75,6 +75,7 @@ def test_the_homeroom_teacher_hears_of_new_flags_once_without_a_name(world, toda
     risk_score(actor=actor, year=school_class.year)  # the same flag: nobody is told twice
     notice = Notification.objects.get()
     assert notice.recipient == world.user("teacher")
+    assert notice.kind == "pupil_flagged"
     assert "7A" in notice.message
     assert notice.link.endswith(f"?class={school_class.pk}")
     person = pupil.person

@@ -138,3 +138,19 @@ class RuleSettingsView(AppView):
                 messages.success(request, _("Rule index saved. It applies from the next scoring."))
                 return redirect("early_warning:rule_settings")
         return render(request, self.template, {"form": form}, status=400)
+
+
+class DataQualityView(AppView):
+    """The classes whose roll calls were missed on recent school days: the scores of their pupils
+    cannot see those days (for whoever looks after the risk models and their data)."""
+
+    capability = "ews.manage_models"
+
+    def get(self, request):
+        classes = list(selectors.classes_missing_roll_calls(actor=self.actor))
+        context = {
+            "classes": classes,
+            "recent": selectors.RECENT_SCHOOL_DAYS,
+            "gap": selectors.GAP_DAYS,
+        }
+        return render(request, "early_warning/data_quality.html", context)

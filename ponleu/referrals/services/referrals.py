@@ -244,6 +244,7 @@ def referral_send(*, actor, referral: Referral, version, send_key) -> Referral:
             _("A child was referred to your organisation: %(reference)s.")
             % {"reference": referral.reference},
             organisation_id=referral.receiver_id,
+            kind=NotificationKind.REFERRAL_RECEIVED,
         )
     return referral
 
@@ -556,11 +557,11 @@ def _receiving_staff(referral: Referral) -> list:
     ]
 
 
-def _tell(users, message: str, *, organisation_id) -> None:
+def _tell(users, message: str, *, organisation_id, kind: str = NotificationKind.INFO) -> None:
     unique = {u.pk: u for u in users if u is not None}
     notify(
         recipients=list(unique.values()),
-        kind=NotificationKind.INFO,
+        kind=kind,
         message=message,
         organisation_id=organisation_id,
     )

@@ -77,6 +77,8 @@ def test_send_is_idempotent(world, setup):
     assert again.status == ReferralStatus.SENT
     assert SharedRecord.objects.count() == 1
     assert AuditEvent.objects.filter(action="referral.sent").count() == 1
+    received = Notification.objects.filter(organisation_id=world.other_org.pk)
+    assert set(received.values_list("kind", flat=True)) == {"referral_received"}
     with pytest.raises(workflow.IllegalMove):
         services.referral_send(actor=actor, referral=first, version=first.version, send_key=uuid.uuid4())
 

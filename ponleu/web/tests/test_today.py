@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ponleu.cases.choices import CaseEvent
+from ponleu.cases.choices import CaseEvent, CaseStatus
 from ponleu.cases.models import Action, Case
 from ponleu.cases.services import work
 from ponleu.cases.tests.factories import make_child, move, open_case, to_implementation
@@ -24,6 +24,7 @@ from ponleu.education.tests.factories import (
     make_pupil,
     make_school,
     make_year,
+    school_days,
     school_year_of,
 )
 from ponleu.web import today
@@ -55,6 +56,14 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<a class="title" href="/cases/[0-9a-f-]+/"', main))
     if url.startswith(reverse("education:school_list")):
         return len(re.findall(r'href="/schools/classes/[0-9a-f-]+/\?date=', main))
+    if url.startswith(reverse("jobs:job_list")):
+        return len(re.findall(r'<li class="card" id="job-', main))
+    if url.startswith(reverse("early_warning:data_quality")):
+        return len(re.findall(r"<tr data-class=", main))
+    if url.startswith(reverse("early_warning:risk_list")):
+        return len(re.findall(r'<a href="/risk/students/[0-9a-f-]+/">', main))
+    if url.startswith(reverse("accounts:organisation_devices")):
+        return len(re.findall(r'<li class="card" data-device=', main))
     if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
         tbody = main[main.index("<tbody>") : main.index("</tbody>")] if "<tbody>" in main else ""
         return tbody.count("<tr>")
@@ -143,6 +152,36 @@ def test_the_cases_today_shows_are_one_read_in_the_audit_log(world, login_as, on
     assert set(shown) <= {str(pk) for pk in mine.values_list("pk", flat=True)}
 
 
+def test_cases_waiting_too_long_for_their_next_step(world, login_as, on_a_school_day):
+    def at(status, days, **kwargs):
+        case = open_case(world, **kwargs)
+        changed = MORNING - dt.timedelta(days=days)
+        Case.objects.filter(pk=case.pk).update(status=status, status_changed_at=changed)
+        return case
+
+    plan = at(CaseStatus.CASE_PLAN, 15)  # no plan two weeks after the assessment: late
+    at(CaseStatus.IDENTIFIED, 4)  # intake not started after three days: late
+    at(CaseStatus.ASSESSMENT, 20)  # an assessment may take a month
+    at(CaseStatus.IMPLEMENTATION, 200)  # watched through its actions and visits instead
+    at(CaseStatus.PLAN_APPROVAL, 30)  # the supervisor's approvals item asks for it
+    team_b = make_child(world, village="02080101", team=world.team_b)
+    at(CaseStatus.INTAKE, 9, worker="caseworker_b", child=team_b)
+    partner_child = make_child(world, village="17070101", team=None, organisation=world.other_org)
+    at(CaseStatus.INTAKE, 9, worker="partner", child=partner_child)
+    counts = _assert_counts_match_lists(world, login_as, "caseworker_a")
+    assert counts["cases.stalled"] == 2
+    assert _assert_counts_match_lists(world, login_as, "supervisor")["cases.team_stalled"] == 3
+    assert _counts(world.actor("caseworker_b"))["cases.stalled"] == 1
+    assert _counts(world.actor("partner_supervisor")) == {"cases.team_stalled": 1}
+    shown = next(
+        s for s in today.today_for(actor=world.actor("caseworker_a")) if s.item.key == "cases.stalled"
+    )
+    first = shown.entries[0]  # the longest waiting first, with the day its step was due
+    assert first.url == reverse("cases:case_detail", kwargs={"case_id": plan.pk})
+    assert first.day == DAY - dt.timedelta(days=1)
+    assert first.late
+
+
 def _classes(world, count, *, teacher="teacher"):
     start, end, terms = school_year_of(DAY)
     year = make_year(world.org, start=start, end=end, terms=terms)
@@ -170,6 +209,61 @@ def test_no_roll_call_is_asked_on_a_holiday(world, on_a_school_day):
     _classes(world, 1)
     with clock.frozen(dt.datetime(2028, 4, 14, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Phnom_Penh"))):
         assert _counts(world.actor("teacher")) == {}  # Khmer New Year
+
+
+def _flagged(world, school_class, count, *, index=2.0):
+    """``count`` pupils of the class with this week's score flagged and a flag awaiting review."""
+    from ponleu.early_warning.models import Flag, RiskScore, week_of
+
+    enrolments = []
+    for _ in range(count):
+        pupil = make_pupil(school_class.organisation, village=school_class.school.village_id)
+        enrolment = enrol(school_class, pupil, on=school_class.year.starts_on)
+        common = {"organisation_id": school_class.organisation_id, "enrolment": enrolment}
+        common |= {"school_class": school_class, "method": "rule_index", "index_score": index}
+        RiskScore.objects.create(**common, period=week_of(DAY), scored_on=DAY, flagged=True)
+        Flag.objects.create(**common, opened_on=DAY)
+        enrolments.append(enrolment)
+        index -= 0.1  # the first pupil is at highest risk
+    return enrolments
+
+
+def test_reviewers_count_the_flags_awaiting_review_on_the_risk_list(world, login_as, on_a_school_day):
+    from ponleu.early_warning.choices import FlagStatus
+    from ponleu.early_warning.models import EwsSettings, Flag
+
+    EwsSettings.objects.create(organisation=world.org, capacity_per_school=2)
+    start, end, terms = school_year_of(DAY)
+    year = make_year(world.org, start=start, end=end, terms=terms)
+    banan = make_class(make_school(world.org), year)  # caseworker A's district
+    first, second, _beyond = _flagged(world, banan, 3)  # the third is past the school's capacity
+    Flag.objects.filter(enrolment=second).update(status=FlagStatus.DECIDED, decision="home_visit")
+    sangkae = make_class(make_school(world.org, village="02080101"), year)  # the supervisor's too
+    _flagged(world, sangkae, 1)
+    partner_year = make_year(world.other_org, start=start, end=end, terms=terms)
+    _flagged(world, make_class(make_school(world.other_org, village="17070101"), partner_year), 1)
+    counts = _assert_counts_match_lists(world, login_as, "caseworker_a")
+    assert counts["early_warning.flags"] == 1  # not the decided one, nor the one past capacity
+    assert _assert_counts_match_lists(world, login_as, "supervisor")["early_warning.flags"] == 2
+    assert _counts(world.actor("partner"))["early_warning.flags"] == 1
+    assert "early_warning.flags" not in _counts(world.actor("teacher"))  # sees scores, reviews none
+    shown = next(
+        s for s in today.today_for(actor=world.actor("caseworker_a")) if s.item.key == "early_warning.flags"
+    )
+    flag = Flag.objects.get(enrolment=first)
+    assert shown.entries[0].url == reverse("early_warning:flag_review", kwargs={"flag_id": flag.pk})
+
+
+def test_the_flags_shown_on_today_are_one_read_in_the_audit_log(world, login_as, on_a_school_day):
+    from ponleu.audit.models import AccessEvent
+
+    start, end, terms = school_year_of(DAY)
+    year = make_year(world.org, start=start, end=end, terms=terms)
+    pupils = _flagged(world, make_class(make_school(world.org), year), 4)
+    login_as(world.user("caseworker_a")).get(reverse("web:home"))
+    read = AccessEvent.objects.get(query="today", actor_username="caseworker_a")
+    assert read.target_type == "registry.person"
+    assert sorted(read.target_ids) == sorted(str(e.person_id) for e in pupils[:3])  # the short list's
 
 
 def test_a_new_member_with_nothing_waiting_sees_where_to_start(world, login_as, on_a_school_day):
@@ -207,6 +301,82 @@ def test_the_administrator_sees_who_has_not_set_up_a_phone(world, login_as, on_a
     assert counts == {"accounts.to_set_up": 1}
 
 
+def test_the_jobs_that_failed_this_week_are_asked_of_those_who_follow_them(world, login_as, on_a_school_day):
+    from ponleu.jobs import services as jobs
+
+    def failed(key, kind, capability, *, days_ago=0):
+        with clock.frozen(MORNING - dt.timedelta(days=days_ago)):
+            job = jobs.job_create(actor=world.actor(key), kind=kind, capability=capability)
+            return jobs.job_fail(job=job, message="Nothing was imported: the file has problems now.")
+
+    imported = failed("supervisor", "registry.import", "registry.import")
+    failed("supervisor", "registry.import", "registry.import", days_ago=7)  # last week's
+    jobs.job_create(actor=world.actor("supervisor"), kind="registry.import", capability="registry.import")
+    failed("me_officer", "early_warning.train", "ews.manage_models", days_ago=6)
+    failed("partner_supervisor", "registry.import", "registry.import")
+    counts = _assert_counts_match_lists(world, login_as, "supervisor")
+    assert counts["jobs.failed"] == 1  # not last week's, not the waiting one, not the training
+    assert _assert_counts_match_lists(world, login_as, "me_officer") == {"jobs.failed": 1}
+    assert "jobs.failed" not in _counts(world.actor("caseworker_a"))  # follows no import
+    assert _counts(world.actor("partner_supervisor")) == {"jobs.failed": 1}
+    shown = next(s for s in today.today_for(actor=world.actor("supervisor")) if s.item.key == "jobs.failed")
+    assert shown.entries[0].url == reverse("registry:import_job", kwargs={"job_id": imported.pk})
+
+
+def test_the_administrator_sees_device_tokens_issued_long_ago_that_still_work(
+    world, login_as, on_a_school_day
+):
+    from ponleu.accounts.models import DeviceToken
+    from ponleu.accounts.services import token_issue, token_revoke
+    from ponleu.testing.world import TEST_PASSWORD
+
+    def issued(key, days_ago):
+        token = token_issue(
+            actor=world.actor(key),
+            membership=world.members[key],
+            name="Field phone",
+            capabilities=["directory.view"],
+            password=TEST_PASSWORD,
+        ).token
+        DeviceToken.objects.filter(pk=token.pk).update(created_at=MORNING - dt.timedelta(days=days_ago))
+        return token
+
+    issued("caseworker_a", 91)
+    issued("teacher", 30)  # recent
+    token_revoke(actor=world.actor("caseworker_b"), token=issued("caseworker_b", 200))
+    issued("partner", 120)  # another organisation's
+    counts = _assert_counts_match_lists(world, login_as, "org_admin")
+    assert counts["accounts.devices"] == 1
+    assert "accounts.devices" not in _counts(world.actor("supervisor"))
+
+
+def test_the_me_officer_sees_the_classes_whose_roll_calls_were_missed(world, login_as, on_a_school_day):
+    start, end, terms = school_year_of(DAY)
+    year = make_year(world.org, start=start, end=end, terms=terms)
+    recent = school_days(year, start, DAY - dt.timedelta(days=1))[-10:]
+    school = make_school(world.org)
+
+    def with_gaps(section, missed, *, school=school, year=year, pupils=1):
+        school_class = make_class(school, year, section=section)
+        for _ in range(pupils):
+            enrolment = enrol(school_class, make_pupil(school.organisation), on=year.starts_on)
+            fill_register(enrolment, {day: "P" for day in recent[missed:]})
+        return school_class
+
+    with_gaps("A", 0)
+    three = with_gaps("B", 3)
+    with_gaps("C", 2)  # two days missed: not yet a gap worth asking about
+    never = with_gaps("D", 10)
+    with_gaps("E", 10, pupils=0)  # nobody enrolled: no roll call to take
+    partner_year = make_year(world.other_org, start=start, end=end, terms=terms)
+    with_gaps("F", 10, school=make_school(world.other_org, village="17070101"), year=partner_year)
+    counts = _assert_counts_match_lists(world, login_as, "me_officer")
+    assert counts == {"early_warning.roll_calls_missing": 2}
+    shown = today.today_for(actor=world.actor("me_officer"))[0]
+    assert [entry.label for entry in shown.entries] == [f"Class {never.label}", f"Class {three.label}"]
+    assert "early_warning.roll_calls_missing" not in _counts(world.actor("supervisor"))
+
+
 def _home_queries(client) -> int:
     client.get(reverse("web:home"))  # warm-up: session, caches
     with CaptureQueriesContext(connection) as captured:
@@ -226,9 +396,13 @@ def _more_work(world, n):
 
 
 # The home page's queries, pinned: a change here is a change to what every morning costs.
-CASEWORKER_QUERIES = 15
-SUPERVISOR_QUERIES = 18
-TEACHER_QUERIES = 11
+# Each item asked is one query (its count) and one more when shown (its short list); what
+# the page shows is recorded in one audit chain append. Items: the cases waiting too long
+# for their next step (own, and the team's), the jobs that failed (every member) and the
+# flags awaiting review (the school year, the review capacity and the count).
+CASEWORKER_QUERIES = 19
+SUPERVISOR_QUERIES = 23
+TEACHER_QUERIES = 12
 
 
 def test_the_caseworkers_today_costs_the_same_whatever_the_counts(world, login_as, on_a_school_day):
@@ -256,3 +430,83 @@ def test_the_teachers_today_costs_the_same_whatever_the_counts(world, login_as, 
     _classes(world, 12)
     many = _home_queries(client)
     assert one == many == TEACHER_QUERIES
+
+
+# The roles whose items came later, pinned the same way (with something in every item).
+REVIEWER_QUERIES = 25
+ME_OFFICER_QUERIES = 13
+ADMINISTRATOR_QUERIES = 11
+
+
+def test_a_reviewers_flags_cost_the_same_whatever_their_number(world, login_as, on_a_school_day):
+    start, end, terms = school_year_of(DAY)
+    school_class = make_class(make_school(world.org), make_year(world.org, start=start, end=end, terms=terms))
+    client = login_as(world.user("caseworker_a"))
+    _more_work(world, 1)
+    _flagged(world, school_class, 1)
+    one = _home_queries(client)
+    _more_work(world, 6)
+    _flagged(world, school_class, 12)
+    many = _home_queries(client)
+    assert one == many == REVIEWER_QUERIES
+
+
+def test_the_me_officers_today_costs_the_same_whatever_the_counts(world, login_as, on_a_school_day):
+    from ponleu.jobs import services as jobs
+
+    start, end, terms = school_year_of(DAY)
+    year = make_year(world.org, start=start, end=end, terms=terms)
+    school = make_school(world.org)
+
+    sections = iter(range(100))
+
+    def more(n):
+        for _ in range(n):
+            school_class = make_class(school, year, section=str(next(sections)))
+            enrol(school_class, make_pupil(world.org), on=start)  # and no roll call taken
+            job = jobs.job_create(
+                actor=world.actor("me_officer"), kind="early_warning.train", capability="ews.manage_models"
+            )
+            jobs.job_fail(job=job, message="Not enough dropouts to train a model.")
+
+    client = login_as(world.user("me_officer"))
+    more(1)
+    one = _home_queries(client)
+    more(8)
+    many = _home_queries(client)
+    assert one == many == ME_OFFICER_QUERIES
+    assert _counts(world.actor("me_officer")) == {"early_warning.roll_calls_missing": 9, "jobs.failed": 9}
+
+
+def test_the_administrators_today_costs_the_same_whatever_the_counts(world, login_as, on_a_school_day):
+    from ponleu.accounts.models import DeviceToken
+    from ponleu.organisations.models import Membership
+    from ponleu.testing.world import make_user
+
+    made = iter(range(1000))
+
+    def more(n):
+        for _ in range(n):
+            index = next(made)
+            user = make_user(f"newcomer{index}", with_totp=False)
+            Membership.objects.create(user=user, organisation=world.org, role="teacher")
+            holder = world.members["caseworker_a"]
+            DeviceToken.objects.create(
+                user=holder.user,
+                membership=holder,
+                name=f"Phone {index}",
+                prefix=f"pnl_{index:08d}",
+                token_hash=f"{index:064d}",
+                capabilities=["web.use"],
+                created_at=MORNING - dt.timedelta(days=100),
+                expires_at=MORNING + dt.timedelta(hours=72),
+                session_generation=holder.user.session_generation,
+            )
+
+    client = login_as(world.user("org_admin"))
+    more(1)
+    one = _home_queries(client)
+    more(8)
+    many = _home_queries(client)
+    assert one == many == ADMINISTRATOR_QUERIES
+    assert _counts(world.actor("org_admin")) == {"accounts.to_set_up": 9, "accounts.devices": 9}
