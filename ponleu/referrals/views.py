@@ -205,7 +205,7 @@ class ReferralStepView(AppView):
             messages.error(request, _("Reload the page and try again."))
             return redirect("referrals:referral_detail", referral_id=referral.pk)
         try:
-            if event == ReferralEvent.ACCEPT:
+            if event == ReferralEvent.ACCEPT and referral.receiver_id:
                 services.referral_accept(
                     actor=self.actor,
                     referral=referral,

@@ -325,14 +325,17 @@ _STEP_FIELDS = {
 
 @transaction.atomic
 def referral_move(*, actor, referral: Referral, event: str, version, data: dict | None = None) -> Referral:
-    """Every step but sending and accepting. The receiving organisation's steps are its
-    staff's; for a provider without an account, the referring worker records them."""
+    """Every step but sending, and accepting into another organisation on Ponleu (that is
+    ``referral_accept``). The receiving organisation's steps are its staff's; for a provider
+    without an account, the referring worker records them, accepting included."""
     data = data or {}
-    if event in (ReferralEvent.SEND, ReferralEvent.ACCEPT) or event not in ReferralEvent.values:
+    if event == ReferralEvent.SEND or event not in ReferralEvent.values:
         raise workflow.IllegalMove()
     current = Referral.objects.visible_to(actor).filter(pk=referral.pk).first()
     if current is None:
         raise PermissionDenied()
+    if event == ReferralEvent.ACCEPT and current.receiver_id:
+        raise workflow.IllegalMove()
     step = workflow.move(current.status, event)
     if (
         step.side == workflow.RECEIVER

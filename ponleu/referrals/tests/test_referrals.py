@@ -321,3 +321,26 @@ def test_a_child_merged_while_referred_keeps_the_referral_and_cannot_be_referred
             factories.draft(actor, child, provider)
         # Consent given on the merged record still counts for the open referral.
         assert SharedRecord.objects.visible_to(receiver(world)).filter(referral=referral).exists()
+
+
+def test_the_referrer_records_the_acceptance_of_a_provider_without_an_account(world):
+    actor = world.actor("caseworker_a")
+    child = people.person(actor)
+    clinic = factories.provider(world)
+    with clock.frozen(NOW):
+        factories.share_consent(actor, child, recipient_kind="health_centre", child_assent="not_asked")
+        referral = factories.send(actor, factories.draft(actor, child, clinic, service="primary_health"))
+        referral = services.referral_move(
+            actor=actor, referral=referral, event="accept", version=referral.version
+        )
+    assert referral.status == ReferralStatus.ACCEPTED
+    assert referral.receiver_person_id is None
+
+
+def test_accepting_into_another_organisation_goes_through_referral_accept(world, setup):
+    with clock.frozen(NOW):
+        referral = sent(world, setup)
+        with pytest.raises(workflow.IllegalMove):
+            services.referral_move(
+                actor=receiver(world), referral=referral, event="accept", version=referral.version
+            )
