@@ -54,6 +54,7 @@ KIND_OF = {
     "consent_id": "consent",
     "referral_id": "referral",
     "job_id": "job",
+    "directory_job_id": "directory_job",
     "case_id": "case",
     "case_type_id": "case_type",
     "goal": "goal",

@@ -1,3 +1,4 @@
+from . import directory_import
 from .directory import provider_save
 from .referrals import (
     referral_accept,
@@ -9,6 +10,7 @@ from .referrals import (
 )
 
 __all__ = [
+    "directory_import",
     "provider_save",
     "referral_accept",
     "referral_approve_exception",
