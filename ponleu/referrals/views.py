@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
+from ponleu.cases.models import CaseType
 from ponleu.cases.pdf import font_face_css, render_pdf
 from ponleu.common import clock
 from ponleu.common.errors import DomainError, PermissionDenied
@@ -224,6 +225,10 @@ class ReferralDetailView(AppView):
         }
         if receiving:
             context["shared"] = selectors.shared_record(actor=self.actor, referral=referral)
+            if self.actor.can("cases.open") and any(m.event == ReferralEvent.ACCEPT for m in steps):
+                context["case_types"] = CaseType.objects.filter(
+                    organisation_id=self.actor.organisation_id, is_active=True
+                )
         else:
             context["person_label"] = identity_label(self.actor, referral.person)
             context["missing"] = (
@@ -289,6 +294,7 @@ class ReferralStepView(AppView):
                     referral=referral,
                     version=form.cleaned_data["version"],
                     create_new=request.POST.get("create_new") == "1",
+                    case_type=str(request.POST.get("case_type") or "")[:40],
                 )
             else:
                 services.referral_move(

@@ -39,6 +39,8 @@ from ponleu.registry.choices import ConsentPurpose
 from ponleu.registry.models import Consent, Person
 from ponleu.registry.selectors.search import search
 
+from . import casework
+
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
 
@@ -383,6 +385,7 @@ def referral_move(*, actor, referral: Referral, event: str, version, data: dict 
             _("Referral %(reference)s was withdrawn.") % {"reference": referral.reference},
             organisation_id=referral.receiver_id,
         )
+    casework.case_feedback(referral=referral, event=event)
     return referral
 
 
@@ -415,11 +418,18 @@ def _step_values(event: str, data: dict) -> dict:
 
 @transaction.atomic
 def referral_accept(
-    *, actor, referral: Referral, version, existing_person=None, create_new: bool = False
+    *,
+    actor,
+    referral: Referral,
+    version,
+    existing_person=None,
+    create_new: bool = False,
+    case_type: str = "",
 ) -> Referral:
     """The receiving organisation takes the child into its own registry: an existing record
     it chose (looked up in its own scope), or a new one, only after a search found none or the
-    worker confirmed that none of those found is the child."""
+    worker confirmed that none of those found is the child. With ``case_type``, it also opens
+    a case of that type for the child, linked to the referral; refused, nothing is accepted."""
     referral = _acting(actor, referral.pk, "referrals.accept")
     if referral.receiver_id != actor.organisation_id:
         raise PermissionDenied()
@@ -451,10 +461,16 @@ def referral_accept(
     referral.due_on = _due(referral)
     if referral.receiver_owner_id is None:
         referral.receiver_owner_id = actor.user_id
-    referral.save(update_fields=["status", "receiver_person", "due_on", "receiver_owner"])
-    audit.record(
-        actor=actor, action=ReferralAction.MOVED, target=referral, changes={"status": [before, step.target]}
-    )
+    fields = ["status", "receiver_person", "due_on", "receiver_owner"]
+    changes = {"status": [before, step.target]}
+    if case_type:
+        referral.receiver_case = casework.receiver_case_open(
+            actor=actor, referral=referral, person=person, shared=shared, case_type=case_type
+        )
+        fields.append("receiver_case")
+        changes["receiver_case"] = [None, str(referral.receiver_case.pk)]
+    referral.save(update_fields=fields)
+    audit.record(actor=actor, action=ReferralAction.MOVED, target=referral, changes=changes)
     audit.record(
         actor=actor,
         action=ReferralAction.RECEIVED,
@@ -467,6 +483,7 @@ def referral_accept(
         % {"reference": referral.reference, "status": referral.get_status_display()},
         organisation_id=referral.organisation_id,
     )
+    casework.case_feedback(referral=referral, event=ReferralEvent.ACCEPT)
     return referral
 
 
