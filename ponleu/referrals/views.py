@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseForbidden
@@ -132,10 +133,22 @@ class DirectoryImportJobView(AppView):
 
 
 class ReferralListView(AppView):
+    """Overdue, referred to us, sent by us; or, from a link that carries filters (the caseload,
+    "Today"), the one filtered list, a page at a time."""
+
     capability = "referrals.view"
+    page_size = 50
 
     @transaction.atomic
     def get(self, request):
+        filters = selectors.ReferralFilters.from_params(request.GET)
+        if filters.active:
+            page = Paginator(
+                selectors.referrals_filtered(actor=self.actor, filters=filters), self.page_size
+            ).get_page(request.GET.get("page"))
+            selectors.referrals_served(actor=self.actor, referrals=page.object_list)
+            context = {"filters": filters, "page": page, "rows": page.object_list, "query": filters.query()}
+            return render(request, "referrals/referral_list.html", context)
         rows = selectors.referral_list(actor=self.actor)
         today = clock.today()
         sent = [r for r in rows if r.organisation_id == self.actor.organisation_id]
