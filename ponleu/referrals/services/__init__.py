@@ -7,6 +7,7 @@ from .referrals import (
     referral_draft,
     referral_move,
     referral_send,
+    referrals_end_for_consent,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "referral_draft",
     "referral_move",
     "referral_send",
+    "referrals_end_for_consent",
 ]

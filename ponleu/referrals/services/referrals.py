@@ -505,9 +505,23 @@ def _register(actor, shared: SharedRecord) -> Person:
 @transaction.atomic
 def referral_consent_withdraw(*, actor, consent: Consent, reason: str) -> list[Referral]:
     """Withdraw the consent and, in the same transaction, every open referral that rested on
-    it: sharing ends (the shared record is emptied), both organisations' staff on the referral
-    and their data-protection officers are told."""
+    it (``referrals_end_for_consent``, which the registry's withdrawal calls through its
+    signal, from this service or from the registry's own consent page alike)."""
+    resting = list(
+        Referral.objects.open()
+        .filter(consent=consent, exception_approved_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
     registry_services.consent_withdraw(actor=actor, consent=consent, reason=reason)
+    return list(Referral.objects.filter(pk__in=resting, status=ReferralStatus.WITHDRAWN))
+
+
+@transaction.atomic
+def referrals_end_for_consent(*, actor, consent: Consent) -> list[Referral]:
+    """The consent was withdrawn: every open referral that rested on it is withdrawn, sharing
+    ends (the shared record is emptied), both organisations' staff on the referral and their
+    data-protection officers are told. A referral sent under an approved legal exception does
+    not rest on consent and stands."""
     now = clock.now()
     ended = []
     for referral in (
