@@ -133,6 +133,7 @@ def referral_list(request, filters: Query[ReferralQuery]):
         rows = selectors.referral_list(
             actor=request.actor, overdue=filters.overdue, received=filters.received
         )
+    prefetch_related_objects(rows, "provider__areas")
     return {"items": rows}
 
 

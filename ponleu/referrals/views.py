@@ -243,10 +243,17 @@ class ReferralDetailView(AppView):
                     organisation_id=self.actor.organisation_id, is_active=True
                 )
         else:
-            context["person_label"] = identity_label(self.actor, referral.person)
+            # The referral follows the child's surviving record when it was merged since.
+            child = selectors.surviving_record(referral.person)
+            context["person_label"] = identity_label(self.actor, child)
+            context["merged"] = child.pk != referral.person_id
+            if Person.objects.visible_to(self.actor).filter(pk=child.pk).exists():
+                context["child_url"] = reverse("registry:person_detail", kwargs={"person_id": child.pk})
             context["missing"] = (
                 services.referrals.consent_missing(referral) if referral.status == "draft" else []
             )
+            context["outside_area"] = not selectors.provider_serves(referral.provider, child.area_code)
+            context["consent_ended"] = selectors.consent_ended(referral)
         return context
 
     @transaction.atomic
@@ -340,7 +347,7 @@ class ReferralSlipView(AppView):
         referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
         html = slip.slip_html(
             referral,
-            child=identity_label(self.actor, referral.person),
+            child=identity_label(self.actor, selectors.surviving_record(referral.person)),
             fonts=font_face_css(),
             detail_url=request.build_absolute_uri(reverse("referrals:referral_detail", args=[referral.pk])),
         )

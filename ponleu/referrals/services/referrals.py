@@ -17,7 +17,7 @@ from ponleu.notifications.choices import NotificationKind
 from ponleu.notifications.services import notify
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
-from ponleu.referrals import workflow
+from ponleu.referrals import selectors, workflow
 from ponleu.referrals.choices import (
     DEFAULT_SHARED_FIELDS,
     FIELD_CATEGORY,
@@ -209,7 +209,7 @@ def referral_send(*, actor, referral: Referral, version, send_key) -> Referral:
     if referral.status != ReferralStatus.DRAFT:
         raise workflow.IllegalMove(_("This referral was already sent."))
     if referral.person.is_merged:
-        raise Conflict(_("This record was merged into another one; refer the child from there."))
+        _follow_merge(actor, referral)
     missing = consent_missing(referral)
     consent = None
     if missing:
@@ -248,6 +248,24 @@ def referral_send(*, actor, referral: Referral, version, send_key) -> Referral:
             organisation_id=referral.receiver_id,
         )
     return referral
+
+
+def _follow_merge(actor, referral: Referral) -> None:
+    """A draft whose child was merged since goes to the surviving record: what is shared and
+    the consent it rests on are the surviving record's (whose consents include the merged one's)."""
+    kept = selectors.surviving_record(referral.person)
+    if not actor.allows_object("referrals.send", kept):
+        raise Conflict(_("This record was merged into another one; refer the child from there."))
+    merged = referral.person_id
+    referral.person = kept
+    referral.save(update_fields=["person", "area_code"])
+    audit.record(
+        actor=actor,
+        action=ReferralAction.MOVED,
+        target=referral,
+        changes={"person": [str(merged), str(kept.pk)]},
+        reason="merged",
+    )
 
 
 def _due(referral: Referral) -> dt.date | None:
