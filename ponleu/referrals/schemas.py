@@ -76,8 +76,10 @@ class ReferralIn(Schema):
     urgency: Code = "routine"
     origin: Code = "registry"
     shared_fields: list[Code] = list(DEFAULT_SHARED_FIELDS)
+    # Where the referral comes from (``origin``): the case, household or dropout-risk flag.
     case_id: uuid.UUID | None = None
     household_id: uuid.UUID | None = None
+    risk_flag_id: uuid.UUID | None = None
     legal_exception: Code = ""
     legal_exception_note: Text = ""
 
@@ -150,6 +152,10 @@ class ReferralOut(Schema):
     person_id: uuid.UUID | None = None
     # False when the provider does not list the child's commune among those it serves (a warning).
     serves_child_commune: bool | None = None
+    origin: str | None = None
+    case_id: uuid.UUID | None = None
+    household_id: uuid.UUID | None = None
+    risk_flag_id: uuid.UUID | None = None
     reason: str | None = None
     urgency: str | None = None
     shared_fields: list[str] | None = None
@@ -198,6 +204,22 @@ class ReferralOut(Schema):
         return selectors.provider_serves(
             referral.provider, selectors.surviving_record(referral.person).area_code
         )
+
+    @staticmethod
+    def resolve_origin(referral, context):
+        return _referrer_only(referral, context, referral.origin)
+
+    @staticmethod
+    def resolve_case_id(referral, context):
+        return _referrer_only(referral, context, referral.case_id)
+
+    @staticmethod
+    def resolve_household_id(referral, context):
+        return _referrer_only(referral, context, referral.household_id)
+
+    @staticmethod
+    def resolve_risk_flag_id(referral, context):
+        return _referrer_only(referral, context, referral.risk_flag_id)
 
     @staticmethod
     def resolve_reason(referral, context):

@@ -17,17 +17,18 @@ from django.utils.translation import gettext as _
 
 from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
-from ponleu.cases.models import CaseType
+from ponleu.cases.models import Case, CaseType
 from ponleu.cases.pdf import font_face_css, render_pdf
 from ponleu.common import clock
 from ponleu.common.errors import DomainError, PermissionDenied
+from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
 from ponleu.jobs.selectors import job_get
-from ponleu.registry.models import Person
+from ponleu.registry.models import Household, Person
 from ponleu.registry.selectors import people as person_selectors
 
 from . import selectors, services, slip, spreadsheets, workflow
-from .choices import ReferralEvent
+from .choices import ReferralEvent, ReferralOrigin
 from .forms import DirectoryImportForm, DirectorySearchForm, ReferralForm, SendForm, StepForm
 from .models import Provider, Referral
 
@@ -57,9 +58,34 @@ class DirectoryView(AppView):
             "form": form,
             "providers": found,
             "person_id": person_id,
+            # Where the referral comes from, carried to the new referral (only what is in reach).
+            "origin": _origin_links(self.actor, request.GET),
             "can_manage": self.actor.can("directory.manage"),
         }
         return render(request, template, context)
+
+
+def _origin_querysets(actor) -> dict:
+    return {
+        "case": Case.objects.visible_to(actor),
+        "household": Household.objects.visible_to(actor),
+        "flag": Flag.objects.visible_to(actor).select_related("enrolment"),
+    }
+
+
+def _origin_links(actor, params) -> dict[str, str]:
+    """The case, household or flag a referral starts from, as the link names them: each kept
+    only when it is a well-formed id of a record in the actor's reach (others are ignored)."""
+    links = {}
+    for name, queryset in _origin_querysets(actor).items():
+        value = str(params.get(name) or "")
+        try:
+            pk = uuid.UUID(value)
+        except ValueError:
+            continue
+        if queryset.filter(pk=pk).exists():
+            links[name] = str(pk)
+    return links
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -162,8 +188,16 @@ class ReferralListView(AppView):
 
 
 class ReferralCreateView(AppView):
+    """A new referral of a child to a service found in the directory; from a case, a household
+    or a dropout-risk flag when the link names one (``case``, ``household``, ``flag``)."""
+
     capability = "referrals.send"
-    id_parameters = {"person": "registry.person"}
+    id_parameters = {
+        "person": "registry.person",
+        "case": "cases.case",
+        "household": "registry.household",
+        "flag": "early_warning.flag",
+    }
 
     def _load(self, request):
         person = get_visible_or_404(
@@ -176,13 +210,19 @@ class ReferralCreateView(AppView):
             Provider.objects.filter(is_active=True),
             pk=request.GET.get("provider") or request.POST.get("provider"),
         )
-        return person, provider
+        links = {}
+        for name, queryset in _origin_querysets(self.actor).items():
+            value = request.GET.get(name) or request.POST.get(name)
+            if value:
+                links[name] = get_visible_or_404(queryset, pk=value)
+        return person, provider, links
 
-    def _render(self, request, person, provider, form, status=200):
+    def _render(self, request, person, provider, links, form, status=200):
         context = {
             "person": person,
             "person_label": identity_label(self.actor, person),
             "provider": provider,
+            "links": {name: record.pk for name, record in links.items()},
             "form": form,
             "outside_area": not selectors.provider_serves(provider, person.area_code),
         }
@@ -193,19 +233,26 @@ class ReferralCreateView(AppView):
         if not request.GET.get("person") or not request.GET.get("provider"):
             # A referral starts from a child and a service found in the directory.
             return redirect("referrals:directory")
-        person, provider = self._load(request)
+        person, provider, links = self._load(request)
         person_selectors.person_read(actor=self.actor, person=person, query="referral")
         service = request.GET.get("service") or provider.services.values_list("service", flat=True).first()
-        return self._render(request, person, provider, ReferralForm(initial={"service": service}))
+        return self._render(request, person, provider, links, ReferralForm(initial={"service": service}))
 
     def post(self, request):
         with transaction.atomic():
-            person, provider = self._load(request)
+            person, provider, links = self._load(request)
             form = ReferralForm(request.POST)
             if form.is_valid():
                 try:
                     referral = services.referral_draft(
-                        actor=self.actor, person=person, provider=provider, **form.cleaned_data
+                        actor=self.actor,
+                        person=person,
+                        provider=provider,
+                        origin=_origin_of(links),
+                        case=links.get("case"),
+                        household=links.get("household"),
+                        risk_flag=links.get("flag"),
+                        **form.cleaned_data,
                     )
                 except DomainError as error:
                     for field, errors in error.errors.items():
@@ -213,7 +260,18 @@ class ReferralCreateView(AppView):
                             form.add_error(field if field in form.fields else None, str(message))
                 else:
                     return redirect("referrals:referral_detail", referral_id=referral.pk)
-            return self._render(request, person, provider, form, status=400)
+            return self._render(request, person, provider, links, form, status=400)
+
+
+def _origin_of(links: dict) -> str:
+    """The most particular of what the referral came from: a flag, a household, a case."""
+    if "flag" in links:
+        return ReferralOrigin.RISK_FLAG
+    if "household" in links:
+        return ReferralOrigin.HOUSEHOLD
+    if "case" in links:
+        return ReferralOrigin.CASE
+    return ReferralOrigin.REGISTRY
 
 
 class ReferralDetailView(AppView):
@@ -254,6 +312,7 @@ class ReferralDetailView(AppView):
             )
             context["outside_area"] = not selectors.provider_serves(referral.provider, child.area_code)
             context["consent_ended"] = selectors.consent_ended(referral)
+            context["can_review_flags"] = self.actor.can("ews.review")
         return context
 
     @transaction.atomic

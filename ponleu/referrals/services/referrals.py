@@ -90,9 +90,14 @@ def referral_draft(
     shared_fields=DEFAULT_SHARED_FIELDS,
     case=None,
     household=None,
+    risk_flag=None,
     legal_exception: str = "",
     legal_exception_note: str = "",
 ) -> Referral:
+    """A draft, from where the worker met the need (``origin``): a case, a household's family
+    support, a dropout-risk flag or the child's record; the case, household or flag it came
+    from is named with it. A provider that does not serve the child's commune is allowed
+    (the pages warn), a provider that is the worker's own organisation is not."""
     if person.is_merged:
         raise Conflict(_("This record was merged into another one; refer the child from there."))
     if not actor.allows_object("referrals.send", person):
@@ -117,6 +122,17 @@ def referral_draft(
         errors["provider"] = [_("This provider is your own organisation: open a case instead.")]
     if case is not None and case.person_id != person.pk:
         errors["case"] = [_("This case is about another child.")]
+    if household is not None and not household.members.filter(person=person).exists():
+        errors["household"] = [_("The child is not a member of this household.")]
+    if risk_flag is not None and risk_flag.enrolment.person_id != person.pk:
+        errors["risk_flag"] = [_("This flag is about another child.")]
+    for name, needed, link in (
+        ("case", ReferralOrigin.CASE, case),
+        ("household", ReferralOrigin.HOUSEHOLD, household),
+        ("risk_flag", ReferralOrigin.RISK_FLAG, risk_flag),
+    ):
+        if origin == needed and link is None and name not in errors:
+            errors[name] = [_("Name the record the referral comes from.")]
     reason = str(reason or "").replace("\x00", "").strip()[:4000]
     if not reason:
         errors["reason"] = [_("Say why the child is referred.")]
@@ -131,6 +147,7 @@ def referral_draft(
         origin=origin,
         case=case,
         household=household,
+        risk_flag=risk_flag,
         provider=provider,
         service=service,
         receiver_id=provider.organisation_id,
@@ -149,6 +166,12 @@ def referral_draft(
             "person": [None, str(person.pk)],
             "provider": [None, str(provider.pk)],
             "service": [None, service],
+            "origin": [None, origin],
+            **{
+                name: [None, str(link.pk)]
+                for name, link in (("case", case), ("household", household), ("risk_flag", risk_flag))
+                if link is not None
+            },
         },
     )
     return referral
