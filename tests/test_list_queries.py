@@ -34,8 +34,8 @@ MAX_QUERIES = 12
 PINNED = {
     "people": 10,
     "cases": 10,
-    "caseload": 11,
-    "team caseload": 10,
+    "caseload": 12,  # with the overdue referrals count
+    "team caseload": 11,  # with the overdue referrals count
     "cases API": 8,
     "my classes": 4,
     "roll call": 12,

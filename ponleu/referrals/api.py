@@ -22,6 +22,7 @@ from ponleu.accounts.api_auth import api_auth
 from ponleu.cases.models import Case
 from ponleu.common.etags import if_match, tag
 from ponleu.common.schemas import refusals
+from ponleu.early_warning.models import Flag
 from ponleu.registry.models import Consent, Household, Person
 
 from . import selectors, services
@@ -133,6 +134,7 @@ def referral_list(request, filters: Query[ReferralQuery]):
         rows = selectors.referral_list(
             actor=request.actor, overdue=filters.overdue, received=filters.received
         )
+    prefetch_related_objects(rows, "provider__areas")
     return {"items": rows}
 
 
@@ -151,6 +153,7 @@ def referral_create(request, response: HttpResponse, payload: ReferralIn):
     provider = Provider.objects.filter(is_active=True).get(pk=payload.provider_id)
     case = _optional(Case.objects.visible_to(actor), payload.case_id)
     household = _optional(Household.objects.visible_to(actor), payload.household_id)
+    risk_flag = _optional(Flag.objects.visible_to(actor).select_related("enrolment"), payload.risk_flag_id)
     referral = services.referral_draft(
         actor=actor,
         person=person,
@@ -162,6 +165,7 @@ def referral_create(request, response: HttpResponse, payload: ReferralIn):
         shared_fields=payload.shared_fields,
         case=case,
         household=household,
+        risk_flag=risk_flag,
         legal_exception=payload.legal_exception,
         legal_exception_note=payload.legal_exception_note,
     )
@@ -199,7 +203,9 @@ def referral_step(request, response: HttpResponse, referral_id: uuid.UUID, paylo
 @capability("referrals.accept")
 def referral_accept(request, response: HttpResponse, referral_id: uuid.UUID, payload: AcceptIn):
     """Take the child into the receiving organisation's registry: ``person_id`` of a record it
-    already holds, or a new one after a search (``create_new`` confirms none found is the child)."""
+    already holds, or a new one after a search (``create_new`` confirms none found is the child).
+    With ``case_type`` (one of the organisation's case types), a case is opened for the child too,
+    linked to the referral (``receiver_case_id``)."""
     actor = request.actor
     referral = _target(actor, referral_id)
     version = if_match(request)
@@ -209,6 +215,7 @@ def referral_accept(request, response: HttpResponse, referral_id: uuid.UUID, pay
         version=version,
         existing_person=_optional(Person.objects.visible_to(actor), payload.person_id),
         create_new=payload.create_new,
+        case_type=payload.case_type,
     )
     return _detail(actor, referral_id, response)
 

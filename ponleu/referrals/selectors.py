@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 
 from ponleu.audit import services as audit
 from ponleu.common import clock
+from ponleu.registry.models import Person
 
+from .choices import SHARING_STATUSES, ReferralStatus
 from .models import Provider, ProviderArea, ProviderService, Referral, SharedRecord
 
 TARGET = "referrals.referral"
@@ -51,28 +56,106 @@ def provider_serves(provider: Provider, area_code: str) -> bool:
     allowed but warned about."""
     if not area_code:
         return True
-    return provider.areas.filter(unit_id__in=_ancestors(area_code[:6])).exists()
+    wanted = set(_ancestors(area_code[:6]))
+    return any(area.unit_id in wanted for area in provider.areas.all())
 
 
 def provider_get(provider_id) -> Provider:
     return Provider.objects.prefetch_related("services", "areas__unit").get(pk=provider_id)
 
 
-def referral_list(*, actor, overdue: bool = False, received: bool | None = None, person=None):
-    referrals = Referral.objects.visible_to(actor).select_related("provider", "receiver")
-    if received is True:
+@dataclass(frozen=True)
+class ReferralFilters:
+    """The filters of the referral list, as its links carry them (``?received=1&overdue=1``)."""
+
+    received: bool | None = None  # True: referred to us; False: sent by us; None: both
+    overdue: bool = False  # open, and the next step's due date has passed
+    awaiting: bool = False  # sent, not yet acknowledged
+    mine: bool = False  # the actor's own: they referred it, or it was given to them to work
+
+    @classmethod
+    def from_params(cls, params) -> ReferralFilters:
+        received = params.get("received")
+        return cls(
+            received=True if received == "1" else False if received == "0" else None,
+            overdue=params.get("overdue") == "1",
+            awaiting=params.get("awaiting") == "1",
+            mine=params.get("mine") == "1",
+        )
+
+    @property
+    def active(self) -> bool:
+        return self != ReferralFilters()
+
+    def query(self) -> str:
+        values = {
+            "received": None if self.received is None else ("1" if self.received else "0"),
+            "overdue": "1" if self.overdue else None,
+            "awaiting": "1" if self.awaiting else None,
+            "mine": "1" if self.mine else None,
+        }
+        return urlencode({k: v for k, v in values.items() if v is not None})
+
+
+def referrals_filtered(*, actor, filters: ReferralFilters = ReferralFilters(), person=None) -> QuerySet:
+    """The referrals in the actor's reach (both sides) that ``filters`` keep, next due first.
+    One queryset for the list page, its count on the caseload and the "Today" items."""
+    referrals = Referral.objects.visible_to(actor).select_related("provider", "receiver", "person")
+    if filters.received is True:
         referrals = referrals.filter(receiver_id=actor.organisation_id)
-    elif received is False:
+    elif filters.received is False:
         referrals = referrals.filter(organisation_id=actor.organisation_id)
-    if person is not None:
-        referrals = referrals.filter(person=person)
-    if overdue:
+    if filters.awaiting:
+        referrals = referrals.filter(status=ReferralStatus.SENT)
+    if filters.overdue:
         referrals = referrals.open().filter(due_on__lt=clock.today())
-    rows = list(referrals.order_by("due_on", "-created_at")[:200])
+    if filters.mine:
+        referrals = referrals.filter(Q(owner_id=actor.user_id) | Q(receiver_owner_id=actor.user_id))
+    if person is not None:
+        referrals = referrals.filter(person_id__in=Person.objects.merge_group_ids(person))
+    return referrals.order_by(F("due_on").asc(nulls_last=True), "-created_at", "pk")
+
+
+def referrals_served(*, actor, referrals) -> None:
+    """The access event of the referrals a page or an answer showed."""
     audit.record_access(
-        actor=actor, action="referral.listed", target_type=TARGET, target_ids=[r.pk for r in rows]
+        actor=actor, action="referral.listed", target_type=TARGET, target_ids=[r.pk for r in referrals]
     )
+
+
+def referral_list(*, actor, overdue: bool = False, received: bool | None = None, person=None):
+    filters = ReferralFilters(received=received, overdue=overdue)
+    rows = list(referrals_filtered(actor=actor, filters=filters, person=person)[:200])
+    referrals_served(actor=actor, referrals=rows)
     return rows
+
+
+def surviving_record(person: Person) -> Person:
+    """The record a referred child now is: the person, or the record they were merged into
+    (merges chain). A referral follows the surviving record without being moved, so undoing
+    the merge gives it back its own child."""
+    seen = {person.pk}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        person = Person.objects.select_related("village").get(pk=person.merged_into_id)
+        seen.add(person.pk)
+    return person
+
+
+def consent_ended(referral: Referral):
+    """The day the consent a sent referral rested on ended (it expired): the receiving side
+    no longer sees it, though nobody withdrew it. None while it stands, or when no consent
+    was needed (an approved legal exception)."""
+    consent = referral.consent
+    if (
+        consent is None
+        or referral.exception_approved_at is not None
+        or referral.status not in SHARING_STATUSES
+        or referral.sharing_ended_at is not None
+        or consent.valid_until is None
+        or consent.valid_until >= clock.today()
+    ):
+        return None
+    return consent.valid_until
 
 
 def referral_get(*, actor, referral_id) -> Referral:

@@ -5,26 +5,31 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
+from ponleu.cases.models import Case, CaseType
 from ponleu.cases.pdf import font_face_css, render_pdf
 from ponleu.common import clock
-from ponleu.common.errors import DomainError
+from ponleu.common.errors import DomainError, PermissionDenied
+from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
-from ponleu.registry.models import Person
+from ponleu.jobs.selectors import job_get
+from ponleu.registry.models import Household, Person
 from ponleu.registry.selectors import people as person_selectors
 
-from . import selectors, services, slip, workflow
-from .choices import ReferralEvent
-from .forms import DirectorySearchForm, ReferralForm, SendForm, StepForm
+from . import selectors, services, slip, spreadsheets, workflow
+from .choices import ReferralEvent, ReferralOrigin
+from .forms import DirectoryImportForm, DirectorySearchForm, ReferralForm, SendForm, StepForm
 from .models import Provider, Referral
 
 
@@ -49,14 +54,127 @@ class DirectoryView(AppView):
             found = selectors.provider_search(**form.cleaned_data)
         person_id = request.GET.get("person", "")
         template = "referrals/directory.html#results" if request.htmx else "referrals/directory.html"
-        return render(request, template, {"form": form, "providers": found, "person_id": person_id})
+        context = {
+            "form": form,
+            "providers": found,
+            "person_id": person_id,
+            # Where the referral comes from, carried to the new referral (only what is in reach).
+            "origin": _origin_links(self.actor, request.GET),
+            "can_manage": self.actor.can("directory.manage"),
+        }
+        return render(request, template, context)
+
+
+def _origin_querysets(actor) -> dict:
+    return {
+        "case": Case.objects.visible_to(actor),
+        "household": Household.objects.visible_to(actor),
+        "flag": Flag.objects.visible_to(actor).select_related("enrolment"),
+    }
+
+
+def _origin_links(actor, params) -> dict[str, str]:
+    """The case, household or flag a referral starts from, as the link names them: each kept
+    only when it is a well-formed id of a record in the actor's reach (others are ignored)."""
+    links = {}
+    for name, queryset in _origin_querysets(actor).items():
+        value = str(params.get(name) or "")
+        try:
+            pk = uuid.UUID(value)
+        except ValueError:
+            continue
+        if queryset.filter(pk=pk).exists():
+            links[name] = str(pk)
+    return links
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class DirectoryImportTemplateView(AppView):
+    capability = "directory.manage"
+
+    def get(self, request):
+        response = HttpResponse(spreadsheets.build_template(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="ponleu-directory-template.xlsx"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DirectoryImportView(AppView):
+    """Upload → dry run: every problem by row and column, or a queued job and "import now"."""
+
+    capability = "directory.manage"
+    template = "referrals/directory_import.html"
+
+    def get(self, request):
+        return render(request, self.template, {"form": DirectoryImportForm()})
+
+    def post(self, request):
+        form = DirectoryImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template, {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        if upload.size > services.directory_import.MAX_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB; split it into several files."))
+            return render(request, self.template, {"form": form}, status=400)
+        plan, job = services.directory_import.import_prepare(actor=self.actor, data=upload.read())
+        language = translation.get_language()
+        problems = [{"row": p.row, "column": p.label(language), "message": p.message} for p in plan.problems]
+        context = {"form": DirectoryImportForm(), "plan": plan, "job": job, "problems": problems}
+        return render(request, self.template, context, status=200 if job else 400)
+
+
+def _import_job(actor, job_id):
+    job = job_get(actor=actor, job_id=job_id, kind=services.directory_import.JOB_KIND)
+    if job is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    return job
+
+
+class DirectoryImportStartView(AppView):
+    capability = "directory.manage"
+
+    def post(self, request, directory_job_id):
+        try:
+            job = services.directory_import.import_start(
+                actor=self.actor, job=_import_job(self.actor, directory_job_id)
+            )
+        except PermissionDenied:
+            return HttpResponseForbidden()
+        return redirect("referrals:directory_import_job", directory_job_id=job.pk)
+
+
+class DirectoryImportJobView(AppView):
+    """The import's progress; the bar polls itself (HTMX) until the job has finished."""
+
+    capability = "directory.manage"
+
+    def get(self, request, directory_job_id):
+        job = _import_job(self.actor, directory_job_id)
+        template = "referrals/directory_import_job.html"
+        if request.htmx:
+            template += "#progress"
+        return render(request, template, {"job": job})
 
 
 class ReferralListView(AppView):
+    """Overdue, referred to us, sent by us; or, from a link that carries filters (the caseload,
+    "Today"), the one filtered list, a page at a time."""
+
     capability = "referrals.view"
+    page_size = 50
 
     @transaction.atomic
     def get(self, request):
+        filters = selectors.ReferralFilters.from_params(request.GET)
+        if filters.active:
+            page = Paginator(
+                selectors.referrals_filtered(actor=self.actor, filters=filters), self.page_size
+            ).get_page(request.GET.get("page"))
+            selectors.referrals_served(actor=self.actor, referrals=page.object_list)
+            context = {"filters": filters, "page": page, "rows": page.object_list, "query": filters.query()}
+            return render(request, "referrals/referral_list.html", context)
         rows = selectors.referral_list(actor=self.actor)
         today = clock.today()
         sent = [r for r in rows if r.organisation_id == self.actor.organisation_id]
@@ -70,8 +188,16 @@ class ReferralListView(AppView):
 
 
 class ReferralCreateView(AppView):
+    """A new referral of a child to a service found in the directory; from a case, a household
+    or a dropout-risk flag when the link names one (``case``, ``household``, ``flag``)."""
+
     capability = "referrals.send"
-    id_parameters = {"person": "registry.person"}
+    id_parameters = {
+        "person": "registry.person",
+        "case": "cases.case",
+        "household": "registry.household",
+        "flag": "early_warning.flag",
+    }
 
     def _load(self, request):
         person = get_visible_or_404(
@@ -84,13 +210,19 @@ class ReferralCreateView(AppView):
             Provider.objects.filter(is_active=True),
             pk=request.GET.get("provider") or request.POST.get("provider"),
         )
-        return person, provider
+        links = {}
+        for name, queryset in _origin_querysets(self.actor).items():
+            value = request.GET.get(name) or request.POST.get(name)
+            if value:
+                links[name] = get_visible_or_404(queryset, pk=value)
+        return person, provider, links
 
-    def _render(self, request, person, provider, form, status=200):
+    def _render(self, request, person, provider, links, form, status=200):
         context = {
             "person": person,
             "person_label": identity_label(self.actor, person),
             "provider": provider,
+            "links": {name: record.pk for name, record in links.items()},
             "form": form,
             "outside_area": not selectors.provider_serves(provider, person.area_code),
         }
@@ -101,19 +233,26 @@ class ReferralCreateView(AppView):
         if not request.GET.get("person") or not request.GET.get("provider"):
             # A referral starts from a child and a service found in the directory.
             return redirect("referrals:directory")
-        person, provider = self._load(request)
+        person, provider, links = self._load(request)
         person_selectors.person_read(actor=self.actor, person=person, query="referral")
         service = request.GET.get("service") or provider.services.values_list("service", flat=True).first()
-        return self._render(request, person, provider, ReferralForm(initial={"service": service}))
+        return self._render(request, person, provider, links, ReferralForm(initial={"service": service}))
 
     def post(self, request):
         with transaction.atomic():
-            person, provider = self._load(request)
+            person, provider, links = self._load(request)
             form = ReferralForm(request.POST)
             if form.is_valid():
                 try:
                     referral = services.referral_draft(
-                        actor=self.actor, person=person, provider=provider, **form.cleaned_data
+                        actor=self.actor,
+                        person=person,
+                        provider=provider,
+                        origin=_origin_of(links),
+                        case=links.get("case"),
+                        household=links.get("household"),
+                        risk_flag=links.get("flag"),
+                        **form.cleaned_data,
                     )
                 except DomainError as error:
                     for field, errors in error.errors.items():
@@ -121,7 +260,18 @@ class ReferralCreateView(AppView):
                             form.add_error(field if field in form.fields else None, str(message))
                 else:
                     return redirect("referrals:referral_detail", referral_id=referral.pk)
-            return self._render(request, person, provider, form, status=400)
+            return self._render(request, person, provider, links, form, status=400)
+
+
+def _origin_of(links: dict) -> str:
+    """The most particular of what the referral came from: a flag, a household, a case."""
+    if "flag" in links:
+        return ReferralOrigin.RISK_FLAG
+    if "household" in links:
+        return ReferralOrigin.HOUSEHOLD
+    if "case" in links:
+        return ReferralOrigin.CASE
+    return ReferralOrigin.REGISTRY
 
 
 class ReferralDetailView(AppView):
@@ -146,11 +296,23 @@ class ReferralDetailView(AppView):
         }
         if receiving:
             context["shared"] = selectors.shared_record(actor=self.actor, referral=referral)
+            if self.actor.can("cases.open") and any(m.event == ReferralEvent.ACCEPT for m in steps):
+                context["case_types"] = CaseType.objects.filter(
+                    organisation_id=self.actor.organisation_id, is_active=True
+                )
         else:
-            context["person_label"] = identity_label(self.actor, referral.person)
+            # The referral follows the child's surviving record when it was merged since.
+            child = selectors.surviving_record(referral.person)
+            context["person_label"] = identity_label(self.actor, child)
+            context["merged"] = child.pk != referral.person_id
+            if Person.objects.visible_to(self.actor).filter(pk=child.pk).exists():
+                context["child_url"] = reverse("registry:person_detail", kwargs={"person_id": child.pk})
             context["missing"] = (
                 services.referrals.consent_missing(referral) if referral.status == "draft" else []
             )
+            context["outside_area"] = not selectors.provider_serves(referral.provider, child.area_code)
+            context["consent_ended"] = selectors.consent_ended(referral)
+            context["can_review_flags"] = self.actor.can("ews.review")
         return context
 
     @transaction.atomic
@@ -205,12 +367,13 @@ class ReferralStepView(AppView):
             messages.error(request, _("Reload the page and try again."))
             return redirect("referrals:referral_detail", referral_id=referral.pk)
         try:
-            if event == ReferralEvent.ACCEPT:
+            if event == ReferralEvent.ACCEPT and referral.receiver_id:
                 services.referral_accept(
                     actor=self.actor,
                     referral=referral,
                     version=form.cleaned_data["version"],
                     create_new=request.POST.get("create_new") == "1",
+                    case_type=str(request.POST.get("case_type") or "")[:40],
                 )
             else:
                 services.referral_move(
@@ -243,7 +406,7 @@ class ReferralSlipView(AppView):
         referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
         html = slip.slip_html(
             referral,
-            child=identity_label(self.actor, referral.person),
+            child=identity_label(self.actor, selectors.surviving_record(referral.person)),
             fonts=font_face_css(),
             detail_url=request.build_absolute_uri(reverse("referrals:referral_detail", args=[referral.pk])),
         )

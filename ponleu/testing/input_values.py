@@ -63,6 +63,7 @@ RECORDS = {
     "consent": (("person_id", "consent_id"), "consent_id", "person"),
     "referral": (("referral_id",), "referral_id", None),
     "job": (("job_id",), "job_id", None),
+    "directory_job": (("directory_job_id",), "directory_job_id", None),
     "case": (("case_id",), "case_id", None),
     "goal": (("case_id", "goal_id"), "goal_id", "case"),
     "action": (("case_id", "action_id"), "action_id", "case"),

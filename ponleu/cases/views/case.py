@@ -143,6 +143,7 @@ class CaseDetailView(CaseView):
             "steps": steps,
             "can_edit": policies.can(self.actor, "cases.edit", case) and case.status != "closed",
             "can_assign": policies.can(self.actor, "cases.assign", case),
+            "can_refer": self.actor.can("referrals.send") and case.status != "closed",
             "csi_chart": _chart(case, csi),
             "csi_due": selectors.next_csi_due(case),
             "latest_csi": next(

@@ -17,7 +17,7 @@ from ponleu.notifications.choices import NotificationKind
 from ponleu.notifications.services import notify
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
-from ponleu.referrals import workflow
+from ponleu.referrals import selectors, workflow
 from ponleu.referrals.choices import (
     DEFAULT_SHARED_FIELDS,
     FIELD_CATEGORY,
@@ -38,6 +38,8 @@ from ponleu.registry import services as registry_services
 from ponleu.registry.choices import ConsentPurpose
 from ponleu.registry.models import Consent, Person
 from ponleu.registry.selectors.search import search
+
+from . import casework
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
@@ -88,9 +90,14 @@ def referral_draft(
     shared_fields=DEFAULT_SHARED_FIELDS,
     case=None,
     household=None,
+    risk_flag=None,
     legal_exception: str = "",
     legal_exception_note: str = "",
 ) -> Referral:
+    """A draft, from where the worker met the need (``origin``): a case, a household's family
+    support, a dropout-risk flag or the child's record; the case, household or flag it came
+    from is named with it. A provider that does not serve the child's commune is allowed
+    (the pages warn), a provider that is the worker's own organisation is not."""
     if person.is_merged:
         raise Conflict(_("This record was merged into another one; refer the child from there."))
     if not actor.allows_object("referrals.send", person):
@@ -115,6 +122,17 @@ def referral_draft(
         errors["provider"] = [_("This provider is your own organisation: open a case instead.")]
     if case is not None and case.person_id != person.pk:
         errors["case"] = [_("This case is about another child.")]
+    if household is not None and not household.members.filter(person=person).exists():
+        errors["household"] = [_("The child is not a member of this household.")]
+    if risk_flag is not None and risk_flag.enrolment.person_id != person.pk:
+        errors["risk_flag"] = [_("This flag is about another child.")]
+    for name, needed, link in (
+        ("case", ReferralOrigin.CASE, case),
+        ("household", ReferralOrigin.HOUSEHOLD, household),
+        ("risk_flag", ReferralOrigin.RISK_FLAG, risk_flag),
+    ):
+        if origin == needed and link is None and name not in errors:
+            errors[name] = [_("Name the record the referral comes from.")]
     reason = str(reason or "").replace("\x00", "").strip()[:4000]
     if not reason:
         errors["reason"] = [_("Say why the child is referred.")]
@@ -129,6 +147,7 @@ def referral_draft(
         origin=origin,
         case=case,
         household=household,
+        risk_flag=risk_flag,
         provider=provider,
         service=service,
         receiver_id=provider.organisation_id,
@@ -147,6 +166,12 @@ def referral_draft(
             "person": [None, str(person.pk)],
             "provider": [None, str(provider.pk)],
             "service": [None, service],
+            "origin": [None, origin],
+            **{
+                name: [None, str(link.pk)]
+                for name, link in (("case", case), ("household", household), ("risk_flag", risk_flag))
+                if link is not None
+            },
         },
     )
     return referral
@@ -207,7 +232,7 @@ def referral_send(*, actor, referral: Referral, version, send_key) -> Referral:
     if referral.status != ReferralStatus.DRAFT:
         raise workflow.IllegalMove(_("This referral was already sent."))
     if referral.person.is_merged:
-        raise Conflict(_("This record was merged into another one; refer the child from there."))
+        _follow_merge(actor, referral)
     missing = consent_missing(referral)
     consent = None
     if missing:
@@ -247,6 +272,24 @@ def referral_send(*, actor, referral: Referral, version, send_key) -> Referral:
             kind=NotificationKind.REFERRAL_RECEIVED,
         )
     return referral
+
+
+def _follow_merge(actor, referral: Referral) -> None:
+    """A draft whose child was merged since goes to the surviving record: what is shared and
+    the consent it rests on are the surviving record's (whose consents include the merged one's)."""
+    kept = selectors.surviving_record(referral.person)
+    if not actor.allows_object("referrals.send", kept):
+        raise Conflict(_("This record was merged into another one; refer the child from there."))
+    merged = referral.person_id
+    referral.person = kept
+    referral.save(update_fields=["person", "area_code"])
+    audit.record(
+        actor=actor,
+        action=ReferralAction.MOVED,
+        target=referral,
+        changes={"person": [str(merged), str(kept.pk)]},
+        reason="merged",
+    )
 
 
 def _due(referral: Referral) -> dt.date | None:
@@ -326,14 +369,17 @@ _STEP_FIELDS = {
 
 @transaction.atomic
 def referral_move(*, actor, referral: Referral, event: str, version, data: dict | None = None) -> Referral:
-    """Every step but sending and accepting. The receiving organisation's steps are its
-    staff's; for a provider without an account, the referring worker records them."""
+    """Every step but sending, and accepting into another organisation on Ponleu (that is
+    ``referral_accept``). The receiving organisation's steps are its staff's; for a provider
+    without an account, the referring worker records them, accepting included."""
     data = data or {}
-    if event in (ReferralEvent.SEND, ReferralEvent.ACCEPT) or event not in ReferralEvent.values:
+    if event == ReferralEvent.SEND or event not in ReferralEvent.values:
         raise workflow.IllegalMove()
     current = Referral.objects.visible_to(actor).filter(pk=referral.pk).first()
     if current is None:
         raise PermissionDenied()
+    if event == ReferralEvent.ACCEPT and current.receiver_id:
+        raise workflow.IllegalMove()
     step = workflow.move(current.status, event)
     if (
         step.side == workflow.RECEIVER
@@ -381,6 +427,7 @@ def referral_move(*, actor, referral: Referral, event: str, version, data: dict 
             _("Referral %(reference)s was withdrawn.") % {"reference": referral.reference},
             organisation_id=referral.receiver_id,
         )
+    casework.case_feedback(referral=referral, event=event)
     return referral
 
 
@@ -413,11 +460,18 @@ def _step_values(event: str, data: dict) -> dict:
 
 @transaction.atomic
 def referral_accept(
-    *, actor, referral: Referral, version, existing_person=None, create_new: bool = False
+    *,
+    actor,
+    referral: Referral,
+    version,
+    existing_person=None,
+    create_new: bool = False,
+    case_type: str = "",
 ) -> Referral:
     """The receiving organisation takes the child into its own registry: an existing record
     it chose (looked up in its own scope), or a new one, only after a search found none or the
-    worker confirmed that none of those found is the child."""
+    worker confirmed that none of those found is the child. With ``case_type``, it also opens
+    a case of that type for the child, linked to the referral; refused, nothing is accepted."""
     referral = _acting(actor, referral.pk, "referrals.accept")
     if referral.receiver_id != actor.organisation_id:
         raise PermissionDenied()
@@ -449,10 +503,16 @@ def referral_accept(
     referral.due_on = _due(referral)
     if referral.receiver_owner_id is None:
         referral.receiver_owner_id = actor.user_id
-    referral.save(update_fields=["status", "receiver_person", "due_on", "receiver_owner"])
-    audit.record(
-        actor=actor, action=ReferralAction.MOVED, target=referral, changes={"status": [before, step.target]}
-    )
+    fields = ["status", "receiver_person", "due_on", "receiver_owner"]
+    changes = {"status": [before, step.target]}
+    if case_type:
+        referral.receiver_case = casework.receiver_case_open(
+            actor=actor, referral=referral, person=person, shared=shared, case_type=case_type
+        )
+        fields.append("receiver_case")
+        changes["receiver_case"] = [None, str(referral.receiver_case.pk)]
+    referral.save(update_fields=fields)
+    audit.record(actor=actor, action=ReferralAction.MOVED, target=referral, changes=changes)
     audit.record(
         actor=actor,
         action=ReferralAction.RECEIVED,
@@ -465,6 +525,7 @@ def referral_accept(
         % {"reference": referral.reference, "status": referral.get_status_display()},
         organisation_id=referral.organisation_id,
     )
+    casework.case_feedback(referral=referral, event=ReferralEvent.ACCEPT)
     return referral
 
 
@@ -486,9 +547,23 @@ def _register(actor, shared: SharedRecord) -> Person:
 @transaction.atomic
 def referral_consent_withdraw(*, actor, consent: Consent, reason: str) -> list[Referral]:
     """Withdraw the consent and, in the same transaction, every open referral that rested on
-    it: sharing ends (the shared record is emptied), both organisations' staff on the referral
-    and their data-protection officers are told."""
+    it (``referrals_end_for_consent``, which the registry's withdrawal calls through its
+    signal, from this service or from the registry's own consent page alike)."""
+    resting = list(
+        Referral.objects.open()
+        .filter(consent=consent, exception_approved_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
     registry_services.consent_withdraw(actor=actor, consent=consent, reason=reason)
+    return list(Referral.objects.filter(pk__in=resting, status=ReferralStatus.WITHDRAWN))
+
+
+@transaction.atomic
+def referrals_end_for_consent(*, actor, consent: Consent) -> list[Referral]:
+    """The consent was withdrawn: every open referral that rested on it is withdrawn, sharing
+    ends (the shared record is emptied), both organisations' staff on the referral and their
+    data-protection officers are told. A referral sent under an approved legal exception does
+    not rest on consent and stands."""
     now = clock.now()
     ended = []
     for referral in (

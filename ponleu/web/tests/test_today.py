@@ -64,6 +64,8 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<a href="/risk/students/[0-9a-f-]+/">', main))
     if url.startswith(reverse("accounts:organisation_devices")):
         return len(re.findall(r'<li class="card" data-device=', main))
+    if url.startswith(reverse("referrals:referral_list")):
+        return len(re.findall(r'href="/referrals/[0-9a-f-]+/"', main))
     if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
         tbody = main[main.index("<tbody>") : main.index("</tbody>")] if "<tbody>" in main else ""
         return tbody.count("<tr>")
@@ -398,10 +400,11 @@ def _more_work(world, n):
 # The home page's queries, pinned: a change here is a change to what every morning costs.
 # Each item asked is one query (its count) and one more when shown (its short list); what
 # the page shows is recorded in one audit chain append. Items: the cases waiting too long
-# for their next step (own, and the team's), the jobs that failed (every member) and the
-# flags awaiting review (the school year, the review capacity and the count).
-CASEWORKER_QUERIES = 19
-SUPERVISOR_QUERIES = 23
+# for their next step (own, and the team's), the jobs that failed (every member), the flags
+# awaiting review (the school year, the review capacity and the count) and the three
+# referral items (one count each when empty).
+CASEWORKER_QUERIES = 22
+SUPERVISOR_QUERIES = 26
 TEACHER_QUERIES = 12
 
 
@@ -433,7 +436,7 @@ def test_the_teachers_today_costs_the_same_whatever_the_counts(world, login_as, 
 
 
 # The roles whose items came later, pinned the same way (with something in every item).
-REVIEWER_QUERIES = 25
+REVIEWER_QUERIES = 28  # with the three referral items
 ME_OFFICER_QUERIES = 13
 ADMINISTRATOR_QUERIES = 11
 
@@ -510,3 +513,35 @@ def test_the_administrators_today_costs_the_same_whatever_the_counts(world, logi
     many = _home_queries(client)
     assert one == many == ADMINISTRATOR_QUERIES
     assert _counts(world.actor("org_admin")) == {"accounts.to_set_up": 9, "accounts.devices": 9}
+
+
+def _referred(world, provider, *, service="shelter", **consent):
+    from ponleu.referrals.tests import factories as referrals
+    from ponleu.registry.tests.factories import person
+
+    actor = world.actor("caseworker_a")
+    child = person(actor)
+    referrals.share_consent(actor, child, child_assent="given", **consent)
+    return referrals.send(actor, referrals.draft(actor, child, provider, service=service, urgency="routine"))
+
+
+def test_referrals_waiting_and_overdue_count_as_their_lists_show(world, login_as, on_a_school_day):
+    from ponleu.referrals.tests import factories as referrals
+
+    shelter = referrals.partner_provider(world)
+    clinic = referrals.provider(world)
+    with clock.frozen(MORNING - dt.timedelta(days=20)):
+        _referred(world, shelter, recipient=world.other_org.pk)
+        _referred(world, shelter, recipient=world.other_org.pk)
+        _referred(world, clinic, service="primary_health", recipient_kind="health_centre")
+    _referred(world, shelter, recipient=world.other_org.pk)  # sent today: not overdue yet
+    mine = _assert_counts_match_lists(world, login_as, "caseworker_a")
+    assert mine["referrals.sent_overdue"] == 3
+    assert "referrals.to_acknowledge" not in mine
+    theirs = _assert_counts_match_lists(world, login_as, "partner_supervisor")
+    assert theirs["referrals.to_acknowledge"] == 3
+    assert theirs["referrals.received_overdue"] == 2
+    assert "referrals.sent_overdue" not in theirs
+    # Another team's caseworker, and the receiving side's caseworker (none given to them yet).
+    assert not [key for key in _counts(world.actor("caseworker_b")) if key.startswith("referrals.")]
+    assert not [key for key in _counts(world.actor("partner")) if key.startswith("referrals.")]
