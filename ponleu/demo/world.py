@@ -21,7 +21,7 @@ from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import OrganisationAction, Role
 from ponleu.organisations.models import Membership, Organisation, Team
 
-from . import cases, education, people, staff
+from . import cases, directory, education, people, referrals, staff
 from .models import DemoWorld
 
 DEFAULT_SEED = 20261121
@@ -93,10 +93,13 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
         raise RuntimeError("load the gazetteer first: ponleu gazetteer load")
     rng = random.Random(seed)
     actor = system_actor(name="demo")
+    organisations, members_by_org = {}, {}
     for org_spec in staff.ORGANISATIONS:
         organisation = _organisation(org_spec, actor)
         teams = _teams(organisation, org_spec)
         members = _staff(organisation, org_spec, teams, seed)
+        organisations[org_spec.short_name] = organisation
+        members_by_org[org_spec.short_name] = members
         people.populate(
             organisation=organisation,
             teams=teams,
@@ -106,6 +109,10 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
         )
         cases.populate(organisation=organisation, teams=teams, members=members, seed=seed)
         education.populate(organisation=organisation, teams=teams, members=members, seed=seed)
+    # The directory serves the teams' districts; referrals go between the organisations.
+    districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
+    directory.populate(organisations=organisations, districts=districts, seed=seed)
+    referrals.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     _system_admin(seed)
     built = DemoWorld.objects.create(seed=seed)
     # Nobody else can have an account yet: the build began on a database without users.

@@ -199,7 +199,9 @@ def referral_step(request, response: HttpResponse, referral_id: uuid.UUID, paylo
 @capability("referrals.accept")
 def referral_accept(request, response: HttpResponse, referral_id: uuid.UUID, payload: AcceptIn):
     """Take the child into the receiving organisation's registry: ``person_id`` of a record it
-    already holds, or a new one after a search (``create_new`` confirms none found is the child)."""
+    already holds, or a new one after a search (``create_new`` confirms none found is the child).
+    With ``case_type`` (one of the organisation's case types), a case is opened for the child too,
+    linked to the referral (``receiver_case_id``)."""
     actor = request.actor
     referral = _target(actor, referral_id)
     version = if_match(request)
@@ -209,6 +211,7 @@ def referral_accept(request, response: HttpResponse, referral_id: uuid.UUID, pay
         version=version,
         existing_person=_optional(Person.objects.visible_to(actor), payload.person_id),
         create_new=payload.create_new,
+        case_type=payload.case_type,
     )
     return _detail(actor, referral_id, response)
 

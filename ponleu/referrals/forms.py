@@ -53,3 +53,7 @@ class StepForm(forms.Form):
 class SendForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     send_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in template (.xlsx)"))

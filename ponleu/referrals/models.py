@@ -164,6 +164,10 @@ class Referral(VersionedModel):
     receiver_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # The case the receiving organisation opened for the child when it accepted (its own).
+    receiver_case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
     )

@@ -98,6 +98,8 @@ class StepIn(Schema):
 class AcceptIn(Schema):
     person_id: uuid.UUID | None = None
     create_new: bool = False
+    # The code of one of the receiving organisation's case types: also open a case for the child.
+    case_type: Code = ""
 
 
 class WithdrawConsentIn(Schema):
@@ -154,6 +156,7 @@ class ReferralOut(Schema):
     # The receiving side only:
     shared: SharedOut | None = None
     receiver_person_id: uuid.UUID | None = None
+    receiver_case_id: uuid.UUID | None = None
 
     @staticmethod
     def resolve_provider_name(referral) -> str:
@@ -217,6 +220,10 @@ class ReferralOut(Schema):
     @staticmethod
     def resolve_receiver_person_id(referral, context):
         return referral.receiver_person_id if _receiving(referral, context) else None
+
+    @staticmethod
+    def resolve_receiver_case_id(referral, context):
+        return referral.receiver_case_id if _receiving(referral, context) else None
 
 
 class ReferralListOut(Schema):

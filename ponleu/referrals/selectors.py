@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 
 from ponleu.audit import services as audit
 from ponleu.common import clock
+from ponleu.registry.models import Person
 
+from .choices import ReferralStatus
 from .models import Provider, ProviderArea, ProviderService, Referral, SharedRecord
 
 TARGET = "referrals.referral"
@@ -68,20 +73,69 @@ def provider_get(provider_id) -> Provider:
     return Provider.objects.prefetch_related("services", "areas__unit").get(pk=provider_id)
 
 
-def referral_list(*, actor, overdue: bool = False, received: bool | None = None, person=None):
+@dataclass(frozen=True)
+class ReferralFilters:
+    """The filters of the referral list, as its links carry them (``?received=1&overdue=1``)."""
+
+    received: bool | None = None  # True: referred to us; False: sent by us; None: both
+    overdue: bool = False  # open, and the next step's due date has passed
+    awaiting: bool = False  # sent, not yet acknowledged
+    mine: bool = False  # the actor's own: they referred it, or it was given to them to work
+
+    @classmethod
+    def from_params(cls, params) -> ReferralFilters:
+        received = params.get("received")
+        return cls(
+            received=True if received == "1" else False if received == "0" else None,
+            overdue=params.get("overdue") == "1",
+            awaiting=params.get("awaiting") == "1",
+            mine=params.get("mine") == "1",
+        )
+
+    @property
+    def active(self) -> bool:
+        return self != ReferralFilters()
+
+    def query(self) -> str:
+        values = {
+            "received": None if self.received is None else ("1" if self.received else "0"),
+            "overdue": "1" if self.overdue else None,
+            "awaiting": "1" if self.awaiting else None,
+            "mine": "1" if self.mine else None,
+        }
+        return urlencode({k: v for k, v in values.items() if v is not None})
+
+
+def referrals_filtered(*, actor, filters: ReferralFilters = ReferralFilters(), person=None) -> QuerySet:
+    """The referrals in the actor's reach (both sides) that ``filters`` keep, next due first.
+    One queryset for the list page, its count on the caseload and the "Today" items."""
     referrals = Referral.objects.visible_to(actor).select_related("provider", "receiver")
-    if received is True:
+    if filters.received is True:
         referrals = referrals.filter(receiver_id=actor.organisation_id)
-    elif received is False:
+    elif filters.received is False:
         referrals = referrals.filter(organisation_id=actor.organisation_id)
-    if person is not None:
-        referrals = referrals.filter(person=person)
-    if overdue:
+    if filters.awaiting:
+        referrals = referrals.filter(status=ReferralStatus.SENT)
+    if filters.overdue:
         referrals = referrals.open().filter(due_on__lt=clock.today())
-    rows = list(referrals.order_by("due_on", "-created_at")[:200])
+    if filters.mine:
+        referrals = referrals.filter(Q(owner_id=actor.user_id) | Q(receiver_owner_id=actor.user_id))
+    if person is not None:
+        referrals = referrals.filter(person_id__in=Person.objects.merge_group_ids(person))
+    return referrals.order_by(F("due_on").asc(nulls_last=True), "-created_at", "pk")
+
+
+def referrals_served(*, actor, referrals) -> None:
+    """The access event of the referrals a page or an answer showed."""
     audit.record_access(
-        actor=actor, action="referral.listed", target_type=TARGET, target_ids=[r.pk for r in rows]
+        actor=actor, action="referral.listed", target_type=TARGET, target_ids=[r.pk for r in referrals]
     )
+
+
+def referral_list(*, actor, overdue: bool = False, received: bool | None = None, person=None):
+    filters = ReferralFilters(received=received, overdue=overdue)
+    rows = list(referrals_filtered(actor=actor, filters=filters, person=person)[:200])
+    referrals_served(actor=actor, referrals=rows)
     return rows
 
 

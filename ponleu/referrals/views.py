@@ -5,26 +5,30 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
+from ponleu.cases.models import CaseType
 from ponleu.cases.pdf import font_face_css, render_pdf
 from ponleu.common import clock
-from ponleu.common.errors import DomainError
+from ponleu.common.errors import DomainError, PermissionDenied
 from ponleu.geography.models import AdminUnit
+from ponleu.jobs.selectors import job_get
 from ponleu.registry.models import Person
 from ponleu.registry.selectors import people as person_selectors
 
-from . import selectors, services, slip, workflow
+from . import selectors, services, slip, spreadsheets, workflow
 from .choices import ReferralEvent
-from .forms import DirectorySearchForm, ReferralForm, SendForm, StepForm
+from .forms import DirectoryImportForm, DirectorySearchForm, ReferralForm, SendForm, StepForm
 from .models import Provider, Referral
 
 
@@ -49,14 +53,102 @@ class DirectoryView(AppView):
             found = selectors.provider_search(**form.cleaned_data)
         person_id = request.GET.get("person", "")
         template = "referrals/directory.html#results" if request.htmx else "referrals/directory.html"
-        return render(request, template, {"form": form, "providers": found, "person_id": person_id})
+        context = {
+            "form": form,
+            "providers": found,
+            "person_id": person_id,
+            "can_manage": self.actor.can("directory.manage"),
+        }
+        return render(request, template, context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class DirectoryImportTemplateView(AppView):
+    capability = "directory.manage"
+
+    def get(self, request):
+        response = HttpResponse(spreadsheets.build_template(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="ponleu-directory-template.xlsx"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DirectoryImportView(AppView):
+    """Upload → dry run: every problem by row and column, or a queued job and "import now"."""
+
+    capability = "directory.manage"
+    template = "referrals/directory_import.html"
+
+    def get(self, request):
+        return render(request, self.template, {"form": DirectoryImportForm()})
+
+    def post(self, request):
+        form = DirectoryImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template, {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        if upload.size > services.directory_import.MAX_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB; split it into several files."))
+            return render(request, self.template, {"form": form}, status=400)
+        plan, job = services.directory_import.import_prepare(actor=self.actor, data=upload.read())
+        language = translation.get_language()
+        problems = [{"row": p.row, "column": p.label(language), "message": p.message} for p in plan.problems]
+        context = {"form": DirectoryImportForm(), "plan": plan, "job": job, "problems": problems}
+        return render(request, self.template, context, status=200 if job else 400)
+
+
+def _import_job(actor, job_id):
+    job = job_get(actor=actor, job_id=job_id, kind=services.directory_import.JOB_KIND)
+    if job is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    return job
+
+
+class DirectoryImportStartView(AppView):
+    capability = "directory.manage"
+
+    def post(self, request, directory_job_id):
+        try:
+            job = services.directory_import.import_start(
+                actor=self.actor, job=_import_job(self.actor, directory_job_id)
+            )
+        except PermissionDenied:
+            return HttpResponseForbidden()
+        return redirect("referrals:directory_import_job", directory_job_id=job.pk)
+
+
+class DirectoryImportJobView(AppView):
+    """The import's progress; the bar polls itself (HTMX) until the job has finished."""
+
+    capability = "directory.manage"
+
+    def get(self, request, directory_job_id):
+        job = _import_job(self.actor, directory_job_id)
+        template = "referrals/directory_import_job.html"
+        if request.htmx:
+            template += "#progress"
+        return render(request, template, {"job": job})
 
 
 class ReferralListView(AppView):
+    """Overdue, referred to us, sent by us; or, from a link that carries filters (the caseload,
+    "Today"), the one filtered list, a page at a time."""
+
     capability = "referrals.view"
+    page_size = 50
 
     @transaction.atomic
     def get(self, request):
+        filters = selectors.ReferralFilters.from_params(request.GET)
+        if filters.active:
+            page = Paginator(
+                selectors.referrals_filtered(actor=self.actor, filters=filters), self.page_size
+            ).get_page(request.GET.get("page"))
+            selectors.referrals_served(actor=self.actor, referrals=page.object_list)
+            context = {"filters": filters, "page": page, "rows": page.object_list, "query": filters.query()}
+            return render(request, "referrals/referral_list.html", context)
         rows = selectors.referral_list(actor=self.actor)
         today = clock.today()
         sent = [r for r in rows if r.organisation_id == self.actor.organisation_id]
@@ -146,6 +238,10 @@ class ReferralDetailView(AppView):
         }
         if receiving:
             context["shared"] = selectors.shared_record(actor=self.actor, referral=referral)
+            if self.actor.can("cases.open") and any(m.event == ReferralEvent.ACCEPT for m in steps):
+                context["case_types"] = CaseType.objects.filter(
+                    organisation_id=self.actor.organisation_id, is_active=True
+                )
         else:
             context["person_label"] = identity_label(self.actor, referral.person)
             context["missing"] = (
@@ -205,12 +301,13 @@ class ReferralStepView(AppView):
             messages.error(request, _("Reload the page and try again."))
             return redirect("referrals:referral_detail", referral_id=referral.pk)
         try:
-            if event == ReferralEvent.ACCEPT:
+            if event == ReferralEvent.ACCEPT and referral.receiver_id:
                 services.referral_accept(
                     actor=self.actor,
                     referral=referral,
                     version=form.cleaned_data["version"],
                     create_new=request.POST.get("create_new") == "1",
+                    case_type=str(request.POST.get("case_type") or "")[:40],
                 )
             else:
                 services.referral_move(

@@ -81,16 +81,18 @@ def choice_labels(column: Column) -> list[str]:
     return entries
 
 
-def build_template() -> bytes:
+def build_template(columns: tuple[Column, ...] = COLUMNS, *, title: str = "people") -> bytes:
+    """A bilingual template of ``columns`` (the people's by default; the service directory
+    builds its own from the same parts)."""
     workbook = spreadsheet_writer.new_workbook()
     sheet = workbook.active
-    sheet.title = "people"
+    sheet.title = title
     lists = workbook.create_sheet("lists")
     lists.sheet_state = "hidden"
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E8F3EE")
     list_column = 0
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         for row, text in ((1, column.km), (2, column.en)):
             cell = sheet.cell(row=row, column=index, value=text)
@@ -133,18 +135,20 @@ def _cell_text(value) -> str | dt.date:
     return spreadsheet_writer.restore(str(value).strip())
 
 
-def read_rows(data: bytes) -> tuple[dict[int, str], Iterator[tuple[int, dict]]]:
+def read_rows(
+    data: bytes, columns: tuple[Column, ...] = COLUMNS, *, title: str = "people"
+) -> tuple[dict[int, str], Iterator[tuple[int, dict]]]:
     """The column map (index → key) and (spreadsheet row number, {key: value}) for every
     non-empty data row. Raises UnreadableFile for what is not our template."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any parser failure means "not a readable xlsx"
         raise UnreadableFile(str(exc)) from None
-    sheet = workbook["people"] if "people" in workbook.sheetnames else workbook.worksheets[0]
+    sheet = workbook[title] if title in workbook.sheetnames else workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     headers = [next(rows, ()) or (), next(rows, ()) or ()]
     known = {}
-    for column in COLUMNS:
+    for column in columns:
         for name in (column.km, column.en, column.key):
             known[" ".join(name.split()).casefold()] = column.key
     mapping: dict[int, str] = {}
@@ -183,11 +187,13 @@ def yes_no(value) -> bool | None:
     return None
 
 
-def column_label(key: str, language: str | None) -> str:
-    index = next(i for i, column in enumerate(COLUMNS, start=1) if column.key == key) if key in BY_KEY else 0
-    letter = get_column_letter(index) if index else ""
-    header = BY_KEY[key].header(language) if key in BY_KEY else key
-    return f"{letter} ({header})" if letter else header
+def column_label(key: str, language: str | None, columns: tuple[Column, ...] = COLUMNS) -> str:
+    """ "B (Given name (Khmer))": the column's letter and its header in ``language``."""
+    by_key = {column.key: (index, column) for index, column in enumerate(columns, start=1)}
+    if key not in by_key:
+        return key
+    index, column = by_key[key]
+    return f"{get_column_letter(index)} ({column.header(language)})"
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ RECORDS = {
     "referral": (("referral_id",), "referral_id", None),
     "support_plan": (("plan_id",), "plan_id", None),
     "job": (("job_id",), "job_id", None),
+    "directory_job": (("directory_job_id",), "directory_job_id", None),
     "case": (("case_id",), "case_id", None),
     "goal": (("case_id", "goal_id"), "goal_id", "case"),
     "action": (("case_id", "action_id"), "action_id", "case"),

@@ -55,6 +55,7 @@ KIND_OF = {
     "referral_id": "referral",
     "plan_id": "support_plan",
     "job_id": "job",
+    "directory_job_id": "directory_job",
     "case_id": "case",
     "case_type_id": "case_type",
     "goal": "goal",

@@ -9,7 +9,9 @@ yet), and nobody does once the consent it rested on is withdrawn. The child refe
 not one of the matrix's tokened people: the receiving side legitimately sees the shared name.
 
 A directory provider is shared by the installation: it stands at the member's organisation's
-distance (every member with ``directory.view`` reaches it) and nowhere else.
+distance (every member with ``directory.view`` reaches it) and nowhere else. A directory import
+job stands as the registry's import jobs do: the member's own, a colleague's, or one of another
+organisation.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from ponleu.access.scopes import Relationship
 from ponleu.common import clock
 
 from .scopes import (
+    OTHER_ORG,
+    OWN,
     SAME_ORG,
     SHARED_CONSENT_WITHDRAWN,
     SHARED_WITH_US,
@@ -162,6 +166,44 @@ def consent_alone_at(world: MatrixWorld, member: str, scope: str) -> ScopedObjec
         method="signed_form",
     )
     return person.derive(kwargs={"consent_id": consent.pk}, obj=consent)
+
+
+@scope_factory("directory_job_id")
+def directory_import_job_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | None:
+    """A queued directory import: the member's own, a colleague's, or another organisation's."""
+    from ponleu.jobs.models import Job
+
+    facts = world.members[member]
+    membership = world.world.members[member]
+    if scope == OWN:
+        owner_id, organisation_id, relationship = facts.user_id, facts.organisation_id, Relationship.OWN
+    elif scope == SAME_ORG:
+        colleague = next(
+            m
+            for k, m in world.world.members.items()
+            if k != member and m.organisation_id == membership.organisation_id
+        )
+        owner_id, organisation_id, relationship = colleague.user_id, facts.organisation_id, Relationship.ORG
+    elif scope == OTHER_ORG:
+        other = world.world.other_org if membership.organisation == world.world.org else world.world.org
+        owner_id, organisation_id, relationship = facts.user_id, other.pk, Relationship.OUTSIDE
+    else:
+        return None
+    job = Job.objects.create(
+        kind="referrals.directory_import",
+        capability="directory.manage",
+        owner_id=owner_id,
+        organisation_id=organisation_id,
+        total=1,
+        result={"file": "", "rows": 1},
+    )
+    return ScopedObject(
+        scope=scope,
+        kwargs={"directory_job_id": job.pk},
+        obj=job,
+        relationship=relationship,
+        view_capability="directory.manage",
+    )
 
 
 route_parameter("referral_event", "acknowledge")

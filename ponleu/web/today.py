@@ -17,9 +17,10 @@ from ponleu.audit import today as audit_today
 from ponleu.cases import today as cases_today
 from ponleu.common.today import SHORT_LIST, Entry, Item
 from ponleu.education import today as education_today
+from ponleu.referrals import today as referrals_today
 
 # Each app with something to ask of people today; a new app adds its module here.
-SOURCES = (cases_today, education_today, audit_today, accounts_today)
+SOURCES = (cases_today, referrals_today, education_today, audit_today, accounts_today)
 
 
 @dataclass

@@ -20,6 +20,8 @@ EXEMPT: dict[str, str] = {
     "referrals:referral_send": "POST only: the send button of the referral page",
     "referrals:referral_step": "POST only: the step buttons of the referral page",
     "referrals:referral_slip": "the printable slip (a PDF download); its view has unit tests",
+    "referrals:directory_import_template": "the directory's spreadsheet template (an XLSX download); unit-tested",
+    "referrals:directory_import_start": "POST only: the import button of the directory import page",
 }
 
 # Screens that exist without their browser journey yet, each with what is owed. The coverage test
@@ -29,6 +31,8 @@ AWAITING_JOURNEY: dict[str, str] = {
     "referrals:referral_list": "referrals: the receiving worker's list, acknowledge and accept",
     "referrals:referral_new": "referrals: record consent, choose what to share, send",
     "referrals:referral_detail": "referrals: the outcome seen on the referrer's side",
+    "referrals:directory_import": "referrals: an administrator checks a directory spreadsheet, then imports it",
+    "referrals:directory_import_job": "referrals: the directory import's progress and outcome",
 }
 
 

@@ -1,3 +1,4 @@
+from . import directory_import
 from .directory import provider_save
 from .referrals import (
     referral_accept,
@@ -6,9 +7,11 @@ from .referrals import (
     referral_draft,
     referral_move,
     referral_send,
+    referrals_end_for_consent,
 )
 
 __all__ = [
+    "directory_import",
     "provider_save",
     "referral_accept",
     "referral_approve_exception",
@@ -16,4 +19,5 @@ __all__ = [
     "referral_draft",
     "referral_move",
     "referral_send",
+    "referrals_end_for_consent",
 ]

@@ -30,7 +30,9 @@ AUDITED = (
 )
 
 
-def _clean(data: dict) -> tuple[dict, list, list, dict]:
+def clean_provider(data: dict) -> tuple[dict, list, list, dict]:
+    """A provider's values, its (service, cost, note) rows and the units it serves, with the
+    errors by field: the form, the API and the spreadsheet import all check through it."""
     errors: dict = {}
     values: dict = {}
     for name, limit in TEXT_FIELDS.items():
@@ -89,7 +91,7 @@ def provider_save(*, actor, data: dict, provider: Provider | None = None, versio
     the old ones. Nothing is saved unless all is valid."""
     if not actor.can("directory.manage"):
         raise PermissionDenied()
-    values, services, units, errors = _clean(data)
+    values, services, units, errors = clean_provider(data)
     if errors:
         raise ValidationFailed(errors=errors)
     if provider is None:

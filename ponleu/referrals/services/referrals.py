@@ -39,6 +39,8 @@ from ponleu.registry.choices import ConsentPurpose
 from ponleu.registry.models import Consent, Person
 from ponleu.registry.selectors.search import search
 
+from . import casework
+
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
 
@@ -325,14 +327,17 @@ _STEP_FIELDS = {
 
 @transaction.atomic
 def referral_move(*, actor, referral: Referral, event: str, version, data: dict | None = None) -> Referral:
-    """Every step but sending and accepting. The receiving organisation's steps are its
-    staff's; for a provider without an account, the referring worker records them."""
+    """Every step but sending, and accepting into another organisation on Ponleu (that is
+    ``referral_accept``). The receiving organisation's steps are its staff's; for a provider
+    without an account, the referring worker records them, accepting included."""
     data = data or {}
-    if event in (ReferralEvent.SEND, ReferralEvent.ACCEPT) or event not in ReferralEvent.values:
+    if event == ReferralEvent.SEND or event not in ReferralEvent.values:
         raise workflow.IllegalMove()
     current = Referral.objects.visible_to(actor).filter(pk=referral.pk).first()
     if current is None:
         raise PermissionDenied()
+    if event == ReferralEvent.ACCEPT and current.receiver_id:
+        raise workflow.IllegalMove()
     step = workflow.move(current.status, event)
     if (
         step.side == workflow.RECEIVER
@@ -380,6 +385,7 @@ def referral_move(*, actor, referral: Referral, event: str, version, data: dict 
             _("Referral %(reference)s was withdrawn.") % {"reference": referral.reference},
             organisation_id=referral.receiver_id,
         )
+    casework.case_feedback(referral=referral, event=event)
     return referral
 
 
@@ -412,11 +418,18 @@ def _step_values(event: str, data: dict) -> dict:
 
 @transaction.atomic
 def referral_accept(
-    *, actor, referral: Referral, version, existing_person=None, create_new: bool = False
+    *,
+    actor,
+    referral: Referral,
+    version,
+    existing_person=None,
+    create_new: bool = False,
+    case_type: str = "",
 ) -> Referral:
     """The receiving organisation takes the child into its own registry: an existing record
     it chose (looked up in its own scope), or a new one, only after a search found none or the
-    worker confirmed that none of those found is the child."""
+    worker confirmed that none of those found is the child. With ``case_type``, it also opens
+    a case of that type for the child, linked to the referral; refused, nothing is accepted."""
     referral = _acting(actor, referral.pk, "referrals.accept")
     if referral.receiver_id != actor.organisation_id:
         raise PermissionDenied()
@@ -448,10 +461,16 @@ def referral_accept(
     referral.due_on = _due(referral)
     if referral.receiver_owner_id is None:
         referral.receiver_owner_id = actor.user_id
-    referral.save(update_fields=["status", "receiver_person", "due_on", "receiver_owner"])
-    audit.record(
-        actor=actor, action=ReferralAction.MOVED, target=referral, changes={"status": [before, step.target]}
-    )
+    fields = ["status", "receiver_person", "due_on", "receiver_owner"]
+    changes = {"status": [before, step.target]}
+    if case_type:
+        referral.receiver_case = casework.receiver_case_open(
+            actor=actor, referral=referral, person=person, shared=shared, case_type=case_type
+        )
+        fields.append("receiver_case")
+        changes["receiver_case"] = [None, str(referral.receiver_case.pk)]
+    referral.save(update_fields=fields)
+    audit.record(actor=actor, action=ReferralAction.MOVED, target=referral, changes=changes)
     audit.record(
         actor=actor,
         action=ReferralAction.RECEIVED,
@@ -464,6 +483,7 @@ def referral_accept(
         % {"reference": referral.reference, "status": referral.get_status_display()},
         organisation_id=referral.organisation_id,
     )
+    casework.case_feedback(referral=referral, event=ReferralEvent.ACCEPT)
     return referral
 
 
@@ -485,9 +505,23 @@ def _register(actor, shared: SharedRecord) -> Person:
 @transaction.atomic
 def referral_consent_withdraw(*, actor, consent: Consent, reason: str) -> list[Referral]:
     """Withdraw the consent and, in the same transaction, every open referral that rested on
-    it: sharing ends (the shared record is emptied), both organisations' staff on the referral
-    and their data-protection officers are told."""
+    it (``referrals_end_for_consent``, which the registry's withdrawal calls through its
+    signal, from this service or from the registry's own consent page alike)."""
+    resting = list(
+        Referral.objects.open()
+        .filter(consent=consent, exception_approved_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
     registry_services.consent_withdraw(actor=actor, consent=consent, reason=reason)
+    return list(Referral.objects.filter(pk__in=resting, status=ReferralStatus.WITHDRAWN))
+
+
+@transaction.atomic
+def referrals_end_for_consent(*, actor, consent: Consent) -> list[Referral]:
+    """The consent was withdrawn: every open referral that rested on it is withdrawn, sharing
+    ends (the shared record is emptied), both organisations' staff on the referral and their
+    data-protection officers are told. A referral sent under an approved legal exception does
+    not rest on consent and stands."""
     now = clock.now()
     ended = []
     for referral in (

@@ -197,17 +197,71 @@ def test_withdrawing_consent_cuts_access_in_the_same_transaction(world, setup):
     assert {"caseworker_a", "dpo", "partner_supervisor"} <= told
 
 
-def test_withdrawal_by_the_registry_alone_also_cuts_access(world, setup):
+def test_withdrawal_by_the_registry_alone_also_withdraws_the_referral_and_tells_everyone(world, setup):
+    from ponleu.organisations.choices import Role
     from ponleu.registry import services as registry_services
+    from ponleu.testing.world import make_member
 
+    make_member(world.other_org, "partner_dpo", Role.DPO, areas=["17"])
     actor, child, provider = setup
     with clock.frozen(NOW):
         consent = factories.share_consent(
             actor, child, recipient=world.other_org.pk, child_assent="not_asked"
         )
-        factories.send(actor, factories.draft(actor, child, provider))
+        referral = factories.send(actor, factories.draft(actor, child, provider))
         registry_services.consent_withdraw(actor=actor, consent=consent, reason="changed her mind")
         assert not SharedRecord.objects.visible_to(receiver(world)).exists()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert referral.sharing_ended_at is not None
+    assert SharedRecord.objects.get(referral=referral).name == ""
+    assert AuditEvent.objects.filter(action="referral.sharing_ended", target_id=str(referral.pk)).exists()
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {"caseworker_a", "dpo", "partner_supervisor", "partner_dpo"} <= told
+
+
+def test_a_referral_under_an_approved_legal_exception_outlives_a_consent_withdrawn(world, setup):
+    from ponleu.registry import services as registry_services
+
+    actor, child, provider = setup
+    with clock.frozen(NOW):
+        consent = factories.share_consent(
+            actor, child, recipient_kind="health_centre", child_assent="not_asked"
+        )
+        referral = factories.draft(
+            actor, child, provider, legal_exception="imminent_danger", legal_exception_note="Beaten"
+        )
+        referral = services.referral_approve_exception(
+            actor=world.actor("supervisor"), referral=referral, version=referral.version
+        )
+        referral = factories.send(actor, referral)
+        registry_services.consent_withdraw(actor=actor, consent=consent, reason="changed her mind")
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
+
+
+def test_the_registrys_consent_page_withdraws_the_open_referrals(world, setup):
+    from django.test import Client
+    from django.urls import reverse
+
+    from ponleu.testing.login import login
+
+    actor, child, provider = setup
+    client = Client()
+    login(client, world.user("caseworker_a"))
+    with clock.frozen(NOW):
+        consent = factories.share_consent(
+            actor, child, recipient=world.other_org.pk, child_assent="not_asked"
+        )
+        referral = factories.send(actor, factories.draft(actor, child, provider))
+        page = client.post(
+            reverse("registry:consent_withdraw", args=[child.pk, consent.pk]), {"reason": "She said no"}
+        )
+        assert page.status_code == 302
+        assert not Referral.objects.visible_to(receiver(world)).exists()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert Notification.objects.filter(recipient__username="partner_supervisor").exists()
 
 
 def test_a_consent_that_expires_ends_sharing(world, setup):
@@ -321,3 +375,26 @@ def test_a_child_merged_while_referred_keeps_the_referral_and_cannot_be_referred
             factories.draft(actor, child, provider)
         # Consent given on the merged record still counts for the open referral.
         assert SharedRecord.objects.visible_to(receiver(world)).filter(referral=referral).exists()
+
+
+def test_the_referrer_records_the_acceptance_of_a_provider_without_an_account(world):
+    actor = world.actor("caseworker_a")
+    child = people.person(actor)
+    clinic = factories.provider(world)
+    with clock.frozen(NOW):
+        factories.share_consent(actor, child, recipient_kind="health_centre", child_assent="not_asked")
+        referral = factories.send(actor, factories.draft(actor, child, clinic, service="primary_health"))
+        referral = services.referral_move(
+            actor=actor, referral=referral, event="accept", version=referral.version
+        )
+    assert referral.status == ReferralStatus.ACCEPTED
+    assert referral.receiver_person_id is None
+
+
+def test_accepting_into_another_organisation_goes_through_referral_accept(world, setup):
+    with clock.frozen(NOW):
+        referral = sent(world, setup)
+        with pytest.raises(workflow.IllegalMove):
+            services.referral_move(
+                actor=receiver(world), referral=referral, event="accept", version=referral.version
+            )

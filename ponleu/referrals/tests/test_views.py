@@ -106,3 +106,27 @@ def test_the_receiver_works_the_referral_from_its_page(world):
     referral.refresh_from_db()
     assert referral.status == "acknowledged"
     assert partner.get(reverse("referrals:referral_slip", args=[referral.pk])).status_code == 404
+
+
+def test_the_caseload_pages_count_overdue_referrals_as_the_list_behind_shows(world):
+    actor = world.actor("caseworker_a")
+    clinic = factories.provider(world)
+    with clock.frozen(NOW - dt.timedelta(days=20)):
+        for _ in range(2):
+            child = people.person(actor)
+            factories.share_consent(actor, child, recipient_kind="health_centre", child_assent="given")
+            factories.send(actor, factories.draft(actor, child, clinic, service="primary_health"))
+    with clock.frozen(NOW):
+        for user, url_name, link in (
+            ("caseworker_a", "cases:caseload", "?overdue=1&amp;mine=1"),
+            ("supervisor", "cases:team_caseload", "?overdue=1"),
+        ):
+            client = client_of(world.user(user))
+            page = client.get(reverse(url_name)).content.decode()
+            assert "2 referrals have an overdue step" in page, user
+            assert f'href="{reverse("referrals:referral_list")}{link}"' in page
+            listed = client.get(reverse("referrals:referral_list") + link.replace("&amp;", "&"))
+            assert len(re.findall(r'href="/referrals/[0-9a-f-]+/"', listed.content.decode())) == 2
+        # Another team's caseworker has none of them.
+        other = client_of(world.user("caseworker_b")).get(reverse("cases:caseload")).content.decode()
+        assert "No referral is overdue." in other

@@ -10,7 +10,7 @@ from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.common.errors import Conflict, ValidationFailed
 from ponleu.organisations.models import Organisation
-from ponleu.registry import policies, validators
+from ponleu.registry import policies, signals, validators
 from ponleu.registry.choices import (
     ChildAssent,
     ConsentGiver,
@@ -163,7 +163,8 @@ def consent_record(*, actor, person: Person, data: dict, form_file=None) -> Cons
 
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, reason: str = "") -> Consent:
-    """From this moment ``consent_allows`` answers no for this consent."""
+    """From this moment ``consent_allows`` answers no for this consent, and whatever rested on
+    it ends in the same transaction (``signals.consent_withdrawn``: the open referrals)."""
     consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
     policies.require(actor, "registry.edit", consent.person)
     if consent.withdrawn_at is not None:
@@ -180,4 +181,6 @@ def consent_withdraw(*, actor, consent: Consent, reason: str = "") -> Consent:
         changes={"consent": [str(consent.pk), str(consent.pk)], "withdrawn_at": [None, now.isoformat()]},
         reason=consent.withdrawal_reason,
     )
+    # Whatever rested on it ends in this transaction (the referrals app listens).
+    signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent

@@ -55,6 +55,8 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<a class="title" href="/cases/[0-9a-f-]+/"', main))
     if url.startswith(reverse("education:school_list")):
         return len(re.findall(r'href="/schools/classes/[0-9a-f-]+/\?date=', main))
+    if url.startswith(reverse("referrals:referral_list")):
+        return len(re.findall(r'href="/referrals/[0-9a-f-]+/"', main))
     if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
         tbody = main[main.index("<tbody>") : main.index("</tbody>")] if "<tbody>" in main else ""
         return tbody.count("<tr>")
@@ -226,8 +228,8 @@ def _more_work(world, n):
 
 
 # The home page's queries, pinned: a change here is a change to what every morning costs.
-CASEWORKER_QUERIES = 23
-SUPERVISOR_QUERIES = 26
+CASEWORKER_QUERIES = 26  # with the three referral items (one count each when empty)
+SUPERVISOR_QUERIES = 29
 TEACHER_QUERIES = 11
 
 
@@ -256,3 +258,35 @@ def test_the_teachers_today_costs_the_same_whatever_the_counts(world, login_as, 
     _classes(world, 12)
     many = _home_queries(client)
     assert one == many == TEACHER_QUERIES
+
+
+def _referred(world, provider, *, service="shelter", **consent):
+    from ponleu.referrals.tests import factories as referrals
+    from ponleu.registry.tests.factories import person
+
+    actor = world.actor("caseworker_a")
+    child = person(actor)
+    referrals.share_consent(actor, child, child_assent="given", **consent)
+    return referrals.send(actor, referrals.draft(actor, child, provider, service=service, urgency="routine"))
+
+
+def test_referrals_waiting_and_overdue_count_as_their_lists_show(world, login_as, on_a_school_day):
+    from ponleu.referrals.tests import factories as referrals
+
+    shelter = referrals.partner_provider(world)
+    clinic = referrals.provider(world)
+    with clock.frozen(MORNING - dt.timedelta(days=20)):
+        _referred(world, shelter, recipient=world.other_org.pk)
+        _referred(world, shelter, recipient=world.other_org.pk)
+        _referred(world, clinic, service="primary_health", recipient_kind="health_centre")
+    _referred(world, shelter, recipient=world.other_org.pk)  # sent today: not overdue yet
+    mine = _assert_counts_match_lists(world, login_as, "caseworker_a")
+    assert mine["referrals.sent_overdue"] == 3
+    assert "referrals.to_acknowledge" not in mine
+    theirs = _assert_counts_match_lists(world, login_as, "partner_supervisor")
+    assert theirs["referrals.to_acknowledge"] == 3
+    assert theirs["referrals.received_overdue"] == 2
+    assert "referrals.sent_overdue" not in theirs
+    # Another team's caseworker, and the receiving side's caseworker (none given to them yet).
+    assert not [key for key in _counts(world.actor("caseworker_b")) if key.startswith("referrals.")]
+    assert not [key for key in _counts(world.actor("partner")) if key.startswith("referrals.")]

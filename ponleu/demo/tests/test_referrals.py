@@ -1,0 +1,58 @@
+"""The demo's directory and referrals: the browser tests' small world holds them all."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from ponleu.referrals.choices import ProviderKind, ReferralStatus, ServiceType
+from ponleu.referrals.models import Provider, Referral, SharedRecord
+from ponleu.referrals.selectors import provider_search
+from ponleu.registry.models import Consent, Person
+
+from .test_command import _gazetteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.dated
+def test_the_small_world_has_a_directory_and_referrals_in_every_state():
+    _gazetteer()
+    call_command("demo", "--seed", "5", "--people-per-org", "60", stdout=None)
+
+    # Every kind of provider, each with a service, a phone and hours; no real NGO owns any.
+    kinds = set(Provider.objects.values_list("kind", flat=True))
+    assert kinds == set(ProviderKind.values)
+    for provider in Provider.objects.prefetch_related("services", "areas"):
+        assert provider.services.all(), provider
+        assert provider.areas.all(), provider
+        assert provider.phone
+        assert provider.hours
+    owners = {p.organisation.name_en for p in Provider.objects.filter(organisation__isnull=False)}
+    assert owners
+    assert all(name.endswith("(demo)") for name in owners)
+    # A health centre and a commune committee in every child's commune.
+    for code in set(Person.objects.filter(kind="child").values_list("area_code", flat=True)):
+        for service in (ServiceType.PRIMARY_HEALTH, ServiceType.DOCUMENTS):
+            assert provider_search(service=service, commune=code[:6]), (code, service)
+
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert statuses == set(ReferralStatus.values)
+    between = Referral.objects.filter(receiver__isnull=False)
+    outside = Referral.objects.filter(receiver__isnull=True)
+    assert between.exists()
+    assert outside.exists()
+    assert {"case", "household"} <= set(Referral.objects.values_list("origin", flat=True))
+    # The receiving organisations took the accepted children into their own registries.
+    for referral in between.filter(status__in=["accepted", "completed"]):
+        assert referral.receiver_person.organisation_id == referral.receiver_id
+
+    # A consent withdrawn while its referral was open: withdrawn with it, nothing shared any more.
+    ended = Referral.objects.filter(status="withdrawn", consent__withdrawn_at__isnull=False)
+    assert ended.exists()
+    for referral in ended:
+        assert referral.sharing_ended_at is not None
+        assert SharedRecord.objects.get(referral=referral).name == ""
+    assert Consent.objects.filter(withdrawn_at__isnull=False, purpose="share").exists()
+    # An emergency sent under a legal exception a supervisor approved.
+    assert Referral.objects.filter(exception_approved_at__isnull=False, status="sent").exists()
