@@ -112,17 +112,15 @@ def plan_detail(*, actor, plan_id) -> PlanDetail:
     )
 
 
-def household_people(*, actor, household: Household) -> list[tuple[Person, str]]:
-    """Members of the household the actor reaches (not merged away), with the name the identity
-    policy lets the actor see; the others are not offered."""
+def household_people(*, actor, household: Household, capability: str = "") -> list[tuple[Person, str]]:
+    """Members of the household the actor reaches (not merged away), children first, with the
+    name the identity policy lets the actor see; with ``capability``, only those the actor may
+    act on with it (refer: ``referrals.send``)."""
     member_ids = HouseholdMember.objects.filter(household=household).values("person_id")
-    people = (
-        Person.objects.visible_to(actor)
-        .active()
-        .filter(pk__in=member_ids)
-        .order_by("date_of_birth", "created_at")
-    )
-    return [(person, identity_label(actor, person)) for person in people]
+    people = Person.objects.visible_to(actor).active().filter(pk__in=member_ids).order_by("created_at")
+    found = [p for p in people if not capability or actor.allows_object(capability, p)]
+    found.sort(key=lambda person: not person.is_child)
+    return [(person, identity_label(actor, person)) for person in found]
 
 
 def plan_queryset(*, actor, open_only: bool = True):

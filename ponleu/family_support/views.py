@@ -204,7 +204,9 @@ class NeedEditView(AppView):
     def _refer_form(self, plan, data=None):
         people = [
             (str(person.pk), label)
-            for person, label in selectors.household_people(actor=self.actor, household=plan.household)
+            for person, label in selectors.household_people(
+                actor=self.actor, household=plan.household, capability="referrals.send"
+            )
         ]
         return ReferForm(data, initial={"version": plan.version}, people=people)
 
@@ -268,7 +270,9 @@ class NeedReferView(AppView):
         domain = _need_domain(need_domain)
         with transaction.atomic():
             plan = _plan(self.actor, plan_id, self.capability)
-            people = selectors.household_people(actor=self.actor, household=plan.household)
+            people = selectors.household_people(
+                actor=self.actor, household=plan.household, capability="referrals.send"
+            )
             form = ReferForm(request.POST, people=[(str(p.pk), label) for p, label in people])
             if not form.is_valid():
                 for errors in form.errors.values():

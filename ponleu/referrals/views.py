@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
-from ponleu.cases.models import CaseType
+from ponleu.cases.models import Case, CaseType
 from ponleu.cases.pdf import font_face_css, render_pdf
 from ponleu.common import clock
 from ponleu.common.errors import DomainError, PermissionDenied
@@ -27,7 +27,7 @@ from ponleu.registry.models import Person
 from ponleu.registry.selectors import people as person_selectors
 
 from . import selectors, services, slip, spreadsheets, workflow
-from .choices import ReferralEvent
+from .choices import ReferralEvent, ReferralOrigin
 from .forms import DirectoryImportForm, DirectorySearchForm, ReferralForm, SendForm, StepForm
 from .models import Provider, Referral
 
@@ -52,11 +52,14 @@ class DirectoryView(AppView):
         if form.is_valid() and (form.cleaned_data["service"] or form.cleaned_data["commune"]):
             found = selectors.provider_search(**form.cleaned_data)
         person_id = request.GET.get("person", "")
+        # The case the referral is made from, if any: carried to the new referral's page.
+        case_id = request.GET.get("case", "")
         template = "referrals/directory.html#results" if request.htmx else "referrals/directory.html"
         context = {
             "form": form,
             "providers": found,
             "person_id": person_id,
+            "case_id": case_id,
             "can_manage": self.actor.can("directory.manage"),
         }
         return render(request, template, context)
@@ -163,7 +166,7 @@ class ReferralListView(AppView):
 
 class ReferralCreateView(AppView):
     capability = "referrals.send"
-    id_parameters = {"person": "registry.person"}
+    id_parameters = {"person": "registry.person", "case": "cases.case"}
 
     def _load(self, request):
         person = get_visible_or_404(
@@ -176,11 +179,20 @@ class ReferralCreateView(AppView):
             Provider.objects.filter(is_active=True),
             pk=request.GET.get("provider") or request.POST.get("provider"),
         )
-        return person, provider
+        # Referred from one of the child's cases, when the directory was opened from it.
+        case_id = request.GET.get("case") or request.POST.get("case")
+        case = None
+        if case_id:
+            case = get_visible_or_404(Case.objects.visible_to(self.actor).filter(person=person), pk=case_id)
+        return person, provider, case
 
-    def _render(self, request, person, provider, form, status=200):
+    def _draft_origin(self, case) -> dict:
+        return {"case": case, "origin": ReferralOrigin.CASE} if case is not None else {}
+
+    def _render(self, request, person, provider, form, status=200, case=None):
         context = {
             "person": person,
+            "case": case,
             "person_label": identity_label(self.actor, person),
             "provider": provider,
             "form": form,
@@ -193,19 +205,23 @@ class ReferralCreateView(AppView):
         if not request.GET.get("person") or not request.GET.get("provider"):
             # A referral starts from a child and a service found in the directory.
             return redirect("referrals:directory")
-        person, provider = self._load(request)
+        person, provider, case = self._load(request)
         person_selectors.person_read(actor=self.actor, person=person, query="referral")
         service = request.GET.get("service") or provider.services.values_list("service", flat=True).first()
-        return self._render(request, person, provider, ReferralForm(initial={"service": service}))
+        return self._render(request, person, provider, ReferralForm(initial={"service": service}), case=case)
 
     def post(self, request):
         with transaction.atomic():
-            person, provider = self._load(request)
+            person, provider, case = self._load(request)
             form = ReferralForm(request.POST)
             if form.is_valid():
                 try:
                     referral = services.referral_draft(
-                        actor=self.actor, person=person, provider=provider, **form.cleaned_data
+                        actor=self.actor,
+                        person=person,
+                        provider=provider,
+                        **self._draft_origin(case),
+                        **form.cleaned_data,
                     )
                 except DomainError as error:
                     for field, errors in error.errors.items():
@@ -213,7 +229,7 @@ class ReferralCreateView(AppView):
                             form.add_error(field if field in form.fields else None, str(message))
                 else:
                     return redirect("referrals:referral_detail", referral_id=referral.pk)
-            return self._render(request, person, provider, form, status=400)
+            return self._render(request, person, provider, form, status=400, case=case)
 
 
 class ReferralDetailView(AppView):
