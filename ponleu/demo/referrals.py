@@ -27,6 +27,7 @@ from ponleu.access.actors import actor_for_membership
 from ponleu.cases.choices import CaseStatus
 from ponleu.cases.models import Case
 from ponleu.common import clock
+from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import Role
 from ponleu.referrals import selectors, services
@@ -152,6 +153,15 @@ def _moment(day: dt.date, hour: int, latest: dt.datetime) -> dt.datetime:
     return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))), latest)
 
 
+def _flag_of(child: Person) -> Flag | None:
+    return (
+        Flag.objects.filter(enrolment__person=child)
+        .select_related("enrolment")
+        .order_by("-opened_on")
+        .first()
+    )
+
+
 def _partner_programme(short_name: str, organisations: dict) -> Provider | None:
     partner = organisations.get(PARTNERS.get(short_name, ""))
     if partner is None:
@@ -234,6 +244,10 @@ class _Referrer:
             origin = ReferralOrigin.CASE if case else ReferralOrigin.REGISTRY
             if case is None and household is not None and self.rng.random() < 0.6:
                 origin = ReferralOrigin.HOUSEHOLD
+            # A pupil flagged at risk of dropping out is referred back to school from the flag.
+            flag = _flag_of(child) if story.to == S.SCHOOL_ENROLMENT else None
+            if flag is not None:
+                origin, case = ReferralOrigin.RISK_FLAG, None
             referral = services.referral_draft(
                 actor=worker,
                 person=child,
@@ -244,6 +258,7 @@ class _Referrer:
                 origin=origin,
                 case=case,
                 household=household.household if origin == ReferralOrigin.HOUSEHOLD else None,
+                risk_flag=flag,
                 legal_exception=story.legal_exception,
                 legal_exception_note="ប៉ូលិសបានដឹង · The police post was told; the child is with a neighbour tonight."
                 if story.legal_exception
@@ -341,8 +356,17 @@ def populate(*, organisations: dict, members_by_org: dict, seed: int) -> list[Re
             today,
         )
         children = [c for c in _children(organisation, rng, today) if c.owner_id in referrer.caseworkers]
+        flagged = set(
+            Flag.objects.filter(organisation=organisation).values_list("enrolment__person_id", flat=True)
+        )
         for story in STORIES:
-            for index, child in enumerate(children):
+            # A flagged pupil goes back to school from the flag, when there is one.
+            order = sorted(
+                range(len(children)),
+                key=lambda i: (story.to != S.SCHOOL_ENROLMENT or children[i].pk not in flagged, i),
+            )
+            for index in order:
+                child = children[index]
                 provider = referrer.provider_for(story, child)
                 if provider is not None:
                     made.append(referrer.tell(story, children.pop(index), provider))

@@ -22,6 +22,7 @@ from ponleu.accounts.api_auth import api_auth
 from ponleu.cases.models import Case
 from ponleu.common.etags import if_match, tag
 from ponleu.common.schemas import refusals
+from ponleu.early_warning.models import Flag
 from ponleu.registry.models import Consent, Household, Person
 
 from . import selectors, services
@@ -133,6 +134,7 @@ def referral_list(request, filters: Query[ReferralQuery]):
         rows = selectors.referral_list(
             actor=request.actor, overdue=filters.overdue, received=filters.received
         )
+    prefetch_related_objects(rows, "provider__areas")
     return {"items": rows}
 
 
@@ -151,6 +153,7 @@ def referral_create(request, response: HttpResponse, payload: ReferralIn):
     provider = Provider.objects.filter(is_active=True).get(pk=payload.provider_id)
     case = _optional(Case.objects.visible_to(actor), payload.case_id)
     household = _optional(Household.objects.visible_to(actor), payload.household_id)
+    risk_flag = _optional(Flag.objects.visible_to(actor).select_related("enrolment"), payload.risk_flag_id)
     referral = services.referral_draft(
         actor=actor,
         person=person,
@@ -162,6 +165,7 @@ def referral_create(request, response: HttpResponse, payload: ReferralIn):
         shared_fields=payload.shared_fields,
         case=case,
         household=household,
+        risk_flag=risk_flag,
         legal_exception=payload.legal_exception,
         legal_exception_note=payload.legal_exception_note,
     )

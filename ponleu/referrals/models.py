@@ -17,6 +17,7 @@ from ponleu.access.scoping import ScopedQuerySet, Scoping, SharedWith
 from ponleu.cases.models import Case
 from ponleu.common import clock
 from ponleu.common.models import TimestampedModel, VersionedModel
+from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
 from ponleu.organisations.models import Organisation, Team
 from ponleu.registry.models import Consent, Household, Person
@@ -146,6 +147,10 @@ class Referral(VersionedModel):
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    # The dropout-risk flag the referral answers, when it came from one.
+    risk_flag = models.ForeignKey(
+        Flag, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
     )
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("service provider")

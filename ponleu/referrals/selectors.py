@@ -13,7 +13,7 @@ from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.registry.models import Person
 
-from .choices import ReferralStatus
+from .choices import SHARING_STATUSES, ReferralStatus
 from .models import Provider, ProviderArea, ProviderService, Referral, SharedRecord
 
 TARGET = "referrals.referral"
@@ -66,7 +66,8 @@ def provider_serves(provider: Provider, area_code: str) -> bool:
     allowed but warned about."""
     if not area_code:
         return True
-    return provider.areas.filter(unit_id__in=_ancestors(area_code[:6])).exists()
+    wanted = set(_ancestors(area_code[:6]))
+    return any(area.unit_id in wanted for area in provider.areas.all())
 
 
 def provider_get(provider_id) -> Provider:
@@ -109,7 +110,7 @@ class ReferralFilters:
 def referrals_filtered(*, actor, filters: ReferralFilters = ReferralFilters(), person=None) -> QuerySet:
     """The referrals in the actor's reach (both sides) that ``filters`` keep, next due first.
     One queryset for the list page, its count on the caseload and the "Today" items."""
-    referrals = Referral.objects.visible_to(actor).select_related("provider", "receiver")
+    referrals = Referral.objects.visible_to(actor).select_related("provider", "receiver", "person")
     if filters.received is True:
         referrals = referrals.filter(receiver_id=actor.organisation_id)
     elif filters.received is False:
@@ -137,6 +138,34 @@ def referral_list(*, actor, overdue: bool = False, received: bool | None = None,
     rows = list(referrals_filtered(actor=actor, filters=filters, person=person)[:200])
     referrals_served(actor=actor, referrals=rows)
     return rows
+
+
+def surviving_record(person: Person) -> Person:
+    """The record a referred child now is: the person, or the record they were merged into
+    (merges chain). A referral follows the surviving record without being moved, so undoing
+    the merge gives it back its own child."""
+    seen = {person.pk}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        person = Person.objects.select_related("village").get(pk=person.merged_into_id)
+        seen.add(person.pk)
+    return person
+
+
+def consent_ended(referral: Referral):
+    """The day the consent a sent referral rested on ended (it expired): the receiving side
+    no longer sees it, though nobody withdrew it. None while it stands, or when no consent
+    was needed (an approved legal exception)."""
+    consent = referral.consent
+    if (
+        consent is None
+        or referral.exception_approved_at is not None
+        or referral.status not in SHARING_STATUSES
+        or referral.sharing_ended_at is not None
+        or consent.valid_until is None
+        or consent.valid_until >= clock.today()
+    ):
+        return None
+    return consent.valid_until
 
 
 def referral_get(*, actor, referral_id) -> Referral:

@@ -85,6 +85,8 @@ KIND_OF = {
     "enrolment_id": "enrolment",
     "test": "assessment",
     "flag_id": "flag",
+    "flag": "flag",
+    "risk_flag_id": "flag",
     "intervention_id": "intervention",
     "model_id": "model",
     "token": "device_token",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from ponleu.early_warning.models import Flag
 from ponleu.referrals.choices import ProviderKind, ReferralStatus, ServiceType
 from ponleu.referrals.models import Provider, Referral, SharedRecord
 from ponleu.referrals.selectors import provider_search
@@ -42,7 +43,12 @@ def test_the_small_world_has_a_directory_and_referrals_in_every_state():
     outside = Referral.objects.filter(receiver__isnull=True)
     assert between.exists()
     assert outside.exists()
-    assert {"case", "household"} <= set(Referral.objects.values_list("origin", flat=True))
+    origins = set(Referral.objects.values_list("origin", flat=True))
+    assert {"case", "household"} <= origins
+    if Flag.objects.exists():  # a flagged pupil is referred back to school from the flag
+        assert "risk_flag" in origins
+        flagged = Referral.objects.filter(origin="risk_flag").select_related("risk_flag__enrolment")
+        assert all(r.risk_flag.enrolment.person_id == r.person_id for r in flagged)
     # The receiving organisations took the accepted children into their own registries.
     for referral in between.filter(status__in=["accepted", "completed"]):
         assert referral.receiver_person.organisation_id == referral.receiver_id

@@ -46,6 +46,8 @@ class FlagReviewView(AppView):
             "reasons": texts.factor_texts(flag.factors),
             "form": form,
             "awaiting": flag.status == FlagStatus.AWAITING_REVIEW,
+            # A service in the directory may answer the flag too (the referral records it).
+            "can_refer": self.actor.can("referrals.send"),
         }
 
     def get(self, request, flag_id):

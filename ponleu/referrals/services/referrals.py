@@ -17,7 +17,7 @@ from ponleu.notifications.choices import NotificationKind
 from ponleu.notifications.services import notify
 from ponleu.organisations.choices import Role
 from ponleu.organisations.models import Membership
-from ponleu.referrals import workflow
+from ponleu.referrals import selectors, workflow
 from ponleu.referrals.choices import (
     DEFAULT_SHARED_FIELDS,
     FIELD_CATEGORY,
@@ -90,9 +90,14 @@ def referral_draft(
     shared_fields=DEFAULT_SHARED_FIELDS,
     case=None,
     household=None,
+    risk_flag=None,
     legal_exception: str = "",
     legal_exception_note: str = "",
 ) -> Referral:
+    """A draft, from where the worker met the need (``origin``): a case, a household's family
+    support, a dropout-risk flag or the child's record; the case, household or flag it came
+    from is named with it. A provider that does not serve the child's commune is allowed
+    (the pages warn), a provider that is the worker's own organisation is not."""
     if person.is_merged:
         raise Conflict(_("This record was merged into another one; refer the child from there."))
     if not actor.allows_object("referrals.send", person):
@@ -117,6 +122,17 @@ def referral_draft(
         errors["provider"] = [_("This provider is your own organisation: open a case instead.")]
     if case is not None and case.person_id != person.pk:
         errors["case"] = [_("This case is about another child.")]
+    if household is not None and not household.members.filter(person=person).exists():
+        errors["household"] = [_("The child is not a member of this household.")]
+    if risk_flag is not None and risk_flag.enrolment.person_id != person.pk:
+        errors["risk_flag"] = [_("This flag is about another child.")]
+    for name, needed, link in (
+        ("case", ReferralOrigin.CASE, case),
+        ("household", ReferralOrigin.HOUSEHOLD, household),
+        ("risk_flag", ReferralOrigin.RISK_FLAG, risk_flag),
+    ):
+        if origin == needed and link is None and name not in errors:
+            errors[name] = [_("Name the record the referral comes from.")]
     reason = str(reason or "").replace("\x00", "").strip()[:4000]
     if not reason:
         errors["reason"] = [_("Say why the child is referred.")]
@@ -131,6 +147,7 @@ def referral_draft(
         origin=origin,
         case=case,
         household=household,
+        risk_flag=risk_flag,
         provider=provider,
         service=service,
         receiver_id=provider.organisation_id,
@@ -149,6 +166,12 @@ def referral_draft(
             "person": [None, str(person.pk)],
             "provider": [None, str(provider.pk)],
             "service": [None, service],
+            "origin": [None, origin],
+            **{
+                name: [None, str(link.pk)]
+                for name, link in (("case", case), ("household", household), ("risk_flag", risk_flag))
+                if link is not None
+            },
         },
     )
     return referral
@@ -209,7 +232,7 @@ def referral_send(*, actor, referral: Referral, version, send_key) -> Referral:
     if referral.status != ReferralStatus.DRAFT:
         raise workflow.IllegalMove(_("This referral was already sent."))
     if referral.person.is_merged:
-        raise Conflict(_("This record was merged into another one; refer the child from there."))
+        _follow_merge(actor, referral)
     missing = consent_missing(referral)
     consent = None
     if missing:
@@ -248,6 +271,24 @@ def referral_send(*, actor, referral: Referral, version, send_key) -> Referral:
             organisation_id=referral.receiver_id,
         )
     return referral
+
+
+def _follow_merge(actor, referral: Referral) -> None:
+    """A draft whose child was merged since goes to the surviving record: what is shared and
+    the consent it rests on are the surviving record's (whose consents include the merged one's)."""
+    kept = selectors.surviving_record(referral.person)
+    if not actor.allows_object("referrals.send", kept):
+        raise Conflict(_("This record was merged into another one; refer the child from there."))
+    merged = referral.person_id
+    referral.person = kept
+    referral.save(update_fields=["person", "area_code"])
+    audit.record(
+        actor=actor,
+        action=ReferralAction.MOVED,
+        target=referral,
+        changes={"person": [str(merged), str(kept.pk)]},
+        reason="merged",
+    )
 
 
 def _due(referral: Referral) -> dt.date | None:

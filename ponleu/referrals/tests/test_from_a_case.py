@@ -1,5 +1,5 @@
-"""A referral made from a case: the case page opens the directory on the child's commune, the
-new referral carries the case (its origin), and a case of another child is refused."""
+"""A referral made from a case: the case page offers it to those who may refer the child, opens
+the directory on the child's commune, and the new referral carries the case (its origin)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def test_a_referral_from_a_case_carries_the_case(world):
             "urgency": "routine",
             "shared_fields": ["name", "age"],
         }
-        assert client.post(new, {**body, "case": other.pk}).status_code == 404
+        # A case of another child: refused on the form, nothing drafted.
+        assert client.post(new, {**body, "case": other.pk}).status_code == 400
+        assert not Referral.objects.exists()
         created = client.post(new, {**body, "case": case.pk})
     referral = Referral.objects.get()
     assert created["Location"] == reverse("referrals:referral_detail", kwargs={"referral_id": referral.pk})
