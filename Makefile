@@ -25,7 +25,7 @@ SCALE ?= 1
 FUZZ_CASES ?= 1200
 
 .PHONY: demo test install messages lint fmt openapi migrate run worker test-sqlite test-server test-browser test-postgres \
-	checks bench-ews bench-search bench-names clean browser-deps fuzz install-check bench-load
+	checks bench-ews bench-search bench-names bench-directory clean browser-deps fuzz install-check bench-load
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -146,6 +146,11 @@ bench-search: install
 
 bench-names: install
 	$(BIN)/python bench/name_recall.py
+
+# Directory search by service and commune over 20,000 providers (bench/directory_search.py); the
+# target is for PostgreSQL: DATABASE_URL=postgres://... make bench-directory.
+bench-directory: install
+	$(BIN)/python bench/directory_search.py --database-url "$(DATABASE_URL)"
 
 clean:
 	rm -rf $(VENV) var/static var/screenshots

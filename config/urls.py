@@ -10,6 +10,7 @@ urlpatterns = [
     path("schools/", include("ponleu.education.urls")),
     path("risk/", include("ponleu.early_warning.urls")),
     path("referrals/", include("ponleu.referrals.urls")),
+    path("family-support/", include("ponleu.family_support.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
     path("jobs/", include("ponleu.jobs.urls")),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-DOMAIN_APPS = ("registry", "education", "cases", "early_warning")
+DOMAIN_APPS = ("registry", "education", "cases", "early_warning", "family_support")
 PURE = {"ponleu.early_warning.engine": "early_warning", "ponleu.registry.names": "registry"}
 
 
@@ -105,6 +105,11 @@ PLANTS = [
         "import ponleu.education.services",
     ),
     ("cases: every module in its layer", "ponleu.cases.stray", "import json"),
+    (
+        "family_support: every module in its layer",
+        "ponleu.family_support.models",
+        "import ponleu.family_support.selectors",
+    ),
     ("cases: every module in its layer", "ponleu.cases.standard", "import ponleu.cases.selectors"),
     (
         "early_warning: every module in its layer",

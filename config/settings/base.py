@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ponleu.cases",
     "ponleu.early_warning",
     "ponleu.referrals",
+    "ponleu.family_support",
     # edge
     "ponleu.api",
     "ponleu.web",

@@ -37,6 +37,10 @@ _CATALOGUE = [
     Capability(
         "referrals.approve_exception", _("Approve sharing without consent under a legal exception"), True
     ),
+    Capability("family_support.view", _("See households' family support plans"), True),
+    Capability(
+        "family_support.edit", _("Assess households' needs, plan support, record visits and graduate"), True
+    ),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),

@@ -61,6 +61,8 @@ referrals.accept                    -    O    G    -     -    -     -    -
 referrals.view                      -    T    A    -     -    -     G    -
 referrals.receive                   -    O    G    -     -    -     G    -
 referrals.approve_exception         -    -    A    -     -    -     -    -
+family_support.view                 O    A    A    -     -    -     G    -
+family_support.edit                 O    A    A    -     -    -     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -

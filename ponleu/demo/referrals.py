@@ -230,10 +230,10 @@ class _Referrer:
         with clock.frozen(_moment(day, hour, self.now)):
             if not story.legal_exception:
                 self.consent(worker, child, provider, day)
-            # Most come from the child's case; the others from the household's family support
-            # or straight from the registry.
+            # Most come from the child's case (one already open that day); the others from the
+            # household's family support or straight from the registry.
             case = (
-                Case.objects.filter(person=child)
+                Case.objects.filter(person=child, identified_on__lte=day)
                 .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.FOLLOW_UP])
                 .order_by("identified_on", "created_at")
                 .first()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 
 from ponleu.audit import services as audit
@@ -33,18 +33,28 @@ def provider_search(
     providers = Provider.objects.filter(is_active=True)
     if kind:
         providers = providers.filter(kind=kind)
+    # The offers and the areas served pick the providers (``pk IN``, from their indexes), rather
+    # than a scan of every provider testing each: SQLite plans an EXISTS that way.
     if service or cost:
-        offered = ProviderService.objects.filter(provider=OuterRef("pk"))
+        offered = ProviderService.objects.all()
         if service:
             offered = offered.filter(service=service)
         if cost:
             offered = offered.filter(cost=cost)
-        providers = providers.filter(Exists(offered))
+        providers = providers.filter(pk__in=offered.values("provider_id"))
     if commune:
-        served = ProviderArea.objects.filter(provider=OuterRef("pk"), unit_id__in=_ancestors(commune))
-        nearest = served.annotate(depth=Length("unit_id")).order_by("-depth").values("depth")[:1]
+        units = _ancestors(commune)
+        served = ProviderArea.objects.filter(unit_id__in=units)
+        nearest = (
+            served.filter(provider=OuterRef("pk"))
+            .annotate(depth=Length("unit_id"))
+            .order_by("-depth")
+            .values("depth")[:1]
+        )
         providers = (
-            providers.filter(Exists(served)).annotate(depth=nearest).order_by("-depth", "name_km", "id")
+            providers.filter(pk__in=served.values("provider_id"))
+            .annotate(depth=nearest)
+            .order_by("-depth", "name_km", "id")
         )
     else:
         providers = providers.order_by("name_km", "id")

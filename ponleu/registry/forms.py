@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ponleu.common.errors import DomainError
+from ponleu.organisations.models import Organisation
 
 from . import functioning
 from .choices import (
+    DEFAULT_DATA_CATEGORIES,
     AgeBand,
     AliasSource,
+    ChildAssent,
     ConsentGiver,
     ConsentMethod,
     ConsentPurpose,
+    DataCategory,
     DatePrecision,
     FunctioningModule,
     FunctioningRespondent,
@@ -25,6 +30,7 @@ from .choices import (
     MigrationDestination,
     PersonKind,
     PhoneOwner,
+    ProviderKind,
     Relationship,
     Sex,
 )
@@ -195,18 +201,46 @@ class AliasForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Consent to"), choices=ConsentPurpose.choices)
+    # For sharing: an organisation on Ponleu, every service of one kind, or one outside by name.
+    recipient = forms.ChoiceField(
+        label=_("Organisation on Ponleu it may be shared with"), required=False, choices=()
+    )
+    recipient_kind = forms.ChoiceField(
+        label=_("Or every service of this kind"), required=False, choices=BLANK + list(ProviderKind.choices)
+    )
     recipient_name = forms.CharField(
         label=_("Organisation the information may be shared with"), required=False, max_length=200
+    )
+    data_categories = forms.MultipleChoiceField(
+        label=_("What may be shared"),
+        choices=DataCategory.choices,
+        initial=list(DEFAULT_DATA_CATEGORIES),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)
     given_by_name = forms.CharField(
         label=_("Name of the person giving consent"), required=False, max_length=160
+    )
+    child_assent = forms.ChoiceField(
+        label=_("The child's own agreement (from 12 years old)"),
+        choices=ChildAssent.choices,
+        initial=ChildAssent.NOT_ASKED,
+        required=False,
     )
     given_on = DateInput(label=_("Date given"), required=True)
     valid_until = DateInput(label=_("Valid until (optional)"))
     method = forms.ChoiceField(label=_("How it was recorded"), choices=ConsentMethod.choices)
     witness_name = forms.CharField(label=_("Witness (for verbal consent)"), required=False, max_length=160)
     form_file = forms.FileField(label=_("Signed form (PDF or photo)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = translation.get_language()
+        self.fields["recipient"].choices = BLANK + [
+            (str(organisation.pk), organisation.display_name(language))
+            for organisation in Organisation.objects.filter(is_active=True)
+        ]
 
 
 class WithdrawForm(forms.Form):

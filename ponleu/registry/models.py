@@ -418,6 +418,8 @@ class Consent(TimestampedModel):
     def recipient_label(self) -> str:
         if self.recipient_id:
             return str(self.recipient)
+        if self.recipient_kind and not self.recipient_name:
+            return str(self.get_recipient_kind_display())
         return self.recipient_name
 
 

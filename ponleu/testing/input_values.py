@@ -62,6 +62,7 @@ RECORDS = {
     "identifier": (("person_id", "identifier_id"), "identifier_id", "person"),
     "consent": (("person_id", "consent_id"), "consent_id", "person"),
     "referral": (("referral_id",), "referral_id", None),
+    "support_plan": (("plan_id",), "plan_id", None),
     "job": (("job_id",), "job_id", None),
     "directory_job": (("directory_job_id",), "directory_job_id", None),
     "case": (("case_id",), "case_id", None),

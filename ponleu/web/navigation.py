@@ -21,6 +21,7 @@ MENU: list[NavItem] = [
     NavItem("cases:case_list", _("Cases"), "cases.view"),
     NavItem("referrals:referral_list", _("Referrals"), "referrals.view"),
     NavItem("referrals:directory", _("Services"), "directory.view"),
+    NavItem("family_support:plan_list", _("Family support"), "family_support.view"),
     NavItem("education:school_list", _("Schools"), "education.take_attendance"),
     NavItem("education:school_manage", _("School setup"), "education.manage"),
     NavItem("early_warning:risk_list", _("Dropout risk"), "ews.view_scores"),

@@ -143,7 +143,8 @@ class CaseDetailView(CaseView):
             "steps": steps,
             "can_edit": policies.can(self.actor, "cases.edit", case) and case.status != "closed",
             "can_assign": policies.can(self.actor, "cases.assign", case),
-            "can_refer": self.actor.can("referrals.send") and case.status != "closed",
+            # Referring the child to a service starts from the directory, with the case.
+            "can_refer": case.status != "closed" and self.actor.allows_object("referrals.send", case.person),
             "csi_chart": _chart(case, csi),
             "csi_due": selectors.next_csi_due(case),
             "latest_csi": next(

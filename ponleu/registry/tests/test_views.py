@@ -265,3 +265,46 @@ def test_consent_withdrawal_from_the_screen_counts_at_once(world, login_as):
         {"reason": "The family asked"},
     )
     assert not consent_allows(person, "family_tracing")
+
+
+def test_consent_to_share_names_an_organisation_or_a_kind_of_service_with_what_and_the_childs_assent(
+    world, login_as
+):
+    from ponleu.registry.policies import consent_gaps
+
+    child = factories.person(world.actor("caseworker_a"), date_of_birth=dt.date(2012, 3, 9))
+    client = login_as(world.user("caseworker_a"))
+    url = reverse("registry:consent_add", kwargs={"person_id": child.pk})
+    form = client.get(url).content.decode()
+    assert f'value="{world.other_org.pk}"' in form
+    response = client.post(
+        url,
+        {
+            "purpose": "share",
+            "recipient": world.other_org.pk,
+            "data_categories": ["basic", "reason", "contact"],
+            "given_by": "caregiver",
+            "given_by_name": "Sok Sophea",
+            "child_assent": "given",
+            "given_on": "01/11/2026",
+            "method": "signed_form",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert consent_gaps(child, "share", world.other_org, categories={"basic", "contact"}) == []
+    assert consent_gaps(child, "share", world.other_org, categories={"health"})
+    client.post(
+        url,
+        {
+            "purpose": "share",
+            "recipient_kind": "health_centre",
+            "given_by": "caregiver",
+            "given_by_name": "Sok Sophea",
+            "child_assent": "given",
+            "given_on": "01/11/2026",
+            "method": "signed_form",
+        },
+    )
+    assert consent_gaps(child, "share", "Any health centre", recipient_kind="health_centre") == []
+    detail = client.get(reverse("registry:person_detail", kwargs={"person_id": child.pk})).content.decode()
+    assert "Health centre" in detail

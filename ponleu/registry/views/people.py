@@ -244,6 +244,8 @@ class HouseholdDetailView(AppView):
             "can_edit": policies.can_edit_household(self.actor, household, detail.members),
             "show_address": policies.can_see_household_address(self.actor, household, detail.members),
             "can_create": self.actor.can("registry.create"),
+            # The family support section (its own app's page, loaded into this one).
+            "family_support": self.actor.allows_object("family_support.view", household),
             # Family support: a member may be referred to a service from the household.
             "can_refer": self.actor.can("referrals.send"),
             "place": places.unit_label(household.village, translation.get_language())
