@@ -135,6 +135,7 @@ NOT_IDS = {
             "pending",
             "setup",
             "received",
+            "awaiting",
             "create_new",
         ),
         "a yes/no flag",
