@@ -137,6 +137,7 @@ NOT_IDS = {
             "pending",
             "setup",
             "received",
+            "awaiting",
             "create_new",
             "stalled",
             "awaiting",
