@@ -172,18 +172,25 @@ def _partner_programme(short_name: str, organisations: dict) -> Provider | None:
 def _children(organisation, rng: random.Random, today: dt.date) -> list[Person]:
     """The organisation's children a caseworker holds, those with an open case first."""
     adult = dt.date(today.year - 18, today.month, min(today.day, 28))
-    children = list(
-        Person.objects.active()
-        .filter(
-            organisation=organisation,
-            kind="child",
-            is_sensitive=False,
-            owner__isnull=False,
-            village__isnull=False,
-            date_of_birth__gt=adult,
-            date_of_birth__lt=today - dt.timedelta(days=365),
-        )
-        .order_by("family_name_latin", "given_name_latin", "date_of_birth", "area_code")
+    children = Person.objects.active().filter(
+        organisation=organisation,
+        kind="child",
+        is_sensitive=False,
+        owner__isnull=False,
+        village__isnull=False,
+        date_of_birth__gt=adult,
+        date_of_birth__lt=today - dt.timedelta(days=365),
+    )
+    # Sorted here, not by the database: SQLite and PostgreSQL collate names differently.
+    children = sorted(
+        children,
+        key=lambda p: (
+            p.family_name_latin,
+            p.given_name_latin,
+            p.date_of_birth,
+            p.area_code,
+            p.given_name_km,
+        ),
     )
     with_case = set(
         Case.objects.filter(person__in=children)

@@ -53,6 +53,8 @@ def case_feedback(*, referral: Referral, event: str) -> CaseNote | None:
     case = referral.case
     if case is None or event not in FEEDBACK_EVENTS or case.status == CaseStatus.CLOSED:
         return None
+    if case.identified_on and case.identified_on > clock.today():
+        return None  # a note cannot predate its case (only a clock set back can meet this)
     language = getattr(case.owner, "language", "") or "km"
     with translation.override(language):
         lines = [
