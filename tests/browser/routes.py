@@ -27,10 +27,6 @@ EXEMPT: dict[str, str] = {
 # Screens that exist without their browser journey yet, each with what is owed. The coverage test
 # prints them on every run; an entry goes when its journey lands.
 AWAITING_JOURNEY: dict[str, str] = {
-    "referrals:directory": "referrals: find a free service in the child's commune (Khmer, 360 px)",
-    "referrals:referral_list": "referrals: the receiving worker's list, acknowledge and accept",
-    "referrals:referral_new": "referrals: record consent, choose what to share, send",
-    "referrals:referral_detail": "referrals: the outcome seen on the referrer's side",
     "referrals:directory_import": "referrals: an administrator checks a directory spreadsheet, then imports it",
     "referrals:directory_import_job": "referrals: the directory import's progress and outcome",
 }
