@@ -37,9 +37,6 @@ ENROLMENT_USERS = (
     "field.angkor-light",
     "caseworker.angkor-light",
     "caseworker2.angkor-light",
-    "supervisor.angkor-light",
-    "teacher.angkor-light",
-    "teacher2.angkor-light",
 )
 
 # The journeys never open the API documentation or the Django admin; their assets (30 MB)
