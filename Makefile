@@ -96,9 +96,18 @@ browser-deps:
 
 test-sqlite: test-server test-browser
 
+# `make test` gives each database phase half of the identities of the request matrices
+# (authorization matrix, adversarial pass, API fuzz): every route, input and scope runs in both
+# phases, every (identity, route, input, scope) in one (ponleu/testing/shards.py). Alone, a phase
+# runs every identity.
+MATRIX_SPLIT ?=
+SHARD_SQLITE := $(if $(MATRIX_SPLIT),PONLEU_MATRIX_SHARD=1/2)
+SHARD_POSTGRES := $(if $(MATRIX_SPLIT),PONLEU_MATRIX_SHARD=2/2)
+MATRIX_TESTS := tests/security/test_matrix.py tests/security/test_matrix_inputs.py tests/test_api_fuzz.py
+
 # The server-side tests on SQLite.
 test-server: install messages
-	$(BIN)/pytest $(XDIST) --ignore=tests/browser $(PYTEST_ARGS)
+	$(SHARD_SQLITE) $(BIN)/pytest $(XDIST) --ignore=tests/browser $(PYTEST_ARGS)
 	$(BIN)/pytest -n 0 --ignore=tests/browser -m dated --dates=$(DATED_DAYS) $(PYTEST_ARGS)
 
 # The browser journeys, on SQLite; they print their own time line at the end.
@@ -110,9 +119,13 @@ test-browser: install messages browser-deps
 test-postgres: install messages
 	@status=0; $(BIN)/python -m ponleu.testing.postgres_gate || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		DATABASE_URL=$(PONLEU_TEST_DATABASE_URL) $(BIN)/pytest $(XDIST) --ignore=tests/browser \
+		DATABASE_URL=$(PONLEU_TEST_DATABASE_URL) $(SHARD_POSTGRES) $(BIN)/pytest $(XDIST) --ignore=tests/browser \
 			-m "not browser" --database-tests-only $(PYTEST_ARGS); \
 	elif [ $$status -eq 1 ]; then echo "PostgreSQL run skipped (see above)."; \
+		if [ -n "$(MATRIX_SPLIT)" ]; then \
+			echo "The request matrices' other identities, on SQLite instead:"; \
+			$(SHARD_POSTGRES) $(BIN)/pytest $(XDIST) $(MATRIX_TESTS) $(PYTEST_ARGS); \
+		fi; \
 	else exit 1; fi
 
 # Each phase in turn, stopping at the first that fails, then how long each took; phases joined
@@ -121,7 +134,7 @@ test-postgres: install messages
 TEST_PHASES := lint checks test-server test-browser+test-postgres
 
 test:
-	@$(PYTHON) ponleu/testing/phases.py $(TEST_PHASES)
+	@MATRIX_SPLIT=1 $(PYTHON) ponleu/testing/phases.py $(TEST_PHASES)
 
 # The API fuzz pass at depth (tests/test_api_fuzz.py): every role, 0 server errors and 0 schema
 # violations; prints the figures. DATABASE_URL=postgres://... runs it on PostgreSQL.

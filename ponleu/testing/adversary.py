@@ -155,7 +155,7 @@ class InputMatrix:
     def run(self, rm: RouteMethod) -> list[str]:
         self.stats.routes.add(rm)
         failures: list[str] = []
-        for identity in self.matrix.identities:
+        for identity in self.matrix.shard_identities():
             base = self._base(rm, identity)
             for inp in self.inputs[rm]:
                 failures += self._input(rm, identity, base, inp)

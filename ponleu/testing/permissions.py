@@ -70,6 +70,7 @@ from ponleu.access.scopes import Relationship, Scope
 from ponleu.audit.models import AccessEvent, AuditEvent
 
 from . import scopes as scope_kit
+from . import shards
 from .scopes import FACTORIES, PARAMETERS, MatrixWorld, MemberFacts, ScopedObject
 
 ALLOW, DENY, EITHER = "allow", "deny", "either"
@@ -386,6 +387,10 @@ class Matrix:
                     self.world.scoped(key, member, scope)
         self._scanner()
 
+    def shard_identities(self) -> list[Identity]:
+        """The identities this phase sends requests as (ponleu/testing/shards.py)."""
+        return [identity for n, identity in enumerate(self.identities) if shards.mine(n)]
+
     def run(self, rm: RouteMethod) -> list[str]:
         if not rm.name:
             return [f"{rm.id}: give this route a name, so the matrix can build its URL"]
@@ -395,7 +400,7 @@ class Matrix:
                 self.login(identity)
         failures: list[str] = []
         self.stats.route_methods += 1
-        for identity in self.identities:
+        for identity in self.shard_identities():
             refusals: dict[int, tuple[str, str]] = {}
             for obj in self.objects_for(rm, identity):
                 failures += self._cell(rm, identity, obj, refusals)

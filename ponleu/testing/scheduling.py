@@ -3,10 +3,16 @@
 
 `make test` runs the server-side suite on SQLite and again on PostgreSQL. A test that never
 touches a database (pure computation, parsing, settings, file checks) gives the same answer on
-both, so the PostgreSQL phase passes this option and runs only the tests that can differ.
+both, so the PostgreSQL phase passes this option and runs only the tests that can differ. A
+test marked `one_database_phase` (a long run of database-neutral logic, such as 10,000 password
+guesses) runs in one of the two phases when `make test` splits them (ponleu/testing/shards.py).
 """
 
 from __future__ import annotations
+
+import zlib
+
+from . import shards
 
 # Fixtures through which a test reaches the database (pytest-django's, and the session setup
 # that module-scoped worlds such as the authorization matrix build on). Not django_db_blocker:
@@ -43,14 +49,22 @@ def reaches_database(item) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     heavy_first(items)
-    if not config.getoption("--database-tests-only"):
-        return
+    database_only = config.getoption("--database-tests-only")
     kept, dropped = [], []
     for item in items:
-        (kept if reaches_database(item) else dropped).append(item)
+        wanted = (not database_only or reaches_database(item)) and in_this_phase(item)
+        (kept if wanted else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def in_this_phase(item) -> bool:
+    """A test marked `one_database_phase` runs in one of `make test`'s two database phases,
+    always the same one (by its id); outside `make test`, everywhere."""
+    if item.get_closest_marker("one_database_phase") is None:
+        return True
+    return shards.mine(zlib.crc32(item.nodeid.encode()))
 
 
 def heavy_first(items) -> None:

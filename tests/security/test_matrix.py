@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 
 from ponleu.access.scopes import Relationship
-from ponleu.testing import scopes
+from ponleu.testing import scopes, shards
 from ponleu.testing.permissions import ANONYMOUS, Identity, Matrix, log_in, missing_factory, routes
 
 pytestmark = pytest.mark.heavy
@@ -102,7 +102,8 @@ def test_matrix_figures(matrix, db, capsys):
         pytest.skip("no route of the matrix ran in this session")
     with capsys.disabled():
         print(  # noqa: T201 - reporting the figures is the point of this test
-            f"\nauthorization matrix: {stats.route_methods} route-methods × {len(matrix.identities)} identities"
+            f"\nauthorization matrix ({shards.described()}): {stats.route_methods} route-methods"
+            f" × {len(matrix.shard_identities())} of {len(matrix.identities)} identities"
             f" × up to {len(scopes.SCOPES)} scopes = {stats.requests} requests; {stats.allowed} allowed and"
             f" {stats.denied} refused by the policy table; {stats.access_events_checked} allowed reads checked"
             f" for exactly one AccessEvent; {stats.bodies_scanned} bodies scanned for the names of"

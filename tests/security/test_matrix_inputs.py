@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test import Client
 
 from ponleu.common import clock
-from ponleu.testing import scopes
+from ponleu.testing import scopes, shards
 from ponleu.testing.adversary import InputMatrix
 from ponleu.testing.input_values import INPUT_SCOPES, furnish, third_team
 from ponleu.testing.inputs import KIND_OF, inventory
@@ -107,10 +107,12 @@ def test_an_unclassified_input_fails_the_suite(settings):
     assert any("query:person" in u and "KIND_OF or NOT_IDS" in u for u in unclassified), unclassified
 
 
-def test_the_pass_catches_planted_holes(adversary, db, settings):
+def test_the_pass_catches_planted_holes(adversary, db, settings, monkeypatch):
     """A view that shows any child by the id in its query string, and one that acts on any
     child of the organisation and tells which ids exist: the pass must report each hole."""
     from django.urls import clear_url_caches
+
+    monkeypatch.delenv(shards.SHARD_ENV, raising=False)  # the holes are planted for two identities
 
     settings.ROOT_URLCONF = "tests.security.matrix_probe_urls"
     clear_url_caches()
@@ -157,7 +159,8 @@ def test_every_input_meets_every_scope(adversary, db, capsys):
             f" {len(covered)} of {len(discovered)} ({100 * len(covered) // max(len(discovered), 1)}%);"
             f" name inputs searched with hidden names: {len(names & exercised)} of {len(names)};"
             f" {requests} requests planned over {len(INPUT_SCOPES)} scopes and {len(adversary.matrix.identities)}"
-            " identities"
+            f" identities; this phase sends those of {shards.described()}"
+            f" ({len(adversary.matrix.shard_identities())})"
         )
         if len(stats.routes) == len(WITH_INPUTS):
             print(  # noqa: T201

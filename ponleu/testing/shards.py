@@ -1,0 +1,41 @@
+"""The request matrices' identities, split between the two database phases of `make test`.
+
+The authorization matrix, its adversarial pass and the API fuzz pass send the same requests as
+each identity in turn; together they are about half of the server-side suite's time. `make test`
+runs the server-side suite on SQLite and again on PostgreSQL, so it gives each phase half of the
+identities (``PONLEU_MATRIX_SHARD=1/2`` on SQLite, ``2/2`` on PostgreSQL): every route, every
+id-typed input and every scope is still sent in each phase, and every (identity, route, input,
+scope) cell once across the two. Without the variable (a developer's `pytest`, `make
+test-server` alone) every identity runs. docs/decisions/0016-matrix-identities-split.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+SHARD_ENV = "PONLEU_MATRIX_SHARD"
+
+
+def current() -> tuple[int, int] | None:
+    """(this shard, number of shards), both from 1; None when every identity runs."""
+    raw = os.environ.get(SHARD_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        index, total = (int(part) for part in raw.split("/"))
+    except ValueError as error:
+        raise ValueError(f"{SHARD_ENV} must look like 1/2, not {raw!r}") from error
+    if not 1 <= index <= total:
+        raise ValueError(f"{SHARD_ENV}={raw!r}: the shard must be between 1 and {total}")
+    return index, total
+
+
+def mine(position: int) -> bool:
+    """Does the identity at this position (0 for the first) run in this phase?"""
+    shard = current()
+    return shard is None or position % shard[1] == shard[0] - 1
+
+
+def described() -> str:
+    shard = current()
+    return "every identity" if shard is None else f"identities of shard {shard[0]} of {shard[1]}"

@@ -1,0 +1,66 @@
+"""The split of the request matrices and of the long database-neutral tests between the two
+database phases of `make test` (ponleu/testing/shards.py, ponleu/testing/scheduling.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ponleu.testing import shards
+
+
+def test_without_a_shard_every_identity_runs(monkeypatch):
+    monkeypatch.delenv(shards.SHARD_ENV, raising=False)
+    assert shards.current() is None
+    assert all(shards.mine(n) for n in range(15))
+
+
+def test_the_two_halves_cover_every_identity_once(monkeypatch):
+    ran = []
+    for shard in ("1/2", "2/2"):
+        monkeypatch.setenv(shards.SHARD_ENV, shard)
+        ran.append({n for n in range(15) if shards.mine(n)})
+    assert ran[0].isdisjoint(ran[1])
+    assert ran[0] | ran[1] == set(range(15))
+    assert abs(len(ran[0]) - len(ran[1])) <= 1
+
+
+@pytest.mark.parametrize("raw", ["half", "3/2", "0/2", "1-2"])
+def test_a_wrong_shard_is_refused_with_its_value(monkeypatch, raw):
+    monkeypatch.setenv(shards.SHARD_ENV, raw)
+    with pytest.raises(ValueError, match=shards.SHARD_ENV):
+        shards.current()
+
+
+def _collected(shard: str | None) -> set[str]:
+    env = {"PATH": "/usr/bin:/bin"}
+    if shard:
+        env[shards.SHARD_ENV] = shard
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-p",
+            "no:xdist",
+            "ponleu/accounts/tests/test_throttle.py",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    return {line for line in out.splitlines() if "::" in line}
+
+
+def test_a_long_test_runs_in_exactly_one_phase_of_make_test():
+    whole = _collected(None)
+    first, second = _collected("1/2"), _collected("2/2")
+    assert first | second == whole
+    long = {t for t in whole if "10000_guesses" in t or "password_spraying" in t}
+    assert len(long) == 2
+    assert not (first & second & long)
+    assert whole - long <= first & second
