@@ -29,18 +29,6 @@ EXEMPT: dict[str, str] = {
 AWAITING_JOURNEY: dict[str, str] = {
     "referrals:directory_import": "referrals: an administrator checks a directory spreadsheet, then imports it",
     "referrals:directory_import_job": "referrals: the directory import's progress and outcome",
-    "referrals:provider_edit": (
-        "referrals: an administrator opens an entry to check from Today, corrects the phone and saves"
-        " (its view tests cover the form, the version check and the refusals)"
-    ),
-    "referrals:provider_report": (
-        "referrals: a caseworker reports a closed health centre from the directory"
-        " (its view tests cover the report and the refusals)"
-    ),
-    "audit:unusual_access": (
-        "audit: the data-protection officer opens unusual reading from Today"
-        " (the Today tests read the page's rows against the item's count)"
-    ),
 }
 
 

@@ -81,8 +81,8 @@ def test_emergency_access_from_a_case_out_of_reach(browse, viewport, language):
 
 
 def test_audit_trail(browse):
-    """The officer reads the trail of changes, then of reads, then one user's reads; a
-    supervisor sees the changes in her areas."""
+    """The officer reads the trail of changes, then of reads, then one user's reads, then who
+    read unusually many records; a supervisor sees the changes in her areas."""
     b = browse("dpo.sabay")
     b.goto("web:home", step="home")
     b.follow("audit:event_list", step="changes")
@@ -92,6 +92,11 @@ def test_audit_trail(browse):
     assert b.page.locator("main table tbody tr").count() > 0
     b.page.fill("#id_user", "supervisor.sabay")
     b.click("main form button[type=submit]", step="reads-by-user")
+    # Unusual reading: the rule the list follows is written above it.
+    b.follow("audit:unusual_access", step="unusual")
+    assert b.page.locator("main p.help").count() == 1
+    readers = b.page.locator("main li.card[data-reader]").count()
+    assert readers or b.page.locator("main p:not(.help)").count() == 1  # or "nobody's reading is unusual"
 
     supervisor = browse("supervisor.sabay")
     supervisor.goto("web:home", step="supervisor-home")
