@@ -105,3 +105,17 @@ def test_audit_trail(browse):
     older = supervisor.page.locator("main a[href^='?'][href*='before=']")
     if older.count():
         supervisor.click(older.first, step="supervisor-older")
+
+
+@pytest.mark.languages("km")
+def test_consent_withdrawals_from_today(browse, viewport, language):
+    """The officer opens this week's consent withdrawals from Today: as many as the item counts,
+    each saying what was withdrawn, each a tap from who has seen the record."""
+    b = browse("dpo.sabay")
+    b.goto("web:home", step="home")
+    badge = b.page.locator('main section[data-item="registry.consents_withdrawn"] .count')
+    assert badge.count() == 1, "the demo has no consent withdrawn this week"
+    count = int(badge.get_attribute("data-count"))
+    b.click('main section[data-item="registry.consents_withdrawn"] h2 a', step="withdrawals")
+    assert b.page.locator("main li.card[data-consent]").count() == count
+    b.click('main li.card[data-consent] a[href^="/audit/people/"] >> nth=0', step="access-log")

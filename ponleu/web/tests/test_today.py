@@ -68,6 +68,8 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<li class="card" data-provider=', main))
     if url.startswith(reverse("family_support:plan_list")):
         return len(re.findall(r'<li class="card" data-plan=', main))
+    if url.startswith(reverse("registry:consents_withdrawn")):
+        return len(re.findall(r'<li class="card" data-consent=', main))
     if url.startswith(reverse("audit:unusual_access")):
         return len(re.findall(r'<li class="card" data-reader=', main))
     if url.startswith(reverse("referrals:referral_list")):
@@ -633,6 +635,10 @@ def test_the_officer_sees_this_weeks_consent_withdrawals_with_what_was_withdrawn
     metas = {entry.label.split(" · ")[-1]: entry.meta for entry in shown.entries}
     assert metas["Other Org"] == "Name, sex, age and village, Health and disability"
     assert set(metas) == {"Other Org", "Health centre", "School"}  # caseworker B's too: the whole trail
+    # The consents shown, on Today and on their list, are reads in the audit log.
+    from ponleu.audit.models import AccessEvent
+
+    assert AccessEvent.objects.filter(target_type="registry.consent", actor_username="dpo").count() >= 2
     # Whoever reads only part of the trail, or another organisation's, is not asked.
     assert "registry.consents_withdrawn" not in _counts(world.actor("supervisor"))
     assert "registry.consents_withdrawn" not in _counts(world.actor("partner_supervisor"))
@@ -675,9 +681,10 @@ def test_unusual_reading_is_a_days_people_far_above_the_members_usual_day(world,
     assert "partner" not in page
 
 
-# The officer's items (the emergency accesses, the consents withdrawn, unusual reading): one
-# query each, and the page's own reads.
-DPO_QUERIES = 12
+# The officer's items (the emergency accesses, the consents withdrawn, unusual reading): a count
+# and a short list each (unusual reading: one query for both), the consents shown recorded in
+# one chain append (4), and the page's own reads.
+DPO_QUERIES = 16
 
 
 def test_the_officers_today_costs_the_same_whatever_the_counts(world, login_as, on_a_school_day):
