@@ -114,6 +114,7 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
     directory.populate(organisations=organisations, districts=districts, seed=seed)
     referrals.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     family_support.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
+    directory.reports(members_by_org=members_by_org)
     _system_admin(seed)
     built = DemoWorld.objects.create(seed=seed)
     # Nobody else can have an account yet: the build began on a database without users.

@@ -90,3 +90,8 @@ def test_the_small_world_has_a_directory_and_referrals_in_every_state():
         else:
             stages.add("assessment")
     assert stages == {"assessment", "overdue", "visits", "graduated"}
+
+    # A caseworker of each organisation reported a health centre's entry wrong a week ago.
+    reported = Provider.objects.filter(flagged_on__isnull=False)
+    assert reported.exists()
+    assert all(p.kind == ProviderKind.HEALTH_CENTRE and p.flagged_on < today for p in reported)
