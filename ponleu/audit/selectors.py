@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ponleu.access.actors import Actor
@@ -174,3 +175,82 @@ def visible_targets(actor: Actor, targets: set[tuple[str, str]]) -> set[tuple[st
         )
         visible.update((label, str(pk)) for pk in found)
     return visible
+
+
+# --- unusual access ---------------------------------------------------------------------------
+#
+# The rule, kept simple enough to explain to the person it names: a member is asked about when,
+# on one of the last ``UNUSUAL_RECENT_DAYS`` days, they opened at least ``UNUSUAL_FLOOR``
+# different people's records (every page, list, search or export that returned a person counts
+# each person once a day) and more than ``UNUSUAL_TIMES`` times their usual day. Their usual day
+# is the median number of people they read on the days they read any in the
+# ``UNUSUAL_BASELINE_DAYS`` days before; a member with no such day has no usual day and is asked
+# about at the floor. Reading outside one's reach is not possible except by break-the-glass,
+# which the officer reviews on its own; this rule looks at volume within reach only.
+UNUSUAL_RECENT_DAYS = 7
+UNUSUAL_BASELINE_DAYS = 28
+UNUSUAL_FLOOR = 40
+UNUSUAL_TIMES = 3
+
+
+@dataclass(frozen=True)
+class UnusualReader:
+    user_id: object
+    username: str
+    day: dt.date  # the day they read the most people, among the recent days
+    people: int  # different people read that day
+    usual: float | None  # the median of their earlier days, None when there were none
+
+    @property
+    def usual_day(self) -> int | None:
+        return None if self.usual is None else round(self.usual)
+
+
+def _median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def unusual_readers(*, actor: Actor, today: dt.date) -> list[UnusualReader]:
+    """The members of the organisation whose reading of people's records was unusual on a
+    recent day (the rule above), the most read first; for whole-organisation readers only.
+    One query, whatever the number of members or reads."""
+    if actor.scope_for(AUDIT_CAPABILITY) < Scope.ORG or actor.organisation_id is None:
+        return []
+    recent_start = today - dt.timedelta(days=UNUSUAL_RECENT_DAYS - 1)
+    baseline_start = recent_start - dt.timedelta(days=UNUSUAL_BASELINE_DAYS)
+    zone = timezone.get_default_timezone()
+    per_day = (
+        AccessEventTarget.objects.filter(
+            target_type=PERSON_LABEL,
+            event__organisation_id=actor.organisation_id,
+            event__actor_user_id__isnull=False,
+            event__allowed=True,
+            event__occurred_at__gte=start_of(baseline_start),
+        )
+        .annotate(day=TruncDate("event__occurred_at", tzinfo=zone))
+        .values("event__actor_user_id", "day")
+        .annotate(people=Count("target_id", distinct=True), username=Max("event__actor_username"))
+        .order_by()
+    )
+    days: dict = {}
+    names: dict = {}
+    for row in per_day:
+        user_id = row["event__actor_user_id"]
+        days.setdefault(user_id, []).append((row["day"], row["people"]))
+        names[user_id] = row["username"]
+    found = []
+    for user_id, counts in days.items():
+        earlier = [n for day, n in counts if day < recent_start]
+        recent = [(n, day) for day, n in counts if recent_start <= day <= today]
+        if not recent:
+            continue
+        people, day = max(recent)
+        usual = _median(earlier)
+        if people >= UNUSUAL_FLOOR and (usual is None or people > UNUSUAL_TIMES * usual):
+            found.append(UnusualReader(user_id, names[user_id], day, people, usual))
+    found.sort(key=lambda reader: (-reader.people, reader.username))
+    return found

@@ -1,5 +1,7 @@
 """What the audit trail asks of the data-protection officer today: the emergency accesses of
-the last week, each one a person's reason to read (the officer was told of each in the inbox)."""
+the last week, each one a person's reason to read (the officer was told of each in the inbox),
+and the members whose reading of people's records was unusual this week
+(``selectors.unusual_readers``, whose rule is written beside it)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ponleu.common import clock
@@ -53,3 +56,36 @@ ITEMS = [
         _break_glass,
     ),
 ]
+
+
+def _unusual_list(actor) -> str:
+    return reverse("audit:unusual_access")
+
+
+def _unusual(actor, limit) -> Found:
+    readers = selectors.unusual_readers(actor=actor, today=clock.today())
+    if not readers:
+        return Found(0)
+    url = _unusual_list(actor)
+    entries = [
+        Entry(
+            reader.username,
+            url,
+            gettext("%(people)s people in a day") % {"people": formats.localize(reader.people)},
+            day=reader.day,
+        )
+        for reader in readers[:limit]
+    ]
+    return Found(len(readers), entries)
+
+
+ITEMS.append(
+    Item(
+        "audit.unusual_access",
+        _("Members whose reading of records was unusual this week"),
+        "audit.view",
+        22,
+        _unusual_list,
+        _unusual,
+    )
+)

@@ -99,6 +99,34 @@ class EventListView(AppView):
         return render(request, "audit/event_list.html", context)
 
 
+class UnusualAccessView(AppView):
+    """Members whose reading of people's records was unusual lately, with the rule that says so
+    (``selectors.unusual_readers``); each links to their reads on the audit trail."""
+
+    capability = "audit.view"
+
+    def get(self, request):
+        readers = selectors.unusual_readers(actor=self.actor, today=clock.today())
+        services.record_access(
+            actor=self.actor,
+            action=AuditAction.EVENT_LIST_VIEWED,
+            target_type="audit.accessevent",
+            target_ids=[],
+            query="unusual",
+        )
+        context = {
+            "readers": readers,
+            "whole_org": self.actor.scope_for("audit.view") >= Scope.ORG,
+            "rule": {
+                "recent": selectors.UNUSUAL_RECENT_DAYS,
+                "baseline": selectors.UNUSUAL_BASELINE_DAYS,
+                "floor": selectors.UNUSUAL_FLOOR,
+                "times": selectors.UNUSUAL_TIMES,
+            },
+        }
+        return render(request, "audit/unusual_access.html", context)
+
+
 class BreakGlassView(AppView):
     """Ask for one hour of access to a record outside one's scope, with a written reason.
 

@@ -12,13 +12,16 @@ provider has its history from the first day.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
-from ponleu.access.actors import system_actor
+from ponleu.access.actors import actor_for_membership, system_actor
+from ponleu.common import clock
 from ponleu.geography.models import AdminUnit
+from ponleu.organisations.choices import Role
 from ponleu.referrals.choices import Accessibility, Cost, ProviderKind, ServiceType
 from ponleu.referrals.models import Provider
-from ponleu.referrals.services import provider_save
+from ponleu.referrals.services import provider_report, provider_save
 
 S, C = ServiceType, Cost
 
@@ -254,3 +257,28 @@ def _revise(actor, made: list[Provider]) -> None:
         "areas": list(centre.areas.values_list("unit_id", flat=True)),
     }
     provider_save(actor=actor, provider=centre, data=data, version=centre.version)
+
+
+WRONG_PHONE = "លេខទូរស័ព្ទនេះលែងប្រើហើយ។ The phone number no longer answers; the centre gave a new one at the village meeting."
+
+
+def reports(*, members_by_org: dict) -> list[Provider]:
+    """A caseworker of each organisation said a week ago that a health centre's entry in their
+    district is wrong, so the administrators have a directory entry to check on "Today"."""
+    reported = []
+    for _short_name, members in sorted(members_by_org.items()):
+        member = members[Role.CASEWORKER][0]
+        codes = sorted(member.areas.values_list("code", flat=True))
+        if not codes:
+            continue
+        provider = (
+            Provider.objects.filter(kind=ProviderKind.HEALTH_CENTRE, location__code__startswith=codes[0])
+            .order_by("-location_id", "name_km")
+            .first()
+        )
+        if provider is None:
+            continue
+        with clock.frozen(clock.now() - dt.timedelta(days=6)):
+            actor = actor_for_membership(member, is_verified=True)
+            reported.append(provider_report(actor=actor, provider=provider, note=WRONG_PHONE))
+    return reported

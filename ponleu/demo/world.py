@@ -21,7 +21,7 @@ from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import OrganisationAction, Role
 from ponleu.organisations.models import Membership, Organisation, Team
 
-from . import cases, directory, education, people, referrals, staff
+from . import cases, directory, education, family_support, people, referrals, staff
 from .models import DemoWorld
 
 DEFAULT_SEED = 20261121
@@ -113,6 +113,8 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)
     referrals.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
+    family_support.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
+    directory.reports(members_by_org=members_by_org)
     _system_admin(seed)
     built = DemoWorld.objects.create(seed=seed)
     # Nobody else can have an account yet: the build began on a database without users.

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from ponleu.access.policies import identity_label
 from ponleu.audit import services as audit
+from ponleu.common import clock
 from ponleu.referrals import selectors as directory
 from ponleu.referrals.models import Provider, Referral
 from ponleu.registry.models import Household, HouseholdMember, Person
@@ -123,11 +124,19 @@ def household_people(*, actor, household: Household, capability: str = "") -> li
     return [(person, identity_label(actor, person)) for person in found]
 
 
-def plan_queryset(*, actor, open_only: bool = True):
-    """Plans in the actor's reach, the next visit due first (not yet recorded as read)."""
-    plans = SupportPlan.objects.visible_to(actor).select_related("household__village")
-    if open_only:
+def plan_queryset(*, actor, open_only: bool = True, due: bool = False, capability: str = ""):
+    """Plans in the actor's reach, the next visit due first (not yet recorded as read); with
+    ``due``, the open plans whose next follow-up visit is today or already past; with
+    ``capability``, only those the actor may act on with it."""
+    if capability:
+        plans = SupportPlan.objects.actionable_by(actor, capability)
+    else:
+        plans = SupportPlan.objects.visible_to(actor)
+    plans = plans.select_related("household__village")
+    if open_only or due:
         plans = plans.open()
+    if due:
+        plans = plans.filter(next_visit_on__lte=clock.today())
     return plans.order_by("next_visit_on", "-assessed_on", "id")
 
 
@@ -142,9 +151,11 @@ def plans_served(*, actor, plans, query: str = "") -> None:
     )
 
 
-def plan_list(*, actor, open_only: bool = True) -> list[SupportPlan]:
-    """Plans in the actor's reach, the next visit due first; one access event names them."""
-    rows = list(plan_queryset(actor=actor, open_only=open_only)[:LIST_LIMIT])
+def plan_list(*, actor, open_only: bool = True, due: bool = False) -> list[SupportPlan]:
+    """Plans in the actor's reach, the next visit due first; one access event names them.
+    ``due``: the visits due today or overdue that the actor may record."""
+    capability = "family_support.edit" if due else ""
+    rows = list(plan_queryset(actor=actor, open_only=open_only, due=due, capability=capability)[:LIST_LIMIT])
     plans_served(actor=actor, plans=rows)
     return rows
 

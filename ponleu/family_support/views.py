@@ -68,7 +68,8 @@ class PlanListView(AppView):
 
     @transaction.atomic
     def get(self, request):
-        plans = selectors.plan_list(actor=self.actor)
+        due = request.GET.get("due") == "1"
+        plans = selectors.plan_list(actor=self.actor, due=due)
         today = clock.today()
         rows = [
             {
@@ -78,7 +79,7 @@ class PlanListView(AppView):
             }
             for plan in plans
         ]
-        return render(request, "family_support/plan_list.html", {"rows": rows})
+        return render(request, "family_support/plan_list.html", {"rows": rows, "due": due})
 
 
 class HouseholdPlansView(AppView):

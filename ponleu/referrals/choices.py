@@ -38,6 +38,7 @@ class Accessibility(models.TextChoices):
 class DirectoryAction(models.TextChoices):
     PROVIDER_CREATED = "directory.provider_created", _("Service provider added")
     PROVIDER_CHANGED = "directory.provider_changed", _("Service provider changed")
+    PROVIDER_REPORTED = "directory.provider_reported", _("Service provider reported wrong")
 
 
 class ReferralStatus(models.TextChoices):

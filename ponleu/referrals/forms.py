@@ -5,7 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DEFAULT_SHARED_FIELDS, Cost, DeclineReason, ServiceType, SharedField, Urgency
+from .choices import (
+    DEFAULT_SHARED_FIELDS,
+    Accessibility,
+    Cost,
+    DeclineReason,
+    ProviderKind,
+    ServiceType,
+    SharedField,
+    Urgency,
+)
 
 
 class DirectorySearchForm(forms.Form):
@@ -57,3 +66,105 @@ class SendForm(forms.Form):
 
 class DirectoryImportForm(forms.Form):
     file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+
+def _codes(value: str) -> list[str]:
+    return [code for code in value.replace(",", " ").split() if code]
+
+
+class ProviderForm(forms.Form):
+    """One provider of the directory, as an administrator keeps it: each service offered with
+    its cost (blank: not offered), the places served as gazetteer codes."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProviderKind.choices)
+    name_km = forms.CharField(label=_("Name (Khmer)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    organisation = forms.ChoiceField(label=_("Organisation on Ponleu"), choices=(), required=False)
+    location = forms.CharField(label=_("Where (village or commune code)"), max_length=10, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
+    languages = forms.CharField(
+        label=_("Languages"), max_length=200, required=False, help_text=_("Separated by commas: km, en")
+    )
+    accessibility = forms.MultipleChoiceField(
+        label=_("Accessibility"),
+        choices=Accessibility.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    areas = forms.CharField(
+        label=_("Places served (commune, district or province codes)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Separated by spaces or commas, for example 020101 0202."),
+    )
+    is_active = forms.BooleanField(label=_("Still open"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "—"), *organisations]
+        for service, label in ServiceType.choices:
+            self.fields[f"cost_{service}"] = forms.ChoiceField(
+                label=label, choices=[("", _("Not offered")), *Cost.choices], required=False
+            )
+
+    @property
+    def service_fields(self):
+        return [self[f"cost_{service}"] for service in ServiceType.values]
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("cost_") and name != "version"]
+
+    @classmethod
+    def initial_for(cls, provider) -> dict:
+        initial = {
+            "kind": provider.kind,
+            "name_km": provider.name_km,
+            "name_en": provider.name_en,
+            "organisation": str(provider.organisation_id or ""),
+            "location": provider.location_id or "",
+            "address": provider.address,
+            "phone": provider.phone,
+            "hours": provider.hours,
+            "languages": ", ".join(provider.languages or []),
+            "accessibility": list(provider.accessibility or []),
+            "areas": " ".join(sorted(area.unit_id for area in provider.areas.all())),
+            "is_active": provider.is_active,
+            "version": provider.version,
+        }
+        for offered in provider.services.all():
+            initial[f"cost_{offered.service}"] = offered.cost
+        return initial
+
+    def provider_data(self, notes: dict) -> dict:
+        """What ``services.provider_save`` takes; a service still offered keeps its note."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "name_km": data["name_km"],
+            "name_en": data["name_en"],
+            "organisation": data["organisation"] or None,
+            "location": data["location"].strip() or None,
+            "address": data["address"],
+            "phone": data["phone"],
+            "hours": data["hours"],
+            "languages": [x.strip() for x in data["languages"].split(",") if x.strip()],
+            "accessibility": data["accessibility"],
+            "areas": _codes(data["areas"]),
+            "is_active": data["is_active"],
+            "services": [
+                {"service": service, "cost": data[f"cost_{service}"], "note": notes.get(service, "")}
+                for service in ServiceType.values
+                if data.get(f"cost_{service}")
+            ],
+        }
+
+
+class ProviderReportForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is wrong in this entry?"),
+        max_length=300,
+        help_text=_("For example: closed, moved, another phone number. An administrator checks it."),
+    )

@@ -60,6 +60,12 @@ class Provider(VersionedModel):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     accessibility = models.JSONField(_("accessibility"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The day an administrator last saved the entry (checked it against the place itself).
+    verified_on = models.DateField(_("last checked on"), null=True, blank=True, editable=False)
+    # A user said something in the entry is wrong (closed, moved, another phone): until an
+    # administrator saves it again.
+    flagged_on = models.DateField(_("reported wrong on"), null=True, blank=True, editable=False)
+    flag_note = models.CharField(_("what is wrong"), max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("service provider")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -74,6 +75,33 @@ def provider_get(provider_id) -> Provider:
     return Provider.objects.prefetch_related("services", "areas__unit").get(pk=provider_id)
 
 
+# An entry not checked for this long is asked about again: phones, hours and services change.
+CHECK_AFTER_MONTHS = 12
+
+
+def providers_to_check(*, actor) -> QuerySet:
+    """Active providers a user reported wrong, or not checked for ``CHECK_AFTER_MONTHS``
+    months (never checked counts as not checked), reported ones first, then the oldest check;
+    for an administrator of some areas, those located in them. The directory is not personal
+    data: no access event."""
+    if not actor.can("directory.manage"):
+        return Provider.objects.none()
+    today = clock.today()
+    months = today.year * 12 + today.month - 1 - CHECK_AFTER_MONTHS
+    stale = dt.date(months // 12, months % 12 + 1, min(today.day, 28))
+    providers = Provider.objects.filter(is_active=True).filter(
+        Q(flagged_on__isnull=False) | Q(verified_on__isnull=True) | Q(verified_on__lt=stale)
+    )
+    if actor.area_codes:
+        where = Q()
+        for code in actor.area_codes:
+            where |= Q(location__code__startswith=code)
+        providers = providers.filter(where)
+    return providers.order_by(
+        F("flagged_on").desc(nulls_last=True), F("verified_on").asc(nulls_first=True), "name_km", "pk"
+    )
+
+
 @dataclass(frozen=True)
 class ReferralFilters:
     """The filters of the referral list, as its links carry them (``?received=1&overdue=1``)."""
@@ -82,6 +110,7 @@ class ReferralFilters:
     overdue: bool = False  # open, and the next step's due date has passed
     awaiting: bool = False  # sent, not yet acknowledged
     mine: bool = False  # the actor's own: they referred it, or it was given to them to work
+    declined: bool = False  # the receiver declined it and the referrer has not closed it yet
 
     @classmethod
     def from_params(cls, params) -> ReferralFilters:
@@ -91,6 +120,7 @@ class ReferralFilters:
             overdue=params.get("overdue") == "1",
             awaiting=params.get("awaiting") == "1",
             mine=params.get("mine") == "1",
+            declined=params.get("declined") == "1",
         )
 
     @property
@@ -103,6 +133,7 @@ class ReferralFilters:
             "overdue": "1" if self.overdue else None,
             "awaiting": "1" if self.awaiting else None,
             "mine": "1" if self.mine else None,
+            "declined": "1" if self.declined else None,
         }
         return urlencode({k: v for k, v in values.items() if v is not None})
 
@@ -119,6 +150,8 @@ def referrals_filtered(*, actor, filters: ReferralFilters = ReferralFilters(), p
         referrals = referrals.filter(status=ReferralStatus.SENT)
     if filters.overdue:
         referrals = referrals.open().filter(due_on__lt=clock.today())
+    if filters.declined:
+        referrals = referrals.filter(status=ReferralStatus.DECLINED)
     if filters.mine:
         referrals = referrals.filter(Q(owner_id=actor.user_id) | Q(receiver_owner_id=actor.user_id))
     if person is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ponleu.access.scopes import Scope
@@ -53,6 +54,29 @@ def _referrals_item(key, title, capability, urgency, filters: ReferralFilters) -
     return Item(key, title, capability, urgency, full_list, find, record=_record)
 
 
+def _directory_list(actor) -> str:
+    return f"{reverse('referrals:directory')}?check=1"
+
+
+def _directory_to_check(actor, limit) -> Found:
+    providers = selectors.providers_to_check(actor=actor)
+    count = providers.count()
+    if not count:
+        return Found(0)
+    entries = [
+        Entry(
+            provider.name_km,
+            reverse("referrals:provider_edit", kwargs={"provider_id": provider.pk}),
+            gettext("Reported wrong: %(note)s") % {"note": provider.flag_note}
+            if provider.flagged_on
+            else gettext("Not checked for a year"),
+            day=provider.flagged_on or provider.verified_on,
+        )
+        for provider in providers[:limit]
+    ]
+    return Found(count, entries)
+
+
 def _record(actor, referrals) -> None:
     """One read for every referral the page's items showed."""
     unique = list({referral.pk: referral for referral in referrals}.values())
@@ -80,5 +104,21 @@ ITEMS = [
         "referrals.send",
         26,
         ReferralFilters(received=False, overdue=True),
+    ),
+    # Declined by the receiver: the child still needs the service, from someone else.
+    _referrals_item(
+        "referrals.declined",
+        _("Referrals we sent that were declined: find another service, then close them"),
+        "referrals.send",
+        22,
+        ReferralFilters(received=False, declined=True),
+    ),
+    Item(
+        "referrals.directory_to_check",
+        _("Directory entries to check: reported wrong, or not checked for a year"),
+        "directory.manage",
+        70,
+        _directory_list,
+        _directory_to_check,
     ),
 ]

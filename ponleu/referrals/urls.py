@@ -7,6 +7,8 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.ReferralListView.as_view(), name="referral_list"),
     path("directory/", views.DirectoryView.as_view(), name="directory"),
+    path("directory/<uuid:provider_id>/edit/", views.ProviderEditView.as_view(), name="provider_edit"),
+    path("directory/<uuid:provider_id>/report/", views.ProviderReportView.as_view(), name="provider_report"),
     path("directory/import/", views.DirectoryImportView.as_view(), name="directory_import"),
     path(
         "directory/import/template.xlsx",

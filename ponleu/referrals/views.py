@@ -24,12 +24,21 @@ from ponleu.common.errors import DomainError, PermissionDenied
 from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
 from ponleu.jobs.selectors import job_get
+from ponleu.organisations.models import Organisation
 from ponleu.registry.models import Household, Person
 from ponleu.registry.selectors import people as person_selectors
 
 from . import selectors, services, slip, spreadsheets, workflow
 from .choices import ReferralEvent, ReferralOrigin
-from .forms import DirectoryImportForm, DirectorySearchForm, ReferralForm, SendForm, StepForm
+from .forms import (
+    DirectoryImportForm,
+    DirectorySearchForm,
+    ProviderForm,
+    ProviderReportForm,
+    ReferralForm,
+    SendForm,
+    StepForm,
+)
 from .models import Provider, Referral
 
 
@@ -48,6 +57,12 @@ class DirectoryView(AppView):
     capability = "directory.view"
 
     def get(self, request):
+        can_manage = self.actor.can("directory.manage")
+        if request.GET.get("check") == "1" and can_manage:
+            page = Paginator(selectors.providers_to_check(actor=self.actor), 50).get_page(
+                request.GET.get("page")
+            )
+            return render(request, "referrals/directory_check.html", {"page": page, "today": clock.today()})
         form = DirectorySearchForm(request.GET or None, communes=_communes(self.actor))
         found = []
         if form.is_valid() and (form.cleaned_data["service"] or form.cleaned_data["commune"]):
@@ -60,9 +75,92 @@ class DirectoryView(AppView):
             "person_id": person_id,
             # Where the referral comes from, carried to the new referral (only what is in reach).
             "origin": _origin_links(self.actor, request.GET),
-            "can_manage": self.actor.can("directory.manage"),
+            "can_manage": can_manage,
         }
         return render(request, template, context)
+
+
+def _provider_or_404(provider_id) -> Provider:
+    return get_visible_or_404(
+        Provider.objects.prefetch_related("services", "areas").select_related("location"), pk=provider_id
+    )
+
+
+def _organisations() -> list[tuple[str, str]]:
+    language = get_language()
+    return [
+        (str(org.pk), org.name_km if language == "km" or not org.name_en else org.name_en)
+        for org in Organisation.objects.filter(is_active=True).order_by("name_km")
+    ]
+
+
+class ProviderEditView(AppView):
+    """An administrator keeps one provider's entry: saving it, even unchanged, marks it checked
+    today and answers a user's report that it was wrong."""
+
+    capability = "directory.manage"
+    template = "referrals/provider_edit.html"
+
+    def _render(self, request, provider, form, status=200):
+        context = {"provider": provider, "form": form}
+        return render(request, self.template, context, status=status)
+
+    def get(self, request, provider_id):
+        provider = _provider_or_404(provider_id)
+        form = ProviderForm(initial=ProviderForm.initial_for(provider), organisations=_organisations())
+        return self._render(request, provider, form)
+
+    def post(self, request, provider_id):
+        provider = _provider_or_404(provider_id)
+        form = ProviderForm(request.POST, organisations=_organisations())
+        if form.is_valid():
+            notes = {offered.service: offered.note for offered in provider.services.all()}
+            try:
+                services.provider_save(
+                    actor=self.actor,
+                    provider=provider,
+                    data=form.provider_data(notes),
+                    version=form.cleaned_data["version"],
+                )
+            except DomainError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The entry was saved and marked checked today."))
+                return redirect(f"{reverse('referrals:directory')}?check=1")
+        return self._render(request, provider, form, status=400)
+
+
+class ProviderReportView(AppView):
+    """Anyone who uses the directory can say an entry is wrong; the administrators are asked
+    to check it on their "Today"."""
+
+    capability = "directory.view"
+    template = "referrals/provider_report.html"
+
+    def get(self, request, provider_id):
+        provider = _provider_or_404(provider_id)
+        return render(request, self.template, {"provider": provider, "form": ProviderReportForm()})
+
+    def post(self, request, provider_id):
+        provider = _provider_or_404(provider_id)
+        form = ProviderReportForm(request.POST)
+        if form.is_valid():
+            try:
+                services.provider_report(actor=self.actor, provider=provider, note=form.cleaned_data["note"])
+            except DomainError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Thank you: an administrator will check this entry."))
+                return redirect("referrals:directory")
+        return render(request, self.template, {"provider": provider, "form": form}, status=400)
+
+
+def _form_errors(form, error: DomainError) -> None:
+    for field, errors in (error.errors or {}).items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, str(message))
+    if not error.errors:
+        form.add_error(None, str(error.message))
 
 
 def _origin_querysets(actor) -> dict:

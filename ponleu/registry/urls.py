@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/template.xlsx", spreadsheets.ImportTemplateView.as_view(), name="import_template"),
     path("import/<uuid:job_id>/", spreadsheets.ImportJobView.as_view(), name="import_job"),
     path("import/<uuid:job_id>/start/", spreadsheets.ImportStartView.as_view(), name="import_start"),
+    path("consents/withdrawn/", records.ConsentWithdrawnListView.as_view(), name="consents_withdrawn"),
     path("export.<str:fmt>", spreadsheets.PersonExportView.as_view(), name="person_export"),
     path("<uuid:person_id>/", people.PersonDetailView.as_view(), name="person_detail"),
     path("<uuid:person_id>/edit/", people.PersonEditView.as_view(), name="person_edit"),

@@ -18,15 +18,19 @@ from ponleu.cases import today as cases_today
 from ponleu.common.today import SHORT_LIST, Entry, Item
 from ponleu.early_warning import today as early_warning_today
 from ponleu.education import today as education_today
+from ponleu.family_support import today as family_support_today
 from ponleu.jobs import today as jobs_today
 from ponleu.referrals import today as referrals_today
+from ponleu.registry import today as registry_today
 
 # Each app with something to ask of people today; a new app adds its module here.
 SOURCES = (
     cases_today,
     referrals_today,
+    family_support_today,
     education_today,
     audit_today,
+    registry_today,
     accounts_today,
     early_warning_today,
     jobs_today,

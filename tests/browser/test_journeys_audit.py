@@ -81,8 +81,8 @@ def test_emergency_access_from_a_case_out_of_reach(browse, viewport, language):
 
 
 def test_audit_trail(browse):
-    """The officer reads the trail of changes, then of reads, then one user's reads; a
-    supervisor sees the changes in her areas."""
+    """The officer reads the trail of changes, then of reads, then one user's reads, then who
+    read unusually many records; a supervisor sees the changes in her areas."""
     b = browse("dpo.sabay")
     b.goto("web:home", step="home")
     b.follow("audit:event_list", step="changes")
@@ -92,6 +92,11 @@ def test_audit_trail(browse):
     assert b.page.locator("main table tbody tr").count() > 0
     b.page.fill("#id_user", "supervisor.sabay")
     b.click("main form button[type=submit]", step="reads-by-user")
+    # Unusual reading: the rule the list follows is written above it.
+    b.follow("audit:unusual_access", step="unusual")
+    assert b.page.locator("main p.help").count() == 1
+    readers = b.page.locator("main li.card[data-reader]").count()
+    assert readers or b.page.locator("main p:not(.help)").count() == 1  # or "nobody's reading is unusual"
 
     supervisor = browse("supervisor.sabay")
     supervisor.goto("web:home", step="supervisor-home")
@@ -100,3 +105,17 @@ def test_audit_trail(browse):
     older = supervisor.page.locator("main a[href^='?'][href*='before=']")
     if older.count():
         supervisor.click(older.first, step="supervisor-older")
+
+
+@pytest.mark.languages("km")
+def test_consent_withdrawals_from_today(browse, viewport, language):
+    """The officer opens this week's consent withdrawals from Today: as many as the item counts,
+    each saying what was withdrawn, each a tap from who has seen the record."""
+    b = browse("dpo.sabay")
+    b.goto("web:home", step="home")
+    badge = b.page.locator('main section[data-item="registry.consents_withdrawn"] .count')
+    assert badge.count() == 1, "the demo has no consent withdrawn this week"
+    count = int(badge.get_attribute("data-count"))
+    b.click('main section[data-item="registry.consents_withdrawn"] h2 a', step="withdrawals")
+    assert b.page.locator("main li.card[data-consent]").count() == count
+    b.click('main li.card[data-consent] a[href^="/audit/people/"] >> nth=0', step="access-log")

@@ -1,11 +1,13 @@
-"""The demo's directory and referrals: the browser tests' small world holds them all."""
+"""The demo's directory, referrals and family support: the browser tests' small world holds them all."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
 
+from ponleu.common import clock
 from ponleu.early_warning.models import Flag
+from ponleu.family_support.models import SupportPlan
 from ponleu.referrals.choices import ProviderKind, ReferralStatus, ServiceType
 from ponleu.referrals.models import Provider, Referral, SharedRecord
 from ponleu.referrals.selectors import provider_search
@@ -62,3 +64,34 @@ def test_the_small_world_has_a_directory_and_referrals_in_every_state():
     assert Consent.objects.filter(withdrawn_at__isnull=False, purpose="share").exists()
     # An emergency sent under a legal exception a supervisor approved.
     assert Referral.objects.filter(exception_approved_at__isnull=False, status="sent").exists()
+
+    # Family support (the same small world): households at every stage, dates in order, none
+    # after the build's today; the late worker's next visit is overdue.
+    today = clock.today()
+    plans = list(SupportPlan.objects.select_related("household").prefetch_related("needs", "visits"))
+    assert {p.status for p in plans} == {"open", "graduated"}
+    stages = set()
+    for plan in plans:
+        visits = list(plan.visits.all())
+        needs = [n for n in plan.needs.all() if n.level != "none"]
+        assert plan.assessed_on <= today
+        assert plan.created_at.date() <= today
+        assert all(plan.assessed_on <= v.visited_on <= today for v in visits)
+        assert all(n.service for n in needs)
+        assert all(n.met_on is None or plan.assessed_on <= n.met_on <= today for n in needs)
+        if plan.status == "graduated":
+            assert plan.graduated_on <= today
+            assert all(n.met_on is not None for n in needs)
+            assert max(v.visited_on for v in visits) <= plan.graduated_on
+            stages.add("graduated")
+        elif visits:
+            assert plan.next_visit_on > max(v.visited_on for v in visits)
+            stages.add("overdue" if plan.next_visit_on < today else "visits")
+        else:
+            stages.add("assessment")
+    assert stages == {"assessment", "overdue", "visits", "graduated"}
+
+    # A caseworker of each organisation reported a health centre's entry wrong a week ago.
+    reported = Provider.objects.filter(flagged_on__isnull=False)
+    assert reported.exists()
+    assert all(p.kind == ProviderKind.HEALTH_CENTRE and p.flagged_on < today for p in reported)

@@ -1,5 +1,5 @@
 from . import directory_import
-from .directory import provider_save
+from .directory import provider_report, provider_save
 from .referrals import (
     referral_accept,
     referral_approve_exception,
@@ -12,6 +12,7 @@ from .referrals import (
 
 __all__ = [
     "directory_import",
+    "provider_report",
     "provider_save",
     "referral_accept",
     "referral_approve_exception",

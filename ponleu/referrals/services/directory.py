@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ponleu.audit import services as audit
+from ponleu.common import clock
 from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
 from ponleu.geography.models import AdminUnit
 from ponleu.organisations.models import Organisation
@@ -27,7 +28,11 @@ AUDITED = (
     "languages",
     "accessibility",
     "is_active",
+    "verified_on",
+    "flagged_on",
+    "flag_note",
 )
+REPORT_LIMIT = 300
 
 
 def clean_provider(data: dict) -> tuple[dict, list, list, dict]:
@@ -88,12 +93,14 @@ def clean_provider(data: dict) -> tuple[dict, list, list, dict]:
 @transaction.atomic
 def provider_save(*, actor, data: dict, provider: Provider | None = None, version=None) -> Provider:
     """Add a provider, or change one (``version`` as read); the services and areas given replace
-    the old ones. Nothing is saved unless all is valid."""
+    the old ones. Nothing is saved unless all is valid. Saving is checking: the entry counts as
+    checked today, and a report that it was wrong is answered."""
     if not actor.can("directory.manage"):
         raise PermissionDenied()
     values, services, units, errors = clean_provider(data)
     if errors:
         raise ValidationFailed(errors=errors)
+    values |= {"verified_on": clock.today(), "flagged_on": None, "flag_note": ""}
     if provider is None:
         provider = Provider(**values)
         provider.save(force_insert=True)
@@ -122,6 +129,33 @@ def provider_save(*, actor, data: dict, provider: Provider | None = None, versio
     ProviderArea.objects.bulk_create([ProviderArea(provider=provider, unit=u) for u in units])
     after = {**audit.snapshot(provider, AUDITED), **_links(provider)}
     audit.record(actor=actor, action=action, target=provider, changes=audit.diff(before, after))
+    return provider
+
+
+@transaction.atomic
+def provider_report(*, actor, provider: Provider, note: str) -> Provider:
+    """A user says the entry is wrong (closed, moved, another phone): the administrators find it
+    among the directory entries to check until one of them saves it again."""
+    if not actor.can("directory.view"):
+        raise PermissionDenied()
+    text = " ".join(str(note or "").replace("\x00", "").split())
+    if not text:
+        raise ValidationFailed(_("Say what is wrong in this entry."), field="note")
+    if len(text) > REPORT_LIMIT:
+        raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": REPORT_LIMIT}, field="note")
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    before = audit.snapshot(provider, ("flagged_on", "flag_note"))
+    provider.flagged_on = clock.today()
+    provider.flag_note = text
+    provider.version += 1
+    provider.save(update_fields=["flagged_on", "flag_note", "version", "updated_at"])
+    after = audit.snapshot(provider, ("flagged_on", "flag_note"))
+    audit.record(
+        actor=actor,
+        action=DirectoryAction.PROVIDER_REPORTED,
+        target=provider,
+        changes=audit.diff(before, after),
+    )
     return provider
 
 

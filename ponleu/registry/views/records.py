@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ponleu.access.scopes import Scope
 from ponleu.access.views import AppView
+from ponleu.common import clock
 from ponleu.common.errors import DomainError, PermissionDenied
 from ponleu.registry import functioning, policies, services
 from ponleu.registry.forms import (
@@ -23,6 +28,12 @@ from ponleu.registry.forms import (
     apply_errors,
 )
 from ponleu.registry.models import Consent, FunctioningQuestionText, Identifier, PersonPhone
+from ponleu.registry.selectors.consents import (
+    LIST_LIMIT,
+    consents_served,
+    consents_withdrawn_since,
+    withdrawn_what,
+)
 
 from .people import not_found, person_for, visible_person
 
@@ -256,3 +267,29 @@ class PhotoView(AppView):
             response = HttpResponse(NO_PHOTO, content_type="image/svg+xml")
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class ConsentWithdrawnListView(AppView):
+    """The consents withdrawn since a day (the last week unless ``?since=`` says otherwise), each
+    with what was withdrawn, for the data-protection officer to check that sharing ended."""
+
+    capability = "audit.view"
+
+    @transaction.atomic
+    def get(self, request):
+        default = clock.today() - dt.timedelta(days=6)
+        try:
+            since = (
+                dt.date.fromisoformat(request.GET.get("since") or "") if request.GET.get("since") else default
+            )
+        except ValueError:
+            since = default
+        consents = list(consents_withdrawn_since(actor=self.actor, since=since)[:LIST_LIMIT])
+        consents_served(actor=self.actor, consents=consents, query=request.GET.urlencode())
+        rows = [(consent, *withdrawn_what(consent)) for consent in consents]
+        context = {
+            "rows": rows,
+            "since": since,
+            "whole_org": self.actor.scope_for("audit.view") >= Scope.ORG,
+        }
+        return render(request, "registry/consent_withdrawn_list.html", context)

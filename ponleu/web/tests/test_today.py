@@ -64,6 +64,14 @@ def _rows_behind(client, url) -> int:
         return len(re.findall(r'<a href="/risk/students/[0-9a-f-]+/">', main))
     if url.startswith(reverse("accounts:organisation_devices")):
         return len(re.findall(r'<li class="card" data-device=', main))
+    if url.startswith(reverse("referrals:directory")):
+        return len(re.findall(r'<li class="card" data-provider=', main))
+    if url.startswith(reverse("family_support:plan_list")):
+        return len(re.findall(r'<li class="card" data-plan=', main))
+    if url.startswith(reverse("registry:consents_withdrawn")):
+        return len(re.findall(r'<li class="card" data-consent=', main))
+    if url.startswith(reverse("audit:unusual_access")):
+        return len(re.findall(r'<li class="card" data-reader=', main))
     if url.startswith(reverse("referrals:referral_list")):
         return len(re.findall(r'href="/referrals/[0-9a-f-]+/"', main))
     if url.startswith((reverse("audit:event_list"), reverse("accounts:users"))):
@@ -403,8 +411,9 @@ def _more_work(world, n):
 # for their next step (own, and the team's), the jobs that failed (every member), the flags
 # awaiting review (the school year, the review capacity and the count) and the three
 # referral items (one count each when empty).
-CASEWORKER_QUERIES = 22
-SUPERVISOR_QUERIES = 26
+# Then the family support visits due and the referrals declined: one count each when empty.
+CASEWORKER_QUERIES = 24
+SUPERVISOR_QUERIES = 28
 TEACHER_QUERIES = 12
 
 
@@ -436,9 +445,9 @@ def test_the_teachers_today_costs_the_same_whatever_the_counts(world, login_as, 
 
 
 # The roles whose items came later, pinned the same way (with something in every item).
-REVIEWER_QUERIES = 28  # with the three referral items
+REVIEWER_QUERIES = 30  # with the four referral items and the family support visits
 ME_OFFICER_QUERIES = 13
-ADMINISTRATOR_QUERIES = 11
+ADMINISTRATOR_QUERIES = 13  # with the directory entries to check (its count and its list)
 
 
 def test_a_reviewers_flags_cost_the_same_whatever_their_number(world, login_as, on_a_school_day):
@@ -508,11 +517,17 @@ def test_the_administrators_today_costs_the_same_whatever_the_counts(world, logi
 
     client = login_as(world.user("org_admin"))
     more(1)
+    _stale_providers(world, 1)
     one = _home_queries(client)
     more(8)
+    _stale_providers(world, 8)
     many = _home_queries(client)
     assert one == many == ADMINISTRATOR_QUERIES
-    assert _counts(world.actor("org_admin")) == {"accounts.to_set_up": 9, "accounts.devices": 9}
+    assert _counts(world.actor("org_admin")) == {
+        "accounts.to_set_up": 9,
+        "accounts.devices": 9,
+        "referrals.directory_to_check": 9,
+    }
 
 
 def _referred(world, provider, *, service="shelter", **consent):
@@ -545,3 +560,185 @@ def test_referrals_waiting_and_overdue_count_as_their_lists_show(world, login_as
     # Another team's caseworker, and the receiving side's caseworker (none given to them yet).
     assert not [key for key in _counts(world.actor("caseworker_b")) if key.startswith("referrals.")]
     assert not [key for key in _counts(world.actor("partner")) if key.startswith("referrals.")]
+
+
+def test_family_support_visits_due_count_as_their_list_shows(world, login_as, on_a_school_day):
+    from ponleu.family_support.tests import factories as family
+
+    mine = world.actor("caseworker_a")
+    for days in (0, -9, 10):  # due today, overdue, not yet due
+        household, _child = family.household_with_child(mine)
+        plan = family.plan(mine, household, assessed_on=DAY - dt.timedelta(days=20))
+        type(plan).objects.filter(pk=plan.pk).update(next_visit_on=DAY + dt.timedelta(days=days))
+    theirs = world.actor("caseworker_b")
+    household, _child = family.household_with_child(theirs, village="02080101")
+    plan = family.plan(theirs, household, assessed_on=DAY - dt.timedelta(days=20))
+    type(plan).objects.filter(pk=plan.pk).update(next_visit_on=DAY - dt.timedelta(days=1))
+    assert _assert_counts_match_lists(world, login_as, "caseworker_a")["family_support.visits_due"] == 2
+    assert _assert_counts_match_lists(world, login_as, "supervisor")["family_support.visits_due"] == 3
+    assert _counts(world.actor("caseworker_b"))["family_support.visits_due"] == 1
+    assert "family_support.visits_due" not in _counts(world.actor("partner_supervisor"))
+    assert "family_support.visits_due" not in _counts(world.actor("dpo"))  # sees plans, records no visit
+
+
+def test_referrals_declined_are_asked_of_those_who_sent_them(world, login_as, on_a_school_day):
+    from ponleu.referrals import services as referral_services
+    from ponleu.referrals.tests import factories as referrals
+
+    shelter = referrals.partner_provider(world)
+    declined, still_open = (_referred(world, shelter, recipient=world.other_org.pk) for _ in range(2))
+    receiver = world.actor("partner_supervisor")
+    for event, data in (("acknowledge", {}), ("decline", {"decline_reason": "no_capacity"})):
+        declined.refresh_from_db()
+        referral_services.referral_move(
+            actor=receiver, referral=declined, event=event, version=declined.version, data=data
+        )
+    assert _assert_counts_match_lists(world, login_as, "supervisor")["referrals.declined"] == 1
+    assert _assert_counts_match_lists(world, login_as, "caseworker_a")["referrals.declined"] == 1
+    assert "referrals.declined" not in _counts(world.actor("caseworker_b"))  # not theirs
+    assert "referrals.declined" not in _counts(receiver)  # declined by them, not sent
+    declined.refresh_from_db()
+    referral_services.referral_move(
+        actor=world.actor("caseworker_a"), referral=declined, event="close", version=declined.version
+    )
+    assert "referrals.declined" not in _counts(world.actor("supervisor"))
+    assert still_open.status == "sent"
+
+
+def _withdrawn_consent(world, *, key="caseworker_a", **consent):
+    from ponleu.referrals.tests import factories as referrals
+    from ponleu.registry import services as registry_services
+    from ponleu.registry.tests.factories import person
+
+    actor = world.actor(key)
+    given = referrals.share_consent(
+        actor, person(actor, village=consent.pop("village", "02010101")), **consent
+    )
+    registry_services.consent_withdraw(actor=actor, consent=given, reason="The family moved away")
+    return given
+
+
+def test_the_officer_sees_this_weeks_consent_withdrawals_with_what_was_withdrawn(
+    world, login_as, on_a_school_day
+):
+    with clock.frozen(MORNING - dt.timedelta(days=10)):
+        _withdrawn_consent(world, recipient=world.other_org.pk)  # before this week
+    _withdrawn_consent(world, recipient=world.other_org.pk, data_categories=["basic", "health"])
+    _withdrawn_consent(world, recipient_kind="health_centre")
+    _withdrawn_consent(world, key="caseworker_b", recipient_kind="school", village="02080101")
+    counts = _assert_counts_match_lists(world, login_as, "dpo")
+    assert counts["registry.consents_withdrawn"] == 3
+    shown = next(
+        s for s in today.today_for(actor=world.actor("dpo")) if s.item.key == "registry.consents_withdrawn"
+    )
+    # What was withdrawn: the purpose and who it was shared with, and the data it covered.
+    metas = {entry.label.split(" · ")[-1]: entry.meta for entry in shown.entries}
+    assert metas["Other Org"] == "Name, sex, age and village, Health and disability"
+    assert set(metas) == {"Other Org", "Health centre", "School"}  # caseworker B's too: the whole trail
+    # The consents shown, on Today and on their list, are reads in the audit log.
+    from ponleu.audit.models import AccessEvent
+
+    assert AccessEvent.objects.filter(target_type="registry.consent", actor_username="dpo").count() >= 2
+    # Whoever reads only part of the trail, or another organisation's, is not asked.
+    assert "registry.consents_withdrawn" not in _counts(world.actor("supervisor"))
+    assert "registry.consents_withdrawn" not in _counts(world.actor("partner_supervisor"))
+
+
+def _reads(world, key, day, people, *, offset=0):
+    from ponleu.audit import services as audit
+
+    with clock.frozen(dt.datetime.combine(day, dt.time(10), tzinfo=MORNING.tzinfo)):
+        audit.record_access(
+            actor=world.actor(key),
+            action="person.listed",
+            target_type="registry.person",
+            target_ids=[f"00000000-0000-0000-0000-{offset + n:012d}" for n in range(people)],
+        )
+
+
+def test_unusual_reading_is_a_days_people_far_above_the_members_usual_day(world, login_as, on_a_school_day):
+    from ponleu.audit import selectors as audit_selectors
+
+    for back in range(10, 30, 2):  # the four weeks before this week: ten days of 12 people
+        _reads(world, "caseworker_a", DAY - dt.timedelta(days=back), 12)
+        _reads(world, "caseworker_b", DAY - dt.timedelta(days=back), 20)
+    _reads(world, "caseworker_a", DAY - dt.timedelta(days=2), 45)  # above the floor, > 3 x 12
+    _reads(world, "caseworker_b", DAY - dt.timedelta(days=1), 45)  # above the floor, < 3 x 20
+    _reads(world, "supervisor", DAY, 30)  # no usual day, under the floor
+    _reads(world, "supervisor", DAY, 15, offset=100)  # the same day: 45 people, no usual day
+    _reads(world, "partner", DAY, 90)  # another organisation
+    _reads(world, "field_worker", DAY - dt.timedelta(days=12), 90)  # unusual, but not this week
+    counts = _assert_counts_match_lists(world, login_as, "dpo")
+    assert counts["audit.unusual_access"] == 2
+    readers = audit_selectors.unusual_readers(actor=world.actor("dpo"), today=DAY)
+    assert [(r.username, r.people, r.usual_day, r.day) for r in readers] == [
+        ("caseworker_a", 45, 12, DAY - dt.timedelta(days=2)),
+        ("supervisor", 45, None, DAY),
+    ]
+    assert "audit.unusual_access" not in _counts(world.actor("supervisor"))  # part of the trail only
+    page = login_as(world.user("dpo")).get(reverse("audit:unusual_access")).content.decode()
+    assert "caseworker_b" not in page
+    assert "partner" not in page
+
+
+# The officer's items (the emergency accesses, the consents withdrawn, unusual reading): a count
+# and a short list each (unusual reading: one query for both), the consents shown recorded in
+# one chain append (4), and the page's own reads.
+DPO_QUERIES = 16
+
+
+def test_the_officers_today_costs_the_same_whatever_the_counts(world, login_as, on_a_school_day):
+    from ponleu.audit.services import break_glass_open
+
+    made = iter(range(1000))
+
+    def more(n):
+        for _ in range(n):
+            index = next(made)
+            _withdrawn_consent(world, recipient=world.other_org.pk)
+            _reads(world, "caseworker_b", DAY, 50, offset=index * 100)  # a new unusual reader each time
+            _reads(world, "caseworker_a", DAY, 50, offset=index * 100)
+            break_glass_open(
+                actor=world.actor("caseworker_b"),
+                target=make_child(world),
+                reason="The child called the hotline from Sangkae tonight.",
+            )
+
+    client = login_as(world.user("dpo"))
+    more(1)
+    one = _home_queries(client)
+    more(6)
+    many = _home_queries(client)
+    assert one == many == DPO_QUERIES
+    assert _counts(world.actor("dpo"))["registry.consents_withdrawn"] == 7
+
+
+def _stale_providers(world, n, *, location="020101"):
+    from ponleu.referrals.tests import factories as referrals
+
+    with clock.frozen(MORNING - dt.timedelta(days=400)):
+        return [referrals.provider(world, location=location) for _ in range(n)]
+
+
+def test_directory_entries_to_check_are_the_reported_and_the_long_unchecked(world, login_as, on_a_school_day):
+    from ponleu.referrals import services as referral_services
+    from ponleu.referrals.tests import factories as referrals
+
+    stale = _stale_providers(world, 1)[0]
+    _stale_providers(world, 1, location="170701")  # outside the administrator's areas
+    fresh = referrals.provider(world, location="020101")
+    referral_services.provider_report(
+        actor=world.actor("caseworker_a"), provider=fresh, note="The phone number is no longer in use"
+    )
+    referrals.provider(world, location="020101")  # checked today, not reported
+    counts = _assert_counts_match_lists(world, login_as, "org_admin")
+    assert counts["referrals.directory_to_check"] == 2
+    shown = next(
+        s
+        for s in today.today_for(actor=world.actor("org_admin"))
+        if s.item.key == "referrals.directory_to_check"
+    )
+    assert [entry.url for entry in shown.entries] == [
+        reverse("referrals:provider_edit", kwargs={"provider_id": pk}) for pk in (fresh.pk, stale.pk)
+    ]
+    assert "referrals.directory_to_check" not in _counts(world.actor("supervisor"))
