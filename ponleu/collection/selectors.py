@@ -1,0 +1,34 @@
+"""Reads of the collection app. Every id a request names is looked up through these."""
+
+from __future__ import annotations
+
+from .models import CollectionForm, FormVersion, Submission
+
+
+def fillable_forms(*, actor):
+    return (
+        CollectionForm.objects.fillable_by(actor)
+        .select_related("current_version")
+        .order_by("title", "form_id")
+    )
+
+
+def fillable_version(*, actor, version_id) -> FormVersion:
+    """A version of a form the actor may fill (any version: a phone may hold an older one)."""
+    return FormVersion.objects.select_related("form").get(
+        pk=version_id, form__in=CollectionForm.objects.fillable_by(actor)
+    )
+
+
+def forms_visible(*, actor):
+    return (
+        CollectionForm.objects.visible_to(actor).select_related("current_version").prefetch_related("teams")
+    )
+
+
+def form_get(*, actor, form_id) -> CollectionForm:
+    return forms_visible(actor=actor).get(pk=form_id)
+
+
+def submissions_visible(*, actor):
+    return Submission.objects.visible_to(actor).select_related("form", "form_version")

@@ -1,0 +1,139 @@
+"""The collection screens: forms and their versions (upload, publish), and setting up a phone."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from ponleu.access.scopes import Scope
+from ponleu.access.views import AppView, get_visible_or_404
+from ponleu.accounts import services as account_services
+from ponleu.accounts.second_factor import svg_qr
+from ponleu.common.client_address import client_ip
+from ponleu.organisations.models import Membership, Organisation, Team
+
+from . import selectors, services, xlsform
+from .forms import DeviceForm, FormUploadForm, PublishForm
+
+DEVICE_CAPABILITIES = ["collection.submit"]
+
+
+def collect_settings(*, server_url: str, username: str, token: str, project: str) -> str:
+    """What ODK Collect's settings QR code carries: its settings JSON, zlib-compressed, base64."""
+    settings = {
+        "general": {"server_url": server_url, "username": username, "password": token},
+        "admin": {"change_server": False},
+        "project": {"name": project},
+    }
+    return base64.b64encode(zlib.compress(json.dumps(settings, ensure_ascii=False).encode("utf-8"))).decode()
+
+
+class FormListView(AppView):
+    capability = "collection.manage"
+    scope = Scope.ORG
+
+    def _render(self, request, form, status=200, problems=()):
+        context = {"forms": selectors.forms_visible(actor=self.actor), "form": form, "problems": problems}
+        return render(request, "collection/form_list.html", context, status=status)
+
+    def get(self, request):
+        return self._render(request, FormUploadForm())
+
+    def post(self, request):
+        form = FormUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            version = services.form_upload(
+                actor=self.actor,
+                data=form.cleaned_data["xlsform"].read(),
+                binding=form.cleaned_data.get("binding") or "",
+            )
+        except xlsform.XLSFormInvalid as invalid:
+            return self._render(request, form, status=400, problems=invalid.problems)
+        messages.success(
+            request,
+            _("Version %(version)s of “%(title)s” is ready.")
+            % {"version": version.version, "title": version.title},
+        )
+        return redirect("collection:form_detail", collection_form_id=version.form_id)
+
+
+class FormDetailView(AppView):
+    capability = "collection.manage"
+    scope = Scope.ORG
+
+    def _teams(self):
+        return Team.objects.filter(organisation_id=self.actor.organisation_id).order_by("name")
+
+    def get(self, request, collection_form_id):
+        form = get_visible_or_404(selectors.forms_visible(actor=self.actor), pk=collection_form_id)
+        publish = PublishForm(teams=self._teams(), initial={"teams": [str(t.pk) for t in form.teams.all()]})
+        context = {"form_record": form, "versions": form.versions.order_by("-created_at"), "publish": publish}
+        return render(request, "collection/form_detail.html", context)
+
+    def post(self, request, collection_form_id):
+        form = get_visible_or_404(selectors.forms_visible(actor=self.actor), pk=collection_form_id)
+        publish = PublishForm(request.POST, teams=self._teams())
+        if not publish.is_valid():
+            context = {
+                "form_record": form,
+                "versions": form.versions.order_by("-created_at"),
+                "publish": publish,
+            }
+            return render(request, "collection/form_detail.html", context, status=400)
+        services.form_publish(actor=self.actor, form=form, team_ids=publish.cleaned_data["teams"])
+        messages.success(request, _("The form's teams are saved."))
+        return redirect("collection:form_detail", collection_form_id=form.pk)
+
+
+class DeviceView(AppView):
+    """Set up ODK Collect or KoboCollect on a phone: a device token for collecting only, shown
+    once as the settings QR code the app scans (server, username, token, project)."""
+
+    capability = "collection.submit"
+
+    def dispatch(self, request, *args, **kwargs):
+        return sensitive_post_parameters("password")(super().dispatch)(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, "collection/device.html", {"form": DeviceForm()})
+
+    def post(self, request):
+        form = DeviceForm(request.POST)
+        if not form.is_valid():
+            return render(request, "collection/device.html", {"form": form}, status=400)
+        actor = self.actor
+        membership = Membership.objects.get(pk=actor.membership_id, user_id=actor.user_id)
+        try:
+            issued = account_services.token_issue(
+                actor=actor,
+                membership=membership,
+                name=form.cleaned_data["name"],
+                capabilities=DEVICE_CAPABILITIES,
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return render(request, "collection/device.html", {"form": form}, status=400)
+        organisation = Organisation.objects.get(pk=actor.organisation_id)
+        form_list = request.build_absolute_uri(reverse("collection:form_list_openrosa"))
+        server_url = form_list[: -len("formList")].rstrip("/")
+        payload = collect_settings(
+            server_url=server_url,
+            username=request.user.username,
+            token=issued.plaintext,
+            project=organisation.short_name or str(organisation.pk),
+        )
+        context = {"token": issued.token, "qr_svg": svg_qr(payload), "server_url": server_url}
+        return render(request, "collection/device_ready.html", context, status=201)
