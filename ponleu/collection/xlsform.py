@@ -230,8 +230,10 @@ def read_instance(data: bytes) -> Instance:
 
 
 def matches_version(instance_root: Element, paths: frozenset[str]) -> bool:
-    """Every element of the submission is an element of the version's primary instance."""
-    return _paths(instance_root) <= paths
+    """Every element of the submission is an element of the version's primary instance
+    (besides the metadata a client adds under ``meta``: ``deprecatedID`` on an edit)."""
+    meta = f"/{_local(instance_root.tag)}/meta/"
+    return {path for path in _paths(instance_root) if not path.startswith(meta)} <= paths
 
 
 def version_paths(xml: str) -> frozenset[str]:

@@ -30,7 +30,9 @@ def publish_visit(world, *, version="1", encrypt=False, teams=None):
     admin = actor(world.members["org_admin"])
     uploaded = services.form_upload(actor=admin, data=workbook(VISIT, version=version), encrypt=encrypt)
     services.form_publish(
-        actor=admin, form=uploaded.form, team_ids=[t.pk for t in (teams if teams is not None else [world.team_a])]
+        actor=admin,
+        form=uploaded.form,
+        team_ids=[t.pk for t in (teams if teams is not None else [world.team_a])],
     )
     return uploaded
 
@@ -52,7 +54,9 @@ def basic(username: str, secret: str) -> str:
 
 
 def instance_xml(version: str = "1", instance_id: str = "uuid:0001", *, note="ok", photo="", deprecated=""):
-    meta = f"<instanceID>{instance_id}</instanceID>" + (f"<deprecatedID>{deprecated}</deprecatedID>" if deprecated else "")
+    meta = f"<instanceID>{instance_id}</instanceID>" + (
+        f"<deprecatedID>{deprecated}</deprecatedID>" if deprecated else ""
+    )
     return (
         f'<data id="visit" version="{version}"><note>{note}</note><seen>yes</seen>'
         f"<photo>{photo}</photo><meta>{meta}</meta></data>"

@@ -24,7 +24,8 @@ def test_every_standard_form_compiles_with_khmer_english_and_french(key):
     for language in standard_forms.LANGUAGES:
         assert f'lang="{language}"' in compiled.xml
     assert 'default="true()"' in compiled.xml.split('lang="Khmer (km)"')[1][:20]
-    assert compiled.encrypted and 'base64RsaPublicKey="QUJD"' in compiled.xml
+    assert compiled.encrypted
+    assert 'base64RsaPublicKey="QUJD"' in compiled.xml
     assert compiled.title == standard_forms.FORMS[key].title[0]
 
 
@@ -43,8 +44,11 @@ def test_a_duplicate_name_is_placed_and_said_in_khmer():
         with translation.override(language):
             said[language] = str(problem)
     assert said["en"].startswith("sheet “survey”, row 3, column “name”: this name is used twice")
-    assert "survey" in said["km"] and "3" in said["km"] and "name" in said["km"]
-    assert "used twice" not in said["km"] and "sheet" not in said["km"]
+    assert "survey" in said["km"]
+    assert "3" in said["km"]
+    assert "name" in said["km"]
+    assert "used twice" not in said["km"]
+    assert "sheet" not in said["km"]
 
 
 def test_an_unknown_question_type_names_the_type_column():
@@ -75,7 +79,8 @@ def test_uploads_make_versions_and_the_same_version_twice_is_refused(world):
     assert second.form_id == form.pk
     assert form.current_version == second
     assert list(form.versions.order_by("version").values_list("version", flat=True)) == ["1", "2"]
-    assert second.encrypted and not first.encrypted
+    assert second.encrypted
+    assert not first.encrypted
     with pytest.raises(xlsform.XLSFormInvalid):
         services.form_upload(actor=actor(world.members["org_admin"]), data=workbook(VISIT, version="2"))
     assert form.versions.count() == 2
@@ -87,7 +92,9 @@ def test_only_managers_upload_and_publish_only_to_their_organisations_teams(worl
     version = publish_visit(world)
     partner_team = world.other_org.teams.create(name="Partner team")
     with pytest.raises(PermissionDenied):
-        services.form_publish(actor=actor(world.members["org_admin"]), form=version.form, team_ids=[partner_team.pk])
+        services.form_publish(
+            actor=actor(world.members["org_admin"]), form=version.form, team_ids=[partner_team.pk]
+        )
     assert list(version.form.teams.all()) == [world.team_a]
 
 
