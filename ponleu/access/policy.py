@@ -63,8 +63,8 @@ referrals.receive                   -    O    G    -     -    -     G    -
 referrals.approve_exception         -    -    A    -     -    -     -    -
 family_support.view                 O    A    A    -     -    -     G    -
 family_support.edit                 O    A    A    -     -    -     -    -
-collection.submit                   T    T    T    T     -    -     -    -
-collection.view                     O    O    T    O     -    -     G    -
+collection.submit                   T    T    T    -     -    -     -    -
+collection.view                     O    O    T    -     -    -     G    -
 collection.review                   -    -    T    -     -    -     -    -
 collection.manage                   -    -    G    -     -    G     -    -
 directory.view                      G    G    G    G     G    G     G    G

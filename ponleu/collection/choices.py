@@ -21,6 +21,7 @@ class CollectionAction(models.TextChoices):
     SUBMISSION_EDITED = "collection.submission_edited", _("submission edited")
     SUBMISSION_PROCESSED = "collection.submission_processed", _("submission processed")
     KEY_CREATED = "collection.key_created", _("form encryption key created")
+    FORM_DOWNLOADED = "collection.form_downloaded", _("form downloaded to a phone")
 
 
 # What a form's submissions become in Ponleu: nothing (stored for export) or records of an app.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ponleu.audit import services as audit
+
+from .choices import CollectionAction
 from .models import CollectionForm, FormVersion, Submission
 
 
@@ -14,10 +17,18 @@ def fillable_forms(*, actor):
 
 
 def fillable_version(*, actor, version_id) -> FormVersion:
-    """A version of a form the actor may fill (any version: a phone may hold an older one)."""
-    return FormVersion.objects.select_related("form").get(
+    """A version of a form the actor may fill (any version: a phone may hold an older one).
+    Which device fetched which form is recorded, as a read."""
+    version = FormVersion.objects.select_related("form").get(
         pk=version_id, form__in=CollectionForm.objects.fillable_by(actor)
     )
+    audit.record_access(
+        actor=actor,
+        action=CollectionAction.FORM_DOWNLOADED,
+        target_type="collection.formversion",
+        target_ids=[version.pk],
+    )
+    return version
 
 
 def forms_visible(*, actor):

@@ -90,6 +90,9 @@ KIND_OF = {
     "intervention_id": "intervention",
     "model_id": "model",
     "token": "device_token",
+    "form_version_id": "form_version",
+    "collection_form_id": "collection_form",
+    "teams": "team",  # a form is published to teams of the organisation
     "device": "organisation_device",  # a user manager revokes any of the organisation's tokens
 }
 
