@@ -21,6 +21,8 @@ class CollectionAction(models.TextChoices):
     SUBMISSION_EDITED = "collection.submission_edited", _("submission edited")
     SUBMISSION_PROCESSED = "collection.submission_processed", _("submission processed")
     KEY_CREATED = "collection.key_created", _("form encryption key created")
+    SUBMISSION_MATCHED = "collection.submission_matched", _("submission matched to a household")
+    SUBMISSIONS_LISTED = "collection.submissions_listed", _("submissions listed")
     FORM_DOWNLOADED = "collection.form_downloaded", _("form downloaded to a phone")
 
 

@@ -137,6 +137,17 @@ class Submission(UUIDModel):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     received_at = models.DateTimeField(default=clock.now, editable=False)
+    # What the submission became (a bound form): the household it registered or was matched to.
+    household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # People already in the registry that the submission's people may be (ids), for review.
+    likely_matches = models.JSONField(default=list, editable=False)
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -336,10 +336,12 @@ def _receive(actor, device_token, form, version, instance, xml: bytes, uploads) 
 
 
 def _after_complete(actor, submission: Submission) -> None:
-    """Once every file is here: decrypt an encrypted submission."""
-    if submission.status != SubmissionStatus.RECEIVED or not submission.encrypted:
+    """Once every file is here: decrypt an encrypted submission, then save a bound form's."""
+    if submission.status != SubmissionStatus.RECEIVED:
         return
-    _decrypt(submission)
+    if submission.encrypted and "base64EncryptedKey" in submission.xml:
+        _decrypt(submission)
+    _enqueue_processing(actor, submission)
 
 
 def _decrypt(submission: Submission) -> None:
@@ -394,3 +396,213 @@ def _decrypt(submission: Submission) -> None:
     submission.xml = xml.decode("utf-8")
     submission.expected_files = sorted(plain_media)
     submission.save(update_fields=["xml", "expected_files"])
+
+
+# --- what a submission becomes ------------------------------------------------------------------
+
+JOB_KIND = "collection.process"
+
+
+def _enqueue_processing(actor, submission: Submission) -> None:
+    """A complete submission of a bound form is saved into the registry by a job."""
+    if submission.status != SubmissionStatus.RECEIVED or not submission.form.binding:
+        return
+    from ponleu.jobs import services as jobs  # noqa: PLC0415 - only bound forms start a job
+
+    from .tasks import submission_process_task  # noqa: PLC0415 - the task imports this module
+
+    job = jobs.job_create(actor=actor, kind=JOB_KIND, capability="collection.submit")
+    transaction.on_commit(lambda: submission_process_task.enqueue(str(job.pk), str(submission.pk)))
+
+
+def submission_process_run(*, job_id, submission_id) -> None:
+    from ponleu.jobs import services as jobs  # noqa: PLC0415
+
+    def work(job, actor):
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+            if submission is None or submission.status != SubmissionStatus.RECEIVED:
+                return {}
+            submission_process(actor=actor, submission=submission)
+            return {"submission": str(submission.pk), "status": submission.status}
+
+    jobs.job_run(
+        job_id=job_id,
+        kind=JOB_KIND,
+        work=work,
+        refused=_("The person who sent this form may no longer register people."),
+    )
+
+
+@dataclass(frozen=True)
+class Registrant:
+    names: dict
+    sex: str
+    date_of_birth: str
+    relationship: str
+
+
+def _text(root, name: str) -> str:
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] == name:
+            return (element.text or "").strip()
+    return ""
+
+
+def _names(full: str) -> dict:
+    family, _sep, given = full.strip().partition(" ")
+    return {"family_name_km": family, "given_name_km": given.strip()}
+
+
+def household_registration(xml: str) -> tuple[dict, list[Registrant], str]:
+    """The household, its people and the phone in a household registration submission."""
+    root = xlsform.read_instance(xml.encode()).root
+    people = [
+        Registrant(
+            names=_names(_text(root, "head_name")),
+            sex=_text(root, "head_sex"),
+            date_of_birth=_text(root, "head_birth_date"),
+            relationship="head",
+        )
+    ]
+    for member in (el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "members"):
+        people.append(
+            Registrant(
+                names=_names(_text(member, "member_name")),
+                sex=_text(member, "member_sex"),
+                date_of_birth=_text(member, "member_birth_date"),
+                relationship="other",
+            )
+        )
+    return {"village": _text(root, "village_code")}, people, _text(root, "phone")
+
+
+def submission_process(*, actor, submission: Submission) -> Submission:
+    """Save a household registration: search first; likely duplicates wait for review,
+    otherwise the household and its people are registered through the registry's services."""
+    from ponleu.registry.selectors.search import person_matches  # noqa: PLC0415
+
+    household_data, people, phone = household_registration(submission.xml)
+    found: set[str] = set()
+    for person in people:
+        parsed = _date(person.date_of_birth)
+        matches = person_matches(
+            actor=actor,
+            names=person.names,
+            date_of_birth=parsed,
+            village_code=household_data["village"],
+            phone=phone if person.relationship == "head" else "",
+        )
+        found |= {str(candidate.person.pk) for candidate in matches.candidates}
+        if matches.hidden:
+            found.add("hidden")
+    if found:
+        submission.status = SubmissionStatus.REVIEW
+        submission.likely_matches = sorted(found)
+        submission.save(update_fields=["status", "likely_matches"])
+        return submission
+    return _register(actor, submission, household_data, people, phone)
+
+
+def _kind(person: Registrant) -> str:
+    """The head is an adult; another member is a child under 18 (or of unknown age)."""
+    if person.relationship == "head":
+        return "adult"
+    born = _date(person.date_of_birth)
+    if born is None:
+        return "child"
+    from ponleu.common import clock  # noqa: PLC0415
+
+    today = clock.today()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return "child" if age < 18 else "adult"
+
+
+def _date(text: str):
+    import datetime as dt  # noqa: PLC0415
+
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _register(actor, submission: Submission, household_data, people, phone) -> Submission:
+    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
+    from ponleu.registry.services.households import household_create  # noqa: PLC0415
+    from ponleu.registry.services.people import person_create  # noqa: PLC0415
+
+    try:
+        with transaction.atomic():
+            household = household_create(actor=actor, data=household_data)
+            for person in people:
+                data = {
+                    **person.names,
+                    "sex": person.sex or "unknown",
+                    "village": household_data["village"],
+                    "kind": _kind(person),
+                }
+                if person.date_of_birth:
+                    data["date_of_birth"] = person.date_of_birth
+                person_create(
+                    actor=actor,
+                    data=data,
+                    phones=[{"number": phone, "owner": "self"}]
+                    if phone and person.relationship == "head"
+                    else [],
+                    household=household,
+                    relationship=person.relationship,
+                    is_primary_caregiver=person.relationship == "head",
+                )
+    except (ValidationFailed, PermissionDenied) as refused:
+        submission.status = SubmissionStatus.ERROR
+        details = "; ".join(
+            f"{field}: {' '.join(str(m) for m in messages)}"
+            for field, messages in (refused.errors or {}).items()
+        )
+        submission.status_reason = " ".join(filter(None, [str(refused.message), details]))[:300]
+        submission.save(update_fields=["status", "status_reason"])
+        return submission
+    submission.status = SubmissionStatus.PROCESSED
+    submission.household = household
+    submission.save(update_fields=["status", "household"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_PROCESSED,
+        target=submission,
+        changes={"household": [None, str(household.pk)]},
+    )
+    return submission
+
+
+@transaction.atomic
+def review_register(*, actor, submission: Submission) -> Submission:
+    """The reviewer finds no duplicate: register the household as sent."""
+    _reviewable(actor, submission)
+    household_data, people, phone = household_registration(submission.xml)
+    return _register(actor, submission, household_data, people, phone)
+
+
+@transaction.atomic
+def review_match(*, actor, submission: Submission, household) -> Submission:
+    """The reviewer finds the household already registered: the submission is that household."""
+    _reviewable(actor, submission)
+    submission.status = SubmissionStatus.PROCESSED
+    submission.household = household
+    submission.save(update_fields=["status", "household"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_MATCHED,
+        target=submission,
+        changes={"household": [None, str(household.pk)]},
+    )
+    return submission
+
+
+def _reviewable(actor, submission: Submission) -> None:
+    if not Submission.objects.actionable_by(actor, "collection.review").filter(pk=submission.pk).exists():
+        raise PermissionDenied()
+    if submission.status != SubmissionStatus.REVIEW:
+        from ponleu.common.errors import Conflict  # noqa: PLC0415
+
+        raise Conflict()

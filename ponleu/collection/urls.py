@@ -23,4 +23,10 @@ urlpatterns = [
     path("manage/", views.FormListView.as_view(), name="form_list"),
     path("manage/<uuid:collection_form_id>/", views.FormDetailView.as_view(), name="form_detail"),
     path("device/", views.DeviceView.as_view(), name="device"),
+    path("submissions/", views.SubmissionListView.as_view(), name="submission_list"),
+    path(
+        "submissions/<uuid:submission_id>/review/",
+        views.SubmissionReviewView.as_view(),
+        name="submission_review",
+    ),
 ]

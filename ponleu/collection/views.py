@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 import zlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ponleu.access.scopes import Scope
-from ponleu.access.views import AppView, get_visible_or_404
+from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
 from ponleu.accounts import services as account_services
 from ponleu.accounts.second_factor import svg_qr
+from ponleu.audit import services as audit
 from ponleu.common.client_address import client_ip
 from ponleu.organisations.models import Membership, Organisation, Team
+from ponleu.registry.models import Household
 
 from . import selectors, services, xlsform
+from .choices import CollectionAction, SubmissionStatus
 from .forms import DeviceForm, FormUploadForm, PublishForm
+from .models import Submission
 
 DEVICE_CAPABILITIES = ["collection.submit"]
 
@@ -137,3 +144,49 @@ class DeviceView(AppView):
         )
         context = {"token": issued.token, "qr_svg": svg_qr(payload), "server_url": server_url}
         return render(request, "collection/device_ready.html", context, status=201)
+
+
+class SubmissionListView(AppView):
+    """Submissions one may see, newest first, with their status; ``?status=review`` is the
+    review queue of likely duplicates."""
+
+    capability = "collection.view"
+
+    def get(self, request):
+        rows = selectors.submissions_visible(actor=self.actor)
+        status = request.GET.get("status", "")
+        if status in SubmissionStatus.values:
+            rows = rows.filter(status=status)
+        page = Paginator(rows, 30).get_page(request.GET.get("page"))
+        audit.record_access(
+            actor=self.actor,
+            action=CollectionAction.SUBMISSIONS_LISTED,
+            target_type="collection.submission",
+            target_ids=[row.pk for row in page.object_list],
+        )
+        context = {"page": page, "status": status, "statuses": SubmissionStatus.choices}
+        return render(request, "collection/submission_list.html", context)
+
+
+class SubmissionReviewView(AppView):
+    """A likely duplicate decided: registered as sent, or matched to a household one may see."""
+
+    capability = "collection.review"
+
+    def post(self, request, submission_id):
+        submission = get_visible_or_404(
+            Submission.objects.actionable_by(self.actor, "collection.review"), pk=submission_id
+        )
+        if request.POST.get("decision") == "match":
+            try:
+                household_id = uuid.UUID(request.POST.get("household", ""))
+            except ValueError:
+                raise Http404(NOT_FOUND_MESSAGE) from None
+            household = get_visible_or_404(Household.objects.visible_to(self.actor), pk=household_id)
+            services.review_match(actor=self.actor, submission=submission, household=household)
+        elif request.POST.get("decision") == "register":
+            services.review_register(actor=self.actor, submission=submission)
+        else:
+            return HttpResponseBadRequest()
+        messages.success(request, _("The submission is decided."))
+        return redirect(reverse("collection:submission_list") + "?status=review")

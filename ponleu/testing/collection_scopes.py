@@ -111,3 +111,52 @@ def collection_form_at(world: MatrixWorld, member: str, scope: str) -> ScopedObj
         relationship=relationship,
         view_capability="collection.manage",
     )
+
+
+@scope_factory("submission_id")
+def submission_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | None:
+    """A household registration waiting for review: sent by the member (own), by a teammate to
+    their team (same team), by a colleague of no team of theirs (same organisation), or held by
+    another organisation though sent under the member's name (other organisation)."""
+    from ponleu.collection.choices import SubmissionStatus
+    from ponleu.collection.models import Submission
+
+    membership = world.world.members[member]
+    own_org = membership.organisation
+    colleague = next(
+        m.user for key, m in world.world.members.items() if key != member and m.organisation_id == own_org.pk
+    )
+    team = membership.teams.order_by("name").first()
+    if scope == OWN:
+        organisation, sender, team, relationship = own_org, membership.user, None, Relationship.OWN
+    elif scope == SAME_TEAM:
+        if team is None:
+            return None
+        organisation, sender, relationship = own_org, colleague, Relationship.TEAM
+    elif scope == SAME_ORG:
+        organisation, sender, team, relationship = own_org, colleague, None, Relationship.ORG
+    elif scope == OTHER_ORG:
+        organisation = world.world.other_org if own_org == world.world.org else world.world.org
+        sender, team, relationship = membership.user, None, Relationship.OUTSIDE
+    else:
+        return None
+    form = _form(world, organisation, [])
+    submission = Submission(
+        organisation=organisation,
+        form=form,
+        form_version=form.current_version,
+        instance_id=world.token("uuid:"),
+        team=team,
+        submitted_by=sender,
+        xml="<data/>",
+        status=SubmissionStatus.REVIEW,
+        likely_matches=[],
+    )
+    submission.save()
+    return ScopedObject(
+        scope=scope,
+        kwargs={"submission_id": submission.pk},
+        obj=submission,
+        relationship=relationship,
+        view_capability="collection.view",
+    )

@@ -81,6 +81,7 @@ RECORDS = {
     "model": (("model_id",), "model_id", None),
     "form_version": (("form_version_id",), "form_version_id", None),
     "collection_form": (("collection_form_id",), "collection_form_id", None),
+    "submission": (("submission_id",), "submission_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.

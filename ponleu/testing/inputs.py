@@ -92,6 +92,7 @@ KIND_OF = {
     "token": "device_token",
     "form_version_id": "form_version",
     "collection_form_id": "collection_form",
+    "submission_id": "submission",
     "teams": "team",  # a form is published to teams of the organisation
     "device": "organisation_device",  # a user manager revokes any of the organisation's tokens
 }
@@ -126,6 +127,7 @@ NOT_IDS = {
             "part",
             "action",
             "keep",
+            "decision",
         ),
         "a choice from a fixed list",
     ),

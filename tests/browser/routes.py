@@ -27,6 +27,7 @@ EXEMPT: dict[str, str] = {
     "collection:form_xml": "an XForm (XML) for ODK Collect to download; collection/tests/test_openrosa.py",
     "collection:form_manifest": "OpenRosa manifest (XML) for ODK Collect; collection/tests/test_openrosa.py",
     "collection:form_media": "a form's media file for ODK Collect; collection/tests/test_openrosa.py",
+    "collection:submission_review": "POST only: the decision buttons of the review queue",
 }
 
 # Screens that exist without their browser journey yet, each with what is owed. The coverage test
@@ -37,6 +38,7 @@ AWAITING_JOURNEY: dict[str, str] = {
     "collection:form_list": "collection: an administrator uploads the household registration XLSForm",
     "collection:form_detail": "collection: an administrator publishes a form to a team",
     "collection:device": "collection: a field worker sets up ODK Collect by scanning the settings QR code",
+    "collection:submission_list": "collection: a supervisor opens the review queue of likely duplicates",
 }
 
 
