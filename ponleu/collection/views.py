@@ -25,7 +25,7 @@ from ponleu.common.client_address import client_ip
 from ponleu.organisations.models import Membership, Organisation, Team
 from ponleu.registry.models import Household
 
-from . import selectors, services, xlsform
+from . import selectors, services, standard_forms, xlsform
 from .choices import CollectionAction, SubmissionStatus
 from .forms import DeviceForm, FormUploadForm, PublishForm
 from .models import Submission
@@ -48,13 +48,21 @@ class FormListView(AppView):
     scope = Scope.ORG
 
     def _render(self, request, form, status=200, problems=()):
-        context = {"forms": selectors.forms_visible(actor=self.actor), "form": form, "problems": problems}
+        context = {
+            "forms": selectors.forms_visible(actor=self.actor),
+            "form": form,
+            "problems": problems,
+            "standard": [(key, standard_forms.FORMS[key].title) for key in standard_forms.FORMS],
+        }
         return render(request, "collection/form_list.html", context, status=status)
 
     def get(self, request):
         return self._render(request, FormUploadForm())
 
     def post(self, request):
+        standard = request.POST.get("standard")
+        if standard:
+            return self._install(request, standard)
         form = FormUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, status=400)
@@ -71,6 +79,18 @@ class FormListView(AppView):
             _("Version %(version)s of “%(title)s” is ready.")
             % {"version": version.version, "title": version.title},
         )
+        return redirect("collection:form_detail", collection_form_id=version.form_id)
+
+    def _install(self, request, key):
+        """One of Ponleu's standard forms, through the same upload as any XLSForm."""
+        if key not in standard_forms.FORMS:
+            return HttpResponseBadRequest()
+        try:
+            version = services.form_upload(
+                actor=self.actor, data=standard_forms.xlsx(key), binding=standard_forms.FORMS[key].binding
+            )
+        except xlsform.XLSFormInvalid as invalid:
+            return self._render(request, FormUploadForm(), status=400, problems=invalid.problems)
         return redirect("collection:form_detail", collection_form_id=version.form_id)
 
 

@@ -128,6 +128,7 @@ NOT_IDS = {
             "action",
             "keep",
             "decision",
+            "standard",
         ),
         "a choice from a fixed list",
     ),
