@@ -23,6 +23,7 @@ class CollectionAction(models.TextChoices):
     KEY_CREATED = "collection.key_created", _("form encryption key created")
     SUBMISSION_MATCHED = "collection.submission_matched", _("submission matched to a household")
     SUBMISSIONS_LISTED = "collection.submissions_listed", _("submissions listed")
+    SUBMISSIONS_EXPORTED = "collection.submissions_exported", _("submissions exported")
     FORM_DOWNLOADED = "collection.form_downloaded", _("form downloaded to a phone")
 
 

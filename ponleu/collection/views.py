@@ -10,7 +10,7 @@ import zlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ponleu.accounts import services as account_services
 from ponleu.accounts.second_factor import svg_qr
 from ponleu.audit import services as audit
 from ponleu.common.client_address import client_ip
+from ponleu.common.spreadsheet_writer import csv_bytes, xlsx_table
 from ponleu.organisations.models import Membership, Organisation, Team
 from ponleu.registry.models import Household
 
@@ -103,6 +104,9 @@ class FormDetailView(AppView):
 
     def get(self, request, collection_form_id):
         form = get_visible_or_404(selectors.forms_visible(actor=self.actor), pk=collection_form_id)
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return _export(self.actor, form, export)
         publish = PublishForm(teams=self._teams(), initial={"teams": [str(t.pk) for t in form.teams.all()]})
         context = {"form_record": form, "versions": form.versions.order_by("-created_at"), "publish": publish}
         return render(request, "collection/form_detail.html", context)
@@ -120,6 +124,19 @@ class FormDetailView(AppView):
         services.form_publish(actor=self.actor, form=form, team_ids=publish.cleaned_data["teams"])
         messages.success(request, _("The form's teams are saved."))
         return redirect("collection:form_detail", collection_form_id=form.pk)
+
+
+def _export(actor, form, kind: str) -> HttpResponse:
+    headers, rows = selectors.submissions_export(actor=actor, form=form)
+    if kind == "csv":
+        response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            xlsx_table(headers, rows, title=form.form_id[:31]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{form.form_id}.{kind}"'
+    return response
 
 
 class DeviceView(AppView):

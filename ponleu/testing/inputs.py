@@ -129,6 +129,7 @@ NOT_IDS = {
             "keep",
             "decision",
             "standard",
+            "export",
         ),
         "a choice from a fixed list",
     ),

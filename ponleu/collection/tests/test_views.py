@@ -81,3 +81,32 @@ def test_the_standard_forms_install_and_publish_to_a_team(world, login_as):
 def test_a_field_worker_cannot_manage_forms(world, login_as):
     client = login_as(world.members["field_worker"].user)
     assert client.get("/collect/manage/").status_code == 403
+
+
+def test_an_unbound_forms_submissions_export_as_csv_and_xlsx_within_scope(world, login_as):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from ponleu.collection import services
+
+    from .helpers import actor, instance_xml, publish_visit
+
+    version = publish_visit(world)
+    services.submission_receive(
+        actor=actor(world.members["field_worker"]), xml=instance_xml(note="=HYPERLINK(1) ផ្ទះ"), uploads=[]
+    )
+    supervisor = login_as(world.members["supervisor"].user)
+    url = f"/collect/manage/{version.form_id}/"
+    response = supervisor.get(url + "?export=csv")
+    assert response["Content-Disposition"] == 'attachment; filename="visit.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["instance_id", "form_version", "status", "received_at", "submitted_by"]
+    assert rows[0][5:8] == ["note", "seen", "photo"]
+    assert rows[1][0] == "uuid:0001"
+    assert rows[1][5] == "'=HYPERLINK(1) ផ្ទះ"  # neutralised, never a formula
+    book = load_workbook(io.BytesIO(supervisor.get(url + "?export=xlsx").content))
+    assert book.active.max_row == 2
+    admin = login_as(world.members["org_admin"].user)  # manages forms, sees no submission
+    assert len(list(csv.reader(io.StringIO(admin.get(url + "?export=csv").content.decode("utf-8-sig"))))) == 1
