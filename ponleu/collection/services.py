@@ -229,6 +229,8 @@ def _expected_files(instance: xlsform.Instance, version: FormVersion) -> list[st
 
 
 def _store_files(submission: Submission, uploads: list[Upload]) -> None:
+    if not uploads and submission.status != SubmissionStatus.INCOMPLETE:
+        return
     present = set(submission.attachments.values_list("name", flat=True))
     expected = set(submission.expected_files)
     for upload in uploads:
@@ -298,7 +300,9 @@ def _receive(actor, device_token, form, version, instance, xml: bytes, uploads) 
             _store_files(existing, uploads)
             _after_complete(actor, existing)
         return Received(existing, created=False)
-    team_id = next((team for team in actor.team_ids if form.teams.filter(pk=team).exists()), None)
+    form_teams = set(form.teams.values_list("pk", flat=True))
+    team_id = next((team for team in actor.team_ids if team in form_teams), None)
+    expected = _expected_files(instance, version)
     submission = Submission(
         organisation_id=form.organisation_id,
         form=form,
@@ -310,8 +314,8 @@ def _receive(actor, device_token, form, version, instance, xml: bytes, uploads) 
         device_token=device_token,
         xml=xml.decode("utf-8"),
         encrypted=instance.encrypted,
-        expected_files=_expected_files(instance, version),
-        status=SubmissionStatus.INCOMPLETE,
+        expected_files=expected,
+        status=SubmissionStatus.INCOMPLETE if expected else SubmissionStatus.RECEIVED,
     )
     submission.save()
     if instance.deprecated_id:
