@@ -65,7 +65,7 @@ family_support.view                 O    A    A    -     -    -     G    -
 family_support.edit                 O    A    A    -     -    -     -    -
 collection.submit                   T    T    T    -     -    -     -    -
 collection.view                     O    O    T    -     -    -     G    -
-collection.review                   -    -    T    -     -    -     -    -
+collection.review                   -    -    A    -     -    -     -    -
 collection.manage                   -    -    G    -     -    G     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G

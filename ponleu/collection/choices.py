@@ -24,6 +24,7 @@ class CollectionAction(models.TextChoices):
     SUBMISSION_MATCHED = "collection.submission_matched", _("submission matched to a household")
     SUBMISSIONS_LISTED = "collection.submissions_listed", _("submissions listed")
     SUBMISSIONS_EXPORTED = "collection.submissions_exported", _("submissions exported")
+    MATCHES_SHOWN = "collection.matches_shown", _("likely matches shown for review")
     FORM_DOWNLOADED = "collection.form_downloaded", _("form downloaded to a phone")
 
 

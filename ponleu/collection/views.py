@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from ponleu.access.policies import identity_label
 from ponleu.access.scopes import Scope
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView, get_visible_or_404
 from ponleu.accounts import services as account_services
@@ -24,7 +25,7 @@ from ponleu.audit import services as audit
 from ponleu.common.client_address import client_ip
 from ponleu.common.spreadsheet_writer import csv_bytes, xlsx_table
 from ponleu.organisations.models import Membership, Organisation, Team
-from ponleu.registry.models import Household
+from ponleu.registry.models import Household, Person
 
 from . import selectors, services, standard_forms, xlsform
 from .choices import CollectionAction, SubmissionStatus
@@ -195,14 +196,58 @@ class SubmissionListView(AppView):
         if status in SubmissionStatus.values:
             rows = rows.filter(status=status)
         page = Paginator(rows, 30).get_page(request.GET.get("page"))
-        audit.record_access(
-            actor=self.actor,
-            action=CollectionAction.SUBMISSIONS_LISTED,
-            target_type="collection.submission",
-            target_ids=[row.pk for row in page.object_list],
-        )
+        candidates = _candidates(self.actor, page.object_list)
+        reads = [
+            audit.Read(
+                CollectionAction.SUBMISSIONS_LISTED,
+                "collection.submission",
+                [row.pk for row in page.object_list],
+            )
+        ]
+        shown = sorted({str(c["person"].pk) for found in candidates.values() for c in found})
+        if shown:
+            reads.append(audit.Read(CollectionAction.MATCHES_SHOWN, "registry.person", shown))
+        audit.record_accesses(actor=self.actor, reads=reads)
+        for row in page.object_list:
+            row.candidates = candidates.get(row.pk, [])
         context = {"page": page, "status": status, "statuses": SubmissionStatus.choices}
         return render(request, "collection/submission_list.html", context)
+
+
+def _candidates(actor, submissions) -> dict:
+    """For each submission waiting for review, the likely matches the reviewer may see, each
+    with the households they belong to; a name only where the identity rule allows it."""
+    waiting = [row for row in submissions if row.status == SubmissionStatus.REVIEW and row.likely_matches]
+    if not waiting or not actor.can("collection.review"):
+        return {}
+    ids = {pk for row in waiting for pk in row.likely_matches if pk != "hidden"}
+    people = {
+        str(person.pk): person
+        for person in Person.objects.visible_to(actor)
+        .filter(pk__in=ids)
+        .prefetch_related("household_memberships")
+    }
+    visible_households = set(
+        Household.objects.visible_to(actor)
+        .filter(members__person_id__in=list(people))
+        .values_list("pk", flat=True)
+    )
+    found = {}
+    for row in waiting:
+        found[row.pk] = [
+            {
+                "person": person,
+                "label": identity_label(actor, person),
+                "households": [
+                    m.household_id
+                    for m in person.household_memberships.all()
+                    if m.household_id in visible_households
+                ],
+            }
+            for pk in row.likely_matches
+            if (person := people.get(pk)) is not None
+        ]
+    return found
 
 
 class SubmissionReviewView(AppView):
@@ -214,14 +259,15 @@ class SubmissionReviewView(AppView):
         submission = get_visible_or_404(
             Submission.objects.actionable_by(self.actor, "collection.review"), pk=submission_id
         )
-        if request.POST.get("decision") == "match":
+        decision = request.POST.get("decision") or ("match" if request.POST.get("household") else "")
+        if decision == "match":
             try:
                 household_id = uuid.UUID(request.POST.get("household", ""))
             except ValueError:
                 raise Http404(NOT_FOUND_MESSAGE) from None
             household = get_visible_or_404(Household.objects.visible_to(self.actor), pk=household_id)
             services.review_match(actor=self.actor, submission=submission, household=household)
-        elif request.POST.get("decision") == "register":
+        elif decision == "register":
             services.review_register(actor=self.actor, submission=submission)
         else:
             return HttpResponseBadRequest()

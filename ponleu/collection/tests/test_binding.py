@@ -105,13 +105,14 @@ def test_matching_links_the_submission_to_a_household_one_may_see(
     world, form, django_capture_on_commit_callbacks
 ):
     field = actor(world.members["field_worker"])
-    person_create(
+    existing = person_create(
         actor=field,
         data={"family_name_km": "សុខ", "given_name_km": "ដារា", "kind": "adult", "village": VILLAGE},
     )
-    from ponleu.registry.services.households import household_create
+    from ponleu.registry.services.households import household_create, household_member_add
 
     household = household_create(actor=field, data={"village": VILLAGE})
+    household_member_add(actor=field, household=household, person=existing, relationship="head")
     submission = _receive(world, _xml("uuid:h3"), django_capture_on_commit_callbacks)
     assert submission.status == SubmissionStatus.REVIEW
     client = Client()
@@ -121,9 +122,10 @@ def test_matching_links_the_submission_to_a_household_one_may_see(
     refused = client.post(f"/collect/submissions/{submission.pk}/review/", {"decision": "register"})
     assert refused.status_code == 403
     login(client, world.members["supervisor"].user)
-    client.post(
-        f"/collect/submissions/{submission.pk}/review/", {"decision": "match", "household": str(household.pk)}
-    )
+    queue = client.get("/collect/submissions/?status=review").content.decode()
+    assert f'name="household" value="{household.pk}"' in queue  # the likely match's household, offered
+    assert "ដារា" in queue
+    client.post(f"/collect/submissions/{submission.pk}/review/", {"household": str(household.pk)})
     submission.refresh_from_db()
     assert submission.household == household
     assert Household.objects.count() == 1
