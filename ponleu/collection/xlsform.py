@@ -14,8 +14,6 @@ from xml.etree.ElementTree import Element  # noqa: S405 - the type only; parsing
 
 from defusedxml import ElementTree
 from django.utils.translation import gettext as _
-from pyxform.errors import PyXFormError
-from pyxform.xls2xform import convert
 
 XFORMS = "http://www.w3.org/2002/xforms"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -65,7 +63,7 @@ _SHEET = re.compile(r"On the '([^']+)' sheet")
 _COLUMN = re.compile(r"the '([^']+)' value")
 
 
-def _problem(error: PyXFormError) -> Problem:
+def _problem(error) -> Problem:
     """One pyxform error, placed, with the common ones said in the reader's language."""
     text = str(error)
     context = getattr(error, "context", None) or {}
@@ -97,6 +95,10 @@ def compile_xlsform(data: bytes, *, public_key: str | None = None) -> Compiled:
         raise XLSFormInvalid([Problem(_("The file is larger than 5 MB."))])
     if not data.startswith(b"PK"):
         raise XLSFormInvalid([Problem(_("This is not an XLSForm: upload the form as an .xlsx file."))])
+    # pyxform takes a second or two to import: loaded when a form is compiled, not with the URLs.
+    from pyxform.errors import PyXFormError  # noqa: PLC0415
+    from pyxform.xls2xform import convert  # noqa: PLC0415
+
     warnings: list[str] = []
     try:
         result = convert(xlsform=data, file_type=".xlsx", warnings=warnings)
