@@ -41,6 +41,10 @@ _CATALOGUE = [
     Capability(
         "family_support.edit", _("Assess households' needs, plan support, record visits and graduate"), True
     ),
+    Capability("collection.submit", _("Fill in field forms on a phone and send them"), True),
+    Capability("collection.view", _("See field form submissions"), True),
+    Capability("collection.review", _("Review field form submissions: match or register"), True),
+    Capability("collection.manage", _("Upload and publish field forms")),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),

@@ -63,6 +63,10 @@ referrals.receive                   -    O    G    -     -    -     G    -
 referrals.approve_exception         -    -    A    -     -    -     -    -
 family_support.view                 O    A    A    -     -    -     G    -
 family_support.edit                 O    A    A    -     -    -     -    -
+collection.submit                   T    T    T    -     -    -     -    -
+collection.view                     O    O    T    -     -    -     G    -
+collection.review                   -    -    A    -     -    -     -    -
+collection.manage                   -    -    G    -     -    G     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -

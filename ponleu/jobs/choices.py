@@ -28,12 +28,14 @@ class JobKind(models.TextChoices):
 
     PEOPLE_IMPORT = "registry.import", _("Import of people from a spreadsheet")
     MODEL_TRAINING = "early_warning.train", _("Training of a risk model")
+    SUBMISSION_PROCESSING = "collection.process", _("Saving a field form into the registry")
 
 
 # The page that follows one job of each kind: its URL name, and whether it names the job.
 JOB_PAGES = {
     JobKind.PEOPLE_IMPORT: ("registry:import_job", True),
     JobKind.MODEL_TRAINING: ("early_warning:model_list", False),
+    JobKind.SUBMISSION_PROCESSING: ("collection:submission_list", False),
 }
 
 

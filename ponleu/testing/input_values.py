@@ -79,10 +79,13 @@ RECORDS = {
     "intervention": (("intervention_id",), "intervention_id", None),
     "year": (("year_id",), "year_id", None),
     "model": (("model_id",), "model_id", None),
+    "form_version": (("form_version_id",), "form_version_id", None),
+    "collection_form": (("collection_form_id",), "collection_form_id", None),
+    "submission": (("submission_id",), "submission_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.
-ORG_FACTS = frozenset({"year", "case_type", "model"})
+ORG_FACTS = frozenset({"year", "case_type", "model", "collection_form"})
 # The kind of the record each kind hangs off, if any.
 PARENT_OF = {kind: parent for kind, (_, _, parent) in RECORDS.items() if parent} | {"assessment": "class"}
 # The path keyword that names each kind of parent.

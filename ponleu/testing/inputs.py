@@ -90,6 +90,10 @@ KIND_OF = {
     "intervention_id": "intervention",
     "model_id": "model",
     "token": "device_token",
+    "form_version_id": "form_version",
+    "collection_form_id": "collection_form",
+    "submission_id": "submission",
+    "teams": "team",  # a form is published to teams of the organisation
     "device": "organisation_device",  # a user manager revokes any of the organisation's tokens
 }
 
@@ -123,6 +127,9 @@ NOT_IDS = {
             "part",
             "action",
             "keep",
+            "decision",
+            "standard",
+            "export",
         ),
         "a choice from a fixed list",
     ),

@@ -30,8 +30,10 @@ MENU: list[NavItem] = [
     NavItem("accounts:users", _("Users"), "users.manage"),
     NavItem("web:policy", _("Roles"), "users.manage"),
     NavItem("cases:case_type_list", _("Case types"), "organisation.manage"),
+    NavItem("collection:form_list", _("Field forms"), "collection.manage"),
     NavItem("notifications:inbox", _("Messages"), "web.use"),
     NavItem("accounts:devices", _("Devices"), "web.use"),
+    NavItem("collection:device", _("ODK Collect"), "collection.submit"),
 ]
 
 

@@ -22,6 +22,12 @@ EXEMPT: dict[str, str] = {
     "referrals:referral_slip": "the printable slip (a PDF download); its view has unit tests",
     "referrals:directory_import_template": "the directory's spreadsheet template (an XLSX download); unit-tested",
     "referrals:directory_import_start": "POST only: the import button of the directory import page",
+    "collection:form_list_openrosa": "OpenRosa form list (XML) for ODK Collect; collection/tests/test_openrosa.py",
+    "collection:submission": "OpenRosa submission endpoint for ODK Collect; collection/tests/test_openrosa.py",
+    "collection:form_xml": "an XForm (XML) for ODK Collect to download; collection/tests/test_openrosa.py",
+    "collection:form_manifest": "OpenRosa manifest (XML) for ODK Collect; collection/tests/test_openrosa.py",
+    "collection:form_media": "a form's media file for ODK Collect; collection/tests/test_openrosa.py",
+    "collection:submission_review": "POST only: the decision buttons of the review queue",
 }
 
 # Screens that exist without their browser journey yet, each with what is owed. The coverage test
@@ -29,6 +35,10 @@ EXEMPT: dict[str, str] = {
 AWAITING_JOURNEY: dict[str, str] = {
     "referrals:directory_import": "referrals: an administrator checks a directory spreadsheet, then imports it",
     "referrals:directory_import_job": "referrals: the directory import's progress and outcome",
+    "collection:form_list": "collection: an administrator uploads the household registration XLSForm",
+    "collection:form_detail": "collection: an administrator publishes a form to a team",
+    "collection:device": "collection: a field worker sets up ODK Collect by scanning the settings QR code",
+    "collection:submission_list": "collection: a supervisor opens the review queue of likely duplicates",
 }
 
 

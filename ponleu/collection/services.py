@@ -1,0 +1,612 @@
+"""Writes of the collection app: forms and their versions, publication, the organisation's
+form key, and receiving submissions from phones (idempotent by instanceID)."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ponleu.access.scopes import Scope
+from ponleu.audit import services as audit
+from ponleu.common.errors import PermissionDenied
+from ponleu.organisations.models import Organisation, Team
+
+from . import odk_crypto, xlsform
+from .choices import CollectionAction, SubmissionStatus
+from .models import Attachment, CollectionForm, FormKey, FormMedia, FormVersion, Submission
+
+# What a phone may attach: photos, sound, video, signatures and documents; ``.enc`` files of
+# an encrypted submission are checked again once decrypted.
+ALLOWED_EXTENSIONS = frozenset(
+    {
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".webp",
+        ".gif",
+        ".m4a",
+        ".mp3",
+        ".ogg",
+        ".amr",
+        ".aac",
+        ".3gp",
+        ".mp4",
+        ".wav",
+        ".csv",
+        ".geojson",
+        ".pdf",
+        ".txt",
+    }
+)
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def _require(actor, capability: str, scope: Scope = Scope.OWN) -> None:
+    if actor.organisation_id is None or actor.scope_for(capability) < scope:
+        raise PermissionDenied()
+
+
+# --- the organisation's key ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def form_key_for(*, actor, organisation: Organisation) -> FormKey:
+    """The organisation's key pair, made on first use."""
+    key = FormKey.objects.filter(organisation=organisation).first()
+    if key is not None:
+        return key
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    key = FormKey.objects.filter(organisation=organisation).first()
+    if key is not None:
+        return key
+    pair = odk_crypto.new_key_pair()
+    key = FormKey(organisation=organisation, public_key=pair.public_b64, private_key=pair.private_pem)
+    key.save()
+    audit.record(actor=actor, action=CollectionAction.KEY_CREATED, target=key)
+    return key
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def form_upload(*, actor, data: bytes, binding: str = "", encrypt: bool = True) -> FormVersion:
+    """Compile an XLSForm and store it as a new version of its form (made on first upload).
+
+    Raises ``xlsform.XLSFormInvalid`` with every problem placed by sheet, row and column.
+    """
+    _require(actor, "collection.manage", Scope.ORG)
+    organisation = Organisation.objects.get(pk=actor.organisation_id)
+    public_key = form_key_for(actor=actor, organisation=organisation).public_key if encrypt else None
+    compiled = xlsform.compile_xlsform(data, public_key=public_key)
+    form = (
+        CollectionForm.objects.select_for_update()
+        .filter(organisation=organisation, form_id=compiled.form_id)
+        .first()
+    )
+    if form is None:
+        form = CollectionForm.objects.create(
+            organisation=organisation, form_id=compiled.form_id, title=compiled.title, binding=binding
+        )
+    elif form.versions.filter(version=compiled.version).exists():
+        raise xlsform.XLSFormInvalid(
+            [
+                xlsform.Problem(
+                    _("version %(version)s of this form is already uploaded; give the new one a new version.")
+                    % {"version": compiled.version},
+                    sheet="settings",
+                    column="version",
+                )
+            ]
+        )
+    version = FormVersion.objects.create(
+        form=form,
+        version=compiled.version,
+        title=compiled.title,
+        source=data,
+        xml=compiled.xml,
+        md5=compiled.md5,
+        encrypted=compiled.encrypted,
+        created_by_id=actor.user_id,
+    )
+    before = form.current_version.version if form.current_version_id else None
+    form.current_version = version
+    form.title = compiled.title
+    if binding:
+        form.binding = binding
+    form.save(update_fields=["current_version", "title", "binding"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.FORM_UPLOADED,
+        target=form,
+        changes={"version": [before, version.version]},
+    )
+    return version
+
+
+@transaction.atomic
+def form_media_add(*, actor, version: FormVersion, filename: str, data: bytes) -> FormMedia:
+    _require(actor, "collection.manage", Scope.ORG)
+    if version.form.organisation_id != actor.organisation_id:
+        raise PermissionDenied()
+    name = posixpath.basename(filename.replace("\\", "/"))
+    media, _created = FormMedia.objects.update_or_create(
+        version=version,
+        filename=name,
+        defaults={"data": data, "md5": hashlib.md5(data, usedforsecurity=False).hexdigest()},
+    )
+    return media
+
+
+@transaction.atomic
+def form_publish(*, actor, form: CollectionForm, team_ids) -> CollectionForm:
+    """Publish the form to these teams of the organisation (none: withdrawn from every phone)."""
+    _require(actor, "collection.manage", Scope.ORG)
+    if form.organisation_id != actor.organisation_id:
+        raise PermissionDenied()
+    teams = list(Team.objects.filter(organisation_id=form.organisation_id, pk__in=list(team_ids)))
+    if len(teams) != len(set(team_ids)):
+        raise PermissionDenied()
+    before = sorted(str(pk) for pk in form.teams.values_list("pk", flat=True))
+    form.teams.set(teams)
+    audit.record(
+        actor=actor,
+        action=CollectionAction.FORM_PUBLISHED,
+        target=form,
+        changes={"teams": [before, sorted(str(team.pk) for team in teams)]},
+    )
+    return form
+
+
+# --- submissions --------------------------------------------------------------------------------
+
+
+class SubmissionRefused(Exception):
+    """A submission the server will not store; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Received:
+    submission: Submission
+    created: bool  # False: the instance was already here (a resend, or more of its attachments)
+
+
+def _check_upload(upload: Upload, *, encrypted: bool) -> None:
+    name = upload.name
+    if encrypted and name.endswith(odk_crypto.ENCRYPTED_SUFFIX):
+        name = name[: -len(odk_crypto.ENCRYPTED_SUFFIX)]
+    extension = posixpath.splitext(name.lower())[1]
+    if extension not in ALLOWED_EXTENSIONS and not (encrypted and name == odk_crypto.XML_NAME):
+        raise SubmissionRefused(_("Files of this type cannot be attached: %(name)s") % {"name": upload.name})
+    if len(upload.data) > MAX_ATTACHMENT_BYTES:
+        raise SubmissionRefused(
+            _("The file %(name)s is larger than 10 MB.") % {"name": upload.name}, status=413
+        )
+
+
+def _binary_paths(version_xml: str) -> set[str]:
+    from defusedxml import ElementTree  # noqa: PLC0415 - only this reader needs the parser
+
+    root = ElementTree.fromstring(version_xml.encode())
+    return {
+        bind.get("nodeset", "")
+        for bind in root.iter(f"{{{xlsform.XFORMS}}}bind")
+        if bind.get("type") == "binary"
+    }
+
+
+def _expected_files(instance: xlsform.Instance, version: FormVersion) -> list[str]:
+    if instance.encrypted:
+        return instance.files()
+    wanted = _binary_paths(version.xml)
+    names: list[str] = []
+
+    def walk(element, prefix):
+        path = f"{prefix}/{element.tag.rsplit('}', 1)[-1]}"
+        if path in wanted and (element.text or "").strip():
+            names.append(element.text.strip())
+        for child in element:
+            walk(child, path)
+
+    walk(instance.root, "")
+    return names
+
+
+def _store_files(submission: Submission, uploads: list[Upload]) -> None:
+    if not uploads and submission.status != SubmissionStatus.INCOMPLETE:
+        return
+    present = set(submission.attachments.values_list("name", flat=True))
+    expected = set(submission.expected_files)
+    for upload in uploads:
+        if upload.name in present or upload.name not in expected:
+            continue  # a file resent, or one the submission does not name
+        attachment = Attachment(
+            submission=submission, name=upload.name, content_type=upload.content_type, size=len(upload.data)
+        )
+        attachment.file.save("attachment", _content(upload.data), save=False)
+        attachment.save()
+        present.add(upload.name)
+    if expected <= present and submission.status == SubmissionStatus.INCOMPLETE:
+        submission.status = SubmissionStatus.RECEIVED
+        submission.save(update_fields=["status"])
+
+
+def _content(data: bytes):
+    from django.core.files.base import ContentFile  # noqa: PLC0415 - only attachments need it
+
+    return ContentFile(data)
+
+
+def _form_for(actor, instance: xlsform.Instance) -> tuple[CollectionForm, FormVersion]:
+    form = CollectionForm.objects.fillable_by(actor).filter(form_id=instance.form_id).first()
+    if form is None:
+        raise SubmissionRefused(_("This form is not one you may send."), status=404)
+    version = form.versions.filter(version=instance.version).first()
+    if version is None:
+        raise SubmissionRefused(_("This version of the form is not known to the server."))
+    if version.encrypted and not instance.encrypted:
+        raise SubmissionRefused(_("This form's submissions must arrive encrypted."))
+    if not instance.encrypted and not xlsform.matches_version(
+        instance.root, xlsform.version_paths(version.xml)
+    ):
+        raise SubmissionRefused(_("The submission does not match its form version."))
+    return form, version
+
+
+def submission_receive(*, actor, device_token=None, xml: bytes, uploads: list[Upload]) -> Received:
+    """Store a submission from a phone, once per instanceID, joining attachments sent later.
+
+    Raises ``SubmissionRefused`` for what cannot be stored; nothing is half saved.
+    """
+    _require(actor, "collection.submit")
+    try:
+        instance = xlsform.read_instance(xml)
+    except xlsform.InstanceInvalid as refused:
+        raise SubmissionRefused(str(refused)) from None
+    form, version = _form_for(actor, instance)
+    for upload in uploads:
+        _check_upload(upload, encrypted=instance.encrypted)
+    try:
+        with transaction.atomic():
+            return _receive(actor, device_token, form, version, instance, xml, uploads)
+    except IntegrityError:
+        # Two posts of the same instance at once: the other one stored it; this one joins it.
+        with transaction.atomic():
+            return _receive(actor, device_token, form, version, instance, xml, uploads)
+
+
+def _receive(actor, device_token, form, version, instance, xml: bytes, uploads) -> Received:
+    existing = (
+        Submission.objects.select_for_update().filter(form=form, instance_id=instance.instance_id).first()
+    )
+    if existing is not None:
+        if existing.submitted_by_id == actor.user_id:
+            _store_files(existing, uploads)
+            _after_complete(actor, existing)
+        return Received(existing, created=False)
+    form_teams = set(form.teams.values_list("pk", flat=True))
+    team_id = next((team for team in actor.team_ids if team in form_teams), None)
+    expected = _expected_files(instance, version)
+    submission = Submission(
+        organisation_id=form.organisation_id,
+        form=form,
+        form_version=version,
+        instance_id=instance.instance_id,
+        deprecated_id=instance.deprecated_id,
+        team_id=team_id,
+        submitted_by_id=actor.user_id,
+        device_token=device_token,
+        xml=xml.decode("utf-8"),
+        encrypted=instance.encrypted,
+        expected_files=expected,
+        status=SubmissionStatus.INCOMPLETE if expected else SubmissionStatus.RECEIVED,
+    )
+    submission.save()
+    if instance.deprecated_id:
+        replaced = Submission.objects.filter(
+            form=form, instance_id=instance.deprecated_id, submitted_by_id=actor.user_id
+        ).first()
+        if replaced is not None:
+            replaced.superseded_by = submission
+            replaced.status = SubmissionStatus.SUPERSEDED
+            replaced.save(update_fields=["superseded_by", "status"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_EDITED
+        if instance.deprecated_id
+        else CollectionAction.SUBMISSION_RECEIVED,
+        target=submission,
+        changes={"form": [None, form.form_id], "version": [None, version.version]},
+    )
+    _store_files(submission, uploads)
+    _after_complete(actor, submission)
+    return Received(submission, created=True)
+
+
+def _after_complete(actor, submission: Submission) -> None:
+    """Once every file is here: decrypt an encrypted submission, then save a bound form's."""
+    if submission.status != SubmissionStatus.RECEIVED:
+        return
+    if submission.encrypted and "base64EncryptedKey" in submission.xml:
+        _decrypt(submission)
+    _enqueue_processing(actor, submission)
+
+
+def _decrypt(submission: Submission) -> None:
+    instance = xlsform.read_instance(submission.xml.encode())
+    root = instance.root
+
+    def text(name: str) -> str:
+        return next(((el.text or "").strip() for el in root.iter() if el.tag.rsplit("}", 1)[-1] == name), "")
+
+    media = tuple(
+        (el.text or "").strip() for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "file" and el.text
+    )
+    manifest = odk_crypto.Manifest(
+        form_id=instance.form_id,
+        version=instance.version,
+        instance_id=instance.instance_id,
+        wrapped_key=text("base64EncryptedKey"),
+        media=media,
+        xml_file=text("encryptedXmlFile"),
+        signature=text("base64EncryptedElementSignature"),
+    )
+    key = FormKey.objects.get(organisation_id=submission.organisation_id)
+    attachments = {item.name: item for item in submission.attachments.all()}
+    files = {}
+    for name, item in attachments.items():
+        with item.file.open("rb") as handle:
+            files[name] = handle.read()
+    try:
+        xml, plain_media = odk_crypto.decrypt_submission(key.private_key, manifest, files)
+        plain_instance = xlsform.read_instance(xml)
+    except (odk_crypto.DecryptionFailed, xlsform.InstanceInvalid) as failed:
+        submission.status = SubmissionStatus.ERROR
+        submission.status_reason = str(failed)[:300]
+        submission.save(update_fields=["status", "status_reason"])
+        return
+    if plain_instance.instance_id != submission.instance_id or not xlsform.matches_version(
+        plain_instance.root, xlsform.version_paths(submission.form_version.xml)
+    ):
+        submission.status = SubmissionStatus.ERROR
+        submission.status_reason = "the decrypted submission does not match its form version"
+        submission.save(update_fields=["status", "status_reason"])
+        return
+    for item in attachments.values():
+        item.file.delete(save=False)
+        item.delete()
+    for name, data in plain_media.items():
+        attachment = Attachment(
+            submission=submission, name=name, content_type="application/octet-stream", size=len(data)
+        )
+        attachment.file.save("attachment", _content(data), save=False)
+        attachment.save()
+    submission.xml = xml.decode("utf-8")
+    submission.expected_files = sorted(plain_media)
+    submission.save(update_fields=["xml", "expected_files"])
+
+
+# --- what a submission becomes ------------------------------------------------------------------
+
+JOB_KIND = "collection.process"
+
+
+def _enqueue_processing(actor, submission: Submission) -> None:
+    """A complete submission of a bound form is saved into the registry by a job."""
+    if submission.status != SubmissionStatus.RECEIVED or not submission.form.binding:
+        return
+    from ponleu.jobs import services as jobs  # noqa: PLC0415 - only bound forms start a job
+
+    from .tasks import submission_process_task  # noqa: PLC0415 - the task imports this module
+
+    job = jobs.job_create(actor=actor, kind=JOB_KIND, capability="collection.submit")
+    transaction.on_commit(lambda: submission_process_task.enqueue(str(job.pk), str(submission.pk)))
+
+
+def submission_process_run(*, job_id, submission_id) -> None:
+    from ponleu.jobs import services as jobs  # noqa: PLC0415
+
+    def work(job, actor):
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+            if submission is None or submission.status != SubmissionStatus.RECEIVED:
+                return {}
+            submission_process(actor=actor, submission=submission)
+            return {"submission": str(submission.pk), "status": submission.status}
+
+    jobs.job_run(
+        job_id=job_id,
+        kind=JOB_KIND,
+        work=work,
+        refused=_("The person who sent this form may no longer register people."),
+    )
+
+
+@dataclass(frozen=True)
+class Registrant:
+    names: dict
+    sex: str
+    date_of_birth: str
+    relationship: str
+
+
+def _text(root, name: str) -> str:
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] == name:
+            return (element.text or "").strip()
+    return ""
+
+
+def _names(full: str) -> dict:
+    family, _sep, given = full.strip().partition(" ")
+    return {"family_name_km": family, "given_name_km": given.strip()}
+
+
+def household_registration(xml: str) -> tuple[dict, list[Registrant], str]:
+    """The household, its people and the phone in a household registration submission."""
+    root = xlsform.read_instance(xml.encode()).root
+    people = [
+        Registrant(
+            names=_names(_text(root, "head_name")),
+            sex=_text(root, "head_sex"),
+            date_of_birth=_text(root, "head_birth_date"),
+            relationship="head",
+        )
+    ]
+    for member in (el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "members"):
+        people.append(
+            Registrant(
+                names=_names(_text(member, "member_name")),
+                sex=_text(member, "member_sex"),
+                date_of_birth=_text(member, "member_birth_date"),
+                relationship="other",
+            )
+        )
+    return {"village": _text(root, "village_code")}, people, _text(root, "phone")
+
+
+def submission_process(*, actor, submission: Submission) -> Submission:
+    """Save a household registration: search first; likely duplicates wait for review,
+    otherwise the household and its people are registered through the registry's services."""
+    from ponleu.registry.selectors.search import person_matches  # noqa: PLC0415
+
+    household_data, people, phone = household_registration(submission.xml)
+    found: set[str] = set()
+    for person in people:
+        parsed = _date(person.date_of_birth)
+        matches = person_matches(
+            actor=actor,
+            names=person.names,
+            date_of_birth=parsed,
+            village_code=household_data["village"],
+            phone=phone if person.relationship == "head" else "",
+        )
+        found |= {str(candidate.person.pk) for candidate in matches.candidates}
+        if matches.hidden:
+            found.add("hidden")
+    if found:
+        submission.status = SubmissionStatus.REVIEW
+        submission.likely_matches = sorted(found)
+        submission.save(update_fields=["status", "likely_matches"])
+        return submission
+    return _register(actor, submission, household_data, people, phone)
+
+
+def _kind(person: Registrant) -> str:
+    """The head is an adult; another member is a child under 18 (or of unknown age)."""
+    if person.relationship == "head":
+        return "adult"
+    born = _date(person.date_of_birth)
+    if born is None:
+        return "child"
+    from ponleu.common import clock  # noqa: PLC0415
+
+    today = clock.today()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return "child" if age < 18 else "adult"
+
+
+def _date(text: str):
+    import datetime as dt  # noqa: PLC0415
+
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _register(actor, submission: Submission, household_data, people, phone) -> Submission:
+    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
+    from ponleu.registry.services.households import household_create  # noqa: PLC0415
+    from ponleu.registry.services.people import person_create  # noqa: PLC0415
+
+    try:
+        with transaction.atomic():
+            household = household_create(actor=actor, data=household_data)
+            for person in people:
+                data = {
+                    **person.names,
+                    "sex": person.sex or "unknown",
+                    "village": household_data["village"],
+                    "kind": _kind(person),
+                }
+                if person.date_of_birth:
+                    data["date_of_birth"] = person.date_of_birth
+                person_create(
+                    actor=actor,
+                    data=data,
+                    phones=[{"number": phone, "owner": "self"}]
+                    if phone and person.relationship == "head"
+                    else [],
+                    household=household,
+                    relationship=person.relationship,
+                    is_primary_caregiver=person.relationship == "head",
+                )
+    except (ValidationFailed, PermissionDenied) as refused:
+        submission.status = SubmissionStatus.ERROR
+        details = "; ".join(
+            f"{field}: {' '.join(str(m) for m in messages)}"
+            for field, messages in (refused.errors or {}).items()
+        )
+        submission.status_reason = " ".join(filter(None, [str(refused.message), details]))[:300]
+        submission.save(update_fields=["status", "status_reason"])
+        return submission
+    submission.status = SubmissionStatus.PROCESSED
+    submission.household = household
+    submission.save(update_fields=["status", "household"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_PROCESSED,
+        target=submission,
+        changes={"household": [None, str(household.pk)]},
+    )
+    return submission
+
+
+@transaction.atomic
+def review_register(*, actor, submission: Submission) -> Submission:
+    """The reviewer finds no duplicate: register the household as sent."""
+    _reviewable(actor, submission)
+    household_data, people, phone = household_registration(submission.xml)
+    return _register(actor, submission, household_data, people, phone)
+
+
+@transaction.atomic
+def review_match(*, actor, submission: Submission, household) -> Submission:
+    """The reviewer finds the household already registered: the submission is that household."""
+    _reviewable(actor, submission)
+    submission.status = SubmissionStatus.PROCESSED
+    submission.household = household
+    submission.save(update_fields=["status", "household"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_MATCHED,
+        target=submission,
+        changes={"household": [None, str(household.pk)]},
+    )
+    return submission
+
+
+def _reviewable(actor, submission: Submission) -> None:
+    if not Submission.objects.actionable_by(actor, "collection.review").filter(pk=submission.pk).exists():
+        raise PermissionDenied()
+    if submission.status != SubmissionStatus.REVIEW:
+        from ponleu.common.errors import Conflict  # noqa: PLC0415
+
+        raise Conflict()
