@@ -56,11 +56,19 @@ def _collected(shard: str | None) -> set[str]:
     return {line for line in out.splitlines() if "::" in line}
 
 
-def test_a_long_test_runs_in_exactly_one_phase_of_make_test():
+def test_a_long_test_runs_only_in_the_phase_it_names():
     whole = _collected(None)
-    first, second = _collected("1/2"), _collected("2/2")
-    assert first | second == whole
+    sqlite, postgresql = _collected("1/2"), _collected("2/2")
     long = {t for t in whole if "10000_guesses" in t or "password_spraying" in t}
     assert len(long) == 2
-    assert not (first & second & long)
-    assert whole - long <= first & second
+    assert long <= sqlite
+    assert not long & postgresql
+    assert whole - long == postgresql
+
+
+def test_a_phase_must_be_named(monkeypatch):
+    monkeypatch.setenv(shards.SHARD_ENV, "1/2")
+    assert shards.phase_is("sqlite")
+    assert not shards.phase_is("postgresql")
+    with pytest.raises(ValueError, match="one_database_phase"):
+        shards.phase_is("mysql")

@@ -4,13 +4,13 @@
 `make test` runs the server-side suite on SQLite and again on PostgreSQL. A test that never
 touches a database (pure computation, parsing, settings, file checks) gives the same answer on
 both, so the PostgreSQL phase passes this option and runs only the tests that can differ. A
-test marked `one_database_phase` (a long run of database-neutral logic, such as 10,000 password
-guesses) runs in one of the two phases when `make test` splits them (ponleu/testing/shards.py).
+test marked `one_database_phase("sqlite")` (a long run of database-neutral logic, such as
+10,000 password guesses) or `one_database_phase("postgresql")` (two app servers sharing one
+database: the production shape) runs in that phase only when `make test` splits the work
+between them (ponleu/testing/shards.py).
 """
 
 from __future__ import annotations
-
-import zlib
 
 from . import shards
 
@@ -60,11 +60,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 def in_this_phase(item) -> bool:
-    """A test marked `one_database_phase` runs in one of `make test`'s two database phases,
-    always the same one (by its id); outside `make test`, everywhere."""
-    if item.get_closest_marker("one_database_phase") is None:
+    """A test marked `one_database_phase("sqlite")` (or "postgresql") runs only in that phase
+    of `make test` when it splits its work between the two; run alone, it runs everywhere."""
+    marker = item.get_closest_marker("one_database_phase")
+    if marker is None:
         return True
-    return shards.mine(zlib.crc32(item.nodeid.encode()))
+    return shards.phase_is(marker.args[0])
 
 
 def heavy_first(items) -> None:

@@ -36,6 +36,17 @@ def mine(position: int) -> bool:
     return shard is None or position % shard[1] == shard[0] - 1
 
 
+PHASES = ("sqlite", "postgresql")  # shard 1 and shard 2 of `make test`
+
+
+def phase_is(database: str) -> bool:
+    """Is this the phase of `make test` that runs on ``database`` (always true outside it)?"""
+    if database not in PHASES:
+        raise ValueError(f"one_database_phase takes one of {PHASES}, not {database!r}")
+    shard = current()
+    return shard is None or PHASES[shard[0] - 1] == database
+
+
 def described() -> str:
     shard = current()
     return "every identity" if shard is None else f"identities of shard {shard[0]} of {shard[1]}"

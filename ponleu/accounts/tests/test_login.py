@@ -134,9 +134,9 @@ def test_wrong_codes_after_the_right_password_count_towards_the_lockout(world, c
 # --- the per-address limit --------------------------------------------------------------
 
 
-# 10,000 guesses through the throttle's counts: one database phase of `make test` is enough
-# (the PostgreSQL-only test of parallel guesses covers what differs between the two).
-@pytest.mark.one_database_phase
+# 10,000 guesses through the throttle's counts: the SQLite phase of `make test` is enough (the
+# PostgreSQL-only test of parallel guesses covers what differs between the two databases).
+@pytest.mark.one_database_phase("sqlite")
 def test_a_10000_guess_attack_gets_at_most_20_checks_an_hour_and_50_a_day(world, count_verifications):
     user = world.user("caseworker_b")
     targets = [user.username, "admin", "caseworker_b", "root", "dpo"]

@@ -160,9 +160,9 @@ def _real_checks(seen, user) -> list[dt.datetime]:
     return [at for at, encoded in seen if encoded == user.password]
 
 
-# 10,000 guesses through the throttle's counts: one database phase of `make test` is enough
-# (the PostgreSQL-only test of parallel guesses covers what differs between the two).
-@pytest.mark.one_database_phase
+# 10,000 guesses through the throttle's counts: the SQLite phase of `make test` is enough (the
+# PostgreSQL-only test of parallel guesses covers what differs between the two databases).
+@pytest.mark.one_database_phase("sqlite")
 def test_10000_guesses_from_10000_addresses_check_the_password_at_most_20_times_an_hour_50_a_day(
     world, count_verifications
 ):
@@ -176,9 +176,9 @@ def test_10000_guesses_from_10000_addresses_check_the_password_at_most_20_times_
     assert worst_day(checks) <= 50
 
 
-# 10,000 guesses through the throttle's counts: one database phase of `make test` is enough
-# (the PostgreSQL-only test of parallel guesses covers what differs between the two).
-@pytest.mark.one_database_phase
+# 10,000 guesses through the throttle's counts: the SQLite phase of `make test` is enough (the
+# PostgreSQL-only test of parallel guesses covers what differs between the two databases).
+@pytest.mark.one_database_phase("sqlite")
 def test_password_spraying_from_one_address_is_held_to_the_address_limit(world, count_verifications):
     accounts = [make_member(world.org, f"target{i}", "caseworker").user for i in range(10)]
     step = dt.timedelta(days=1).total_seconds() / 10_000

@@ -27,7 +27,12 @@ from ponleu.audit.models import AccessEvent
 from ponleu.operations import database_copy
 from ponleu.testing.world import TEST_PASSWORD
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.heavy]
+# Several app servers are a production shape, so `make test` runs this in its PostgreSQL phase.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.heavy,
+    pytest.mark.one_database_phase("postgresql"),
+]
 ROOT = Path(__file__).resolve().parents[3]
 
 
