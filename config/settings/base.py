@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "ponleu.early_warning",
     "ponleu.referrals",
     "ponleu.family_support",
+    "ponleu.programmes",
     # edge
     "ponleu.api",
     "ponleu.web",

@@ -41,6 +41,13 @@ _CATALOGUE = [
     Capability(
         "family_support.edit", _("Assess households' needs, plan support, record visits and graduate"), True
     ),
+    Capability("programmes.view", _("See projects, groups, sessions, events and distributions"), True),
+    Capability(
+        "programmes.record",
+        _("Record group sessions and attendance, events, distributions, workplace visits"),
+        True,
+    ),
+    Capability("programmes.manage", _("Manage projects, their log-frames, groups and stock"), True),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),

@@ -63,6 +63,9 @@ referrals.receive                   -    O    G    -     -    -     G    -
 referrals.approve_exception         -    -    A    -     -    -     -    -
 family_support.view                 O    A    A    -     -    -     G    -
 family_support.edit                 O    A    A    -     -    -     -    -
+programmes.view                     O    A    A    -     G    G     G    -
+programmes.record                   O    A    A    -     -    -     -    -
+programmes.manage                   -    -    A    -     -    G     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -
