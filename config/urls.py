@@ -11,6 +11,7 @@ urlpatterns = [
     path("risk/", include("ponleu.early_warning.urls")),
     path("referrals/", include("ponleu.referrals.urls")),
     path("family-support/", include("ponleu.family_support.urls")),
+    path("programmes/", include("ponleu.programmes.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
     path("jobs/", include("ponleu.jobs.urls")),
