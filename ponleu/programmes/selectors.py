@@ -555,3 +555,21 @@ def people_named(*, actor, person_ids) -> dict:
     """{id: person} of the ids the actor sees."""
     ids = [pk for pk in (_uuid(i) for i in person_ids) if pk]
     return {p.pk: p for p in Person.objects.visible_to(actor).filter(pk__in=ids)}
+
+
+def follow_ups_of(*, records) -> dict:
+    """{record id: its follow-ups} in one query."""
+    found = defaultdict(list)
+    for follow_up in SchoolingFollowUp.objects.filter(record__in=records).order_by("followed_on"):
+        found[follow_up.record_id].append(follow_up)
+    return found
+
+
+def out_of_school_read(*, actor, record: OutOfSchool) -> None:
+    audit.record_access(
+        actor=actor,
+        action=ProgrammeAction.OUT_OF_SCHOOL_LISTED,
+        target_type="programmes.outofschool",
+        target_ids=[record.pk],
+    )
+    _people_read(actor, ProgrammeAction.OUT_OF_SCHOOL_LISTED, [record.person])
