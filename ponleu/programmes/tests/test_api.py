@@ -4,8 +4,6 @@ version-checked."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 
