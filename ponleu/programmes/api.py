@@ -23,6 +23,7 @@ from ponleu.education.models import SchoolClass
 from ponleu.registry.models import Person
 
 from . import selectors
+from .choices import ProgrammeAction
 from .models import Attendance, Event, Group, OutOfSchool, Project
 from .schemas import (
     AttendanceIn,
@@ -300,6 +301,7 @@ def member_add(request, group_id: uuid.UUID, payload: MemberIn):
 def _session_out(actor, session_id, response, status=200):
     with transaction.atomic():
         session = selectors.session_get(actor=actor, session_id=session_id)
+        selectors.record_read(actor=actor, obj=session, action=ProgrammeAction.SESSION_VIEWED)
         present = list(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
         counted = _headcounts(session.headcounts.all())
     tag(response, session.version)
@@ -502,9 +504,9 @@ def child_seen_case(request, seen_id: uuid.UUID, payload: SeenCaseIn):
 # --- out-of-school -------------------------------------------------------------------------
 
 
-def _record_out(actor, record_id, response, status=200):
+def _record_out(actor, out_of_school_id, response, status=200):
     with transaction.atomic():
-        record = selectors.out_of_school_get(actor=actor, record_id=record_id)
+        record = selectors.out_of_school_get(actor=actor, out_of_school_id=out_of_school_id)
         follow_ups = selectors.follow_ups(record=record)
         selectors.out_of_school_read(actor=actor, record=record)
     tag(response, record.version)
@@ -516,7 +518,7 @@ def _record_body(actor, record: OutOfSchool, follow_ups) -> dict:
         "id": record.pk,
         "version": record.version,
         "person_id": record.person_id,
-        "name": identity_label(actor, record.person, witness=record),
+        "name": identity_label(actor, record.person),
         "identified_on": record.identified_on,
         "found_by": record.found_by,
         "reason": record.reason,
@@ -553,25 +555,28 @@ def out_of_school_create(request, response: HttpResponse, payload: OutOfSchoolIn
 
 
 @router.get(
-    "/out-of-school/{record_id}", auth=api_auth, response=OutOfSchoolOut, summary="One out-of-school child"
+    "/out-of-school/{out_of_school_id}",
+    auth=api_auth,
+    response=OutOfSchoolOut,
+    summary="One out-of-school child",
 )
 @capability(VIEW)
-def out_of_school_get(request, response: HttpResponse, record_id: uuid.UUID):
-    return _record_out(request.actor, record_id, response)
+def out_of_school_get(request, response: HttpResponse, out_of_school_id: uuid.UUID):
+    return _record_out(request.actor, out_of_school_id, response)
 
 
 @router.post(
-    "/out-of-school/{record_id}/return",
+    "/out-of-school/{out_of_school_id}/return",
     auth=api_auth,
     response={200: OutOfSchoolOut, **VERSIONED},
     summary="The child is back in school",
 )
 @capability(RECORD)
-def out_of_school_return(request, response: HttpResponse, record_id: uuid.UUID, payload: ReturnIn):
+def out_of_school_return(request, response: HttpResponse, out_of_school_id: uuid.UUID, payload: ReturnIn):
     """Enrolled in ``class_id`` through the schools (which needs ``education.manage``), or
     joined to the non-formal class ``group_id``."""
     actor = request.actor
-    record = selectors.out_of_school_get(actor=actor, record_id=record_id, capability=RECORD)
+    record = selectors.out_of_school_get(actor=actor, out_of_school_id=out_of_school_id, capability=RECORD)
     school_class = (
         SchoolClass.objects.actionable_by(actor, "education.manage").get(pk=payload.class_id)
         if payload.class_id
@@ -590,19 +595,23 @@ def out_of_school_return(request, response: HttpResponse, record_id: uuid.UUID, 
         school_class=school_class,
         group=group,
     )
-    return _record_out(actor, record_id, response)
+    return _record_out(actor, out_of_school_id, response)
 
 
 @router.post(
-    "/out-of-school/{record_id}/follow-ups",
+    "/out-of-school/{out_of_school_id}/follow-ups",
     auth=api_auth,
     response={201: OutOfSchoolOut, **VERSIONED},
     summary="Follow up a child's schooling",
 )
 @capability(RECORD)
-def out_of_school_follow_up(request, response: HttpResponse, record_id: uuid.UUID, payload: FollowUpIn):
-    record = selectors.out_of_school_get(actor=request.actor, record_id=record_id, capability=RECORD)
+def out_of_school_follow_up(
+    request, response: HttpResponse, out_of_school_id: uuid.UUID, payload: FollowUpIn
+):
+    record = selectors.out_of_school_get(
+        actor=request.actor, out_of_school_id=out_of_school_id, capability=RECORD
+    )
     out_of_school.out_of_school_follow_up(
         actor=request.actor, record=record, version=if_match(request), **payload.dict()
     )
-    return _record_out(request.actor, record_id, response, 201)
+    return _record_out(request.actor, out_of_school_id, response, 201)

@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from ponleu.access.policies import identity_label
 from ponleu.audit import services as audit
 from ponleu.cases.models import Case
+from ponleu.common import clock
 from ponleu.registry.models import Person
 from ponleu.registry.selectors.search import person_matches
 
@@ -525,26 +526,39 @@ def committee_visits(*, actor, group: Group) -> list[MonitoringVisit]:
 # --- out-of-school children ----------------------------------------------------------------
 
 
-def out_of_school_list(*, actor, status: str = "") -> list[tuple[OutOfSchool, str]]:
+def out_of_school_queryset(*, actor, status: str = "", overdue: bool = False):
+    """Records in the actor's reach; ``overdue``: children back in school whose follow-up is
+    due (not yet recorded as read)."""
     records = OutOfSchool.objects.visible_to(actor).select_related(
         "person", "group", "enrolment__school_class"
     )
     if status in OutOfSchoolStatus.values:
         records = records.filter(status=status)
-    rows = list(records.order_by("status", "next_follow_up_on", "-identified_on")[:LIST_LIMIT])
+    if overdue:
+        records = records.filter(status=OutOfSchoolStatus.RETURNED, next_follow_up_on__lte=clock.today())
+    return records.order_by("status", "next_follow_up_on", "-identified_on", "id")
+
+
+def out_of_school_served(*, actor, records, query: str = "") -> None:
+    """One access event naming the records a page showed, one naming their children."""
     audit.record_access(
         actor=actor,
         action=ProgrammeAction.OUT_OF_SCHOOL_LISTED,
         target_type="programmes.outofschool",
-        target_ids=[r.pk for r in rows],
-        query=status,
+        target_ids=[r.pk for r in records],
+        query=query,
     )
-    _people_read(actor, ProgrammeAction.OUT_OF_SCHOOL_LISTED, [r.person for r in rows])
-    return [(r, identity_label(actor, r.person, witness=r)) for r in rows]
+    _people_read(actor, ProgrammeAction.OUT_OF_SCHOOL_LISTED, [r.person for r in records])
 
 
-def out_of_school_get(*, actor, record_id, capability: str = PROGRAMMES_VIEW) -> OutOfSchool:
-    return _get(OutOfSchool.objects.actionable_by(actor, capability).select_related("person"), record_id)
+def out_of_school_list(*, actor, status: str = "", overdue: bool = False) -> list[tuple[OutOfSchool, str]]:
+    rows = list(out_of_school_queryset(actor=actor, status=status, overdue=overdue)[:LIST_LIMIT])
+    out_of_school_served(actor=actor, records=rows, query=status + (" overdue" if overdue else ""))
+    return [(r, identity_label(actor, r.person)) for r in rows]
+
+
+def out_of_school_get(*, actor, out_of_school_id, capability: str = PROGRAMMES_VIEW) -> OutOfSchool:
+    return _get(OutOfSchool.objects.actionable_by(actor, capability).select_related("person"), out_of_school_id)
 
 
 def follow_ups(*, record: OutOfSchool) -> list[SchoolingFollowUp]:
@@ -573,3 +587,8 @@ def out_of_school_read(*, actor, record: OutOfSchool) -> None:
         target_ids=[record.pk],
     )
     _people_read(actor, ProgrammeAction.OUT_OF_SCHOOL_LISTED, [record.person])
+
+
+def record_read(*, actor, obj, action: str = ProgrammeAction.GROUP_VIEWED) -> None:
+    """One access event naming the record a page or an answer is about."""
+    audit.record_access(actor=actor, action=action, target_type=obj._meta.label_lower, target_ids=[obj.pk])

@@ -22,7 +22,7 @@ from ponleu.common.errors import Conflict, DomainError
 from ponleu.registry.selectors.search import person_search
 
 from . import selectors
-from .choices import GroupBase, OutOfSchoolStatus
+from .choices import GroupBase, OutOfSchoolStatus, ProgrammeAction
 from .forms import (
     ChildSeenForm,
     EventForm,
@@ -125,6 +125,7 @@ class MemberAddView(AppView):
     @transaction.atomic
     def get(self, request, group_id):
         group = _found(selectors.group_get, actor=self.actor, group_id=group_id, capability=RECORD)
+        selectors.record_read(actor=self.actor, obj=group)
         query = (request.GET.get("q") or "").strip()[:100]
         form = MemberForm(initial={"joined_on": clock.today()})
         return render(request, self.template, self._context(group, query, form))
@@ -186,7 +187,7 @@ class _AttendanceMixin:
 
 
 def _statuses(request) -> dict:
-    return {k[2:]: v for k, v in request.POST.items() if k.startswith("s-")}
+    return {k[2:]: v for k, v in request.POST.items() if k.startswith("m-")}
 
 
 def _typed_counts(request) -> dict:
@@ -204,6 +205,7 @@ class SessionNewView(_AttendanceMixin, AppView):
         day = _day(request.GET.get("date"), clock.today())
         form = SessionForm(initial={"held_on": day})
         with transaction.atomic():
+            selectors.record_read(actor=self.actor, obj=group)
             context = self._context(group, day, form=form)
         return self._render(request, context)
 
@@ -247,6 +249,7 @@ class SessionAttendanceView(_AttendanceMixin, AppView):
     def get(self, request, session_id):
         session = _found(selectors.session_get, actor=self.actor, session_id=session_id)
         with transaction.atomic():
+            selectors.record_read(actor=self.actor, obj=session, action=ProgrammeAction.SESSION_VIEWED)
             context = self._context(session.group, session.held_on, session=session)
         context["can_record"] = self.actor.allows_object(RECORD, session.group)
         return self._render(request, context)
@@ -393,8 +396,10 @@ class VisitCreateView(AppView):
             raise _not_found()
         return group
 
+    @transaction.atomic
     def get(self, request, group_id):
         group = self._committee(group_id)
+        selectors.record_read(actor=self.actor, obj=group)
         form = VisitForm(initial={"visited_on": clock.today(), "village": group.village_id})
         return render(
             request,

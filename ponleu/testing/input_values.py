@@ -79,6 +79,10 @@ RECORDS = {
     "intervention": (("intervention_id",), "intervention_id", None),
     "year": (("year_id",), "year_id", None),
     "model": (("model_id",), "model_id", None),
+    "group": (("group_id",), "group_id", None),
+    "group_member": (("group_id", "group_member_id"), "group_member_id", "group"),
+    "event": (("event_id",), "event_id", None),
+    "project": (("project_id",), "project_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.
@@ -86,7 +90,13 @@ ORG_FACTS = frozenset({"year", "case_type", "model"})
 # The kind of the record each kind hangs off, if any.
 PARENT_OF = {kind: parent for kind, (_, _, parent) in RECORDS.items() if parent} | {"assessment": "class"}
 # The path keyword that names each kind of parent.
-PARENT_KWARG = {"case": "case_id", "class": "class_id", "household": "household_id", "person": "person_id"}
+PARENT_KWARG = {
+    "case": "case_id",
+    "class": "class_id",
+    "household": "household_id",
+    "person": "person_id",
+    "group": "group_id",
+}
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,12 @@ KIND_OF = {
     "model_id": "model",
     "token": "device_token",
     "device": "organisation_device",  # a user manager revokes any of the organisation's tokens
+    "group_id": "group",
+    "event_id": "event",
+    "project_ids": "project",
+    "staff_ids": "user",
+    "user_id": "user",
+    "present": "group_member",  # the session API: memberships present
 }
 
 # Ids carried in a key rather than a value: a form key's prefix (``s-<enrolment id>``) or a
@@ -99,6 +105,7 @@ KEYED = {
     "s-": "enrolment",  # roll call: one status per pupil
     "score-": "enrolment",  # marks: one score per pupil
     "statuses": "enrolment",  # the roll-call API: enrolment id → status
+    "m-": "group_member",  # a session's attendance: one status per member
 }
 
 # Inputs that search people by name: probed with the names of people at every distance.

@@ -418,3 +418,4 @@ from . import education_scopes  # noqa: E402,F401,I001
 from . import registry_scopes  # noqa: E402,F401,I001
 from . import referral_scopes  # noqa: E402,F401,I001
 from . import family_support_scopes  # noqa: E402,F401,I001
+from . import programmes_scopes  # noqa: E402,F401,I001

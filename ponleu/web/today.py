@@ -19,6 +19,7 @@ from ponleu.common.today import SHORT_LIST, Entry, Item
 from ponleu.early_warning import today as early_warning_today
 from ponleu.education import today as education_today
 from ponleu.jobs import today as jobs_today
+from ponleu.programmes import today as programmes_today
 from ponleu.referrals import today as referrals_today
 
 # Each app with something to ask of people today; a new app adds its module here.
@@ -30,6 +31,7 @@ SOURCES = (
     accounts_today,
     early_warning_today,
     jobs_today,
+    programmes_today,
 )
 
 

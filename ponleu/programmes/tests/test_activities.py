@@ -301,3 +301,32 @@ def test_a_child_in_school_or_not_of_school_age_is_not_out_of_school(world):
             reason="other",
             plan="non_formal",
         )
+
+
+def test_today_lists_children_due_for_a_follow_up_as_the_list_behind_it(world):
+    from ponleu.programmes import today
+    from ponleu.programmes.models import OutOfSchool
+
+    actor = world.actor("supervisor")
+    child = factories.child(world)
+    nfe = factories.group(world, base=GroupBase.NON_FORMAL_CLASS)
+    record = out_of_school.out_of_school_record(
+        actor=actor,
+        person_id=child.pk,
+        identified_on=DAY,
+        found_by="outreach",
+        reason="work",
+        plan="non_formal",
+    )
+    out_of_school.out_of_school_return(
+        actor=actor, record=record, returned_on=DAY, version=record.version, group=nfe
+    )
+    (item,) = today.ITEMS
+    with clock.frozen(dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)):
+        assert item.find(actor, 3).count == 0  # due on 7 September
+    found = item.find(actor, 3)
+    assert found.count == 1
+    assert found.entries[0].late
+    assert len(selectors.out_of_school_list(actor=actor, overdue=True)) == 1
+    assert OutOfSchool.objects.get().group == nfe
+    assert not item.find(world.actor("caseworker_b"), 3).count

@@ -54,7 +54,7 @@ def test_a_facilitator_takes_the_attendance_of_45_members_and_12_unregistered_ch
     assert body.count('class="pupil"') == 45
     assert "rollcall.js" in body
     data = {"held_on": DAY.isoformat(), "topic": "សិទ្ធិកុមារ", "c-F-6-11": "៧", "c-M-12-14": "5"}
-    data.update({f"s-{m.pk}": "P" if i < 30 else "A" for i, m in enumerate(members)})
+    data.update({f"m-{m.pk}": "P" if i < 30 else "A" for i, m in enumerate(members)})
     saved = worker.post(url, data)
     assert saved.status_code == 302
     session = Session.objects.get(group=club)
@@ -67,7 +67,7 @@ def test_a_facilitator_takes_the_attendance_of_45_members_and_12_unregistered_ch
     # Corrected later from the session's page, at the version read.
     page = worker.get(reverse("programmes:session_attendance", kwargs={"session_id": session.pk}))
     assert page.status_code == 200
-    correction = {"version": session.version, **{f"s-{m.pk}": "P" for m in members}}
+    correction = {"version": session.version, **{f"m-{m.pk}": "P" for m in members}}
     assert (
         worker.post(
             reverse("programmes:session_attendance", kwargs={"session_id": session.pk}), correction
