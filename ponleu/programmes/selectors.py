@@ -558,7 +558,9 @@ def out_of_school_list(*, actor, status: str = "", overdue: bool = False) -> lis
 
 
 def out_of_school_get(*, actor, out_of_school_id, capability: str = PROGRAMMES_VIEW) -> OutOfSchool:
-    return _get(OutOfSchool.objects.actionable_by(actor, capability).select_related("person"), out_of_school_id)
+    return _get(
+        OutOfSchool.objects.actionable_by(actor, capability).select_related("person"), out_of_school_id
+    )
 
 
 def follow_ups(*, record: OutOfSchool) -> list[SchoolingFollowUp]:

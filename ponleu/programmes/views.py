@@ -518,6 +518,7 @@ class ChildSeenCaseView(AppView):
     @transaction.atomic
     def get(self, request, seen_id):
         seen = self._seen(seen_id)
+        selectors.record_read(actor=self.actor, obj=seen, action=ProgrammeAction.VISIT_VIEWED)
         data = (
             request.GET if any(k in request.GET for k in NewChildForm.base_fields) else _names_from_seen(seen)
         )

@@ -89,6 +89,11 @@ def visible_person(actor, person_id, *, field: str = "person") -> Person:
     return person
 
 
+def visible_people(actor, person_ids) -> list[Person]:
+    """The registry people among ``person_ids`` the actor sees (not merged away)."""
+    return list(Person.objects.visible_to(actor).filter(pk__in=list(person_ids), merged_into__isnull=True))
+
+
 def headcounts(rows, *, field: str = "headcounts") -> list[dict]:
     """Counted participants: one row per sex, age band and disability, counts above zero; the
     same group twice is refused."""

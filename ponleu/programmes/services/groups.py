@@ -27,7 +27,7 @@ from .base import (
     required_text,
     text,
     village,
-    visible_person,
+    visible_people,
 )
 from .projects import MANAGE, RECORD, organisation_members, tag_projects
 
@@ -111,24 +111,40 @@ def group_create(
 @transaction.atomic
 def member_add(*, actor, group: Group, person_id, joined_on, role: str = MemberRole.MEMBER) -> GroupMember:
     """A person the actor sees joins the group; someone already a member is refused."""
+    (member,) = members_add(actor=actor, group=group, person_ids=[person_id], joined_on=joined_on, role=role)
+    return member
+
+
+@transaction.atomic
+def members_add(
+    *, actor, group: Group, person_ids, joined_on, role: str = MemberRole.MEMBER
+) -> list[GroupMember]:
+    """People the actor sees join the group together (a class list, a committee); anyone
+    already a member, or named twice, is refused and nobody joins."""
     group = acting(actor, Group.objects, group, RECORD)
-    person = visible_person(actor, person_id)
     role = choice(role, MemberRole, field="role")
     joined_on = date(joined_on, field="joined_on")
-    if GroupMember.objects.filter(group=group, person=person, left_on__isnull=True).exists():
+    ids = [str(pk) for pk in person_ids]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(_("This person is listed twice."), field="person")
+    people = {str(p.pk): p for p in visible_people(actor, ids)}
+    if len(people) != len(ids):
+        raise ValidationFailed(_("Choose a person registered by this organisation."), field="person")
+    if GroupMember.objects.filter(group=group, person_id__in=ids, left_on__isnull=True).exists():
         raise ValidationFailed(_("This person is already a member of the group."), field="person")
+    rows = [GroupMember(group=group, person=people[pk], role=role, joined_on=joined_on) for pk in ids]
     try:
         with transaction.atomic():
-            member = GroupMember.objects.create(group=group, person=person, role=role, joined_on=joined_on)
+            members = GroupMember.objects.bulk_create(rows)
     except IntegrityError:
         raise ValidationFailed(_("This person is already a member of the group."), field="person") from None
     audit.record(
         actor=actor,
         action=ProgrammeAction.MEMBER_ADDED,
         target=group,
-        changes={"member": [None, str(person.pk)]},
+        changes={"members": [None, sorted(ids)]},
     )
-    return member
+    return members
 
 
 @transaction.atomic

@@ -163,3 +163,17 @@ def test_the_group_page_shows_the_attendance_rate(world):
     assert len(detail.members) == 4
     sheet = selectors.attendance_sheet(actor=actor, group=club, day=DAY, session=detail.sessions[0].session)
     assert len(sheet.rows) == 4
+
+
+def test_a_class_list_joins_together_or_not_at_all(world):
+    club = factories.group(world)
+    first, second = factories.child(world), factories.child(world)
+    actor = world.actor("supervisor")
+    with pytest.raises(ValidationFailed):
+        services.members_add(actor=actor, group=club, person_ids=[first.pk, first.pk], joined_on=DAY)
+    services.member_add(actor=actor, group=club, person_id=first.pk, joined_on=DAY)
+    with pytest.raises(ValidationFailed):
+        services.members_add(actor=actor, group=club, person_ids=[second.pk, first.pk], joined_on=DAY)
+    assert club.members.count() == 1
+    services.members_add(actor=actor, group=club, person_ids=[second.pk], joined_on=DAY)
+    assert club.members.count() == 2
