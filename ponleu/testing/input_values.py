@@ -83,6 +83,10 @@ RECORDS = {
     "group_member": (("group_id", "group_member_id"), "group_member_id", "group"),
     "event": (("event_id",), "event_id", None),
     "project": (("project_id",), "project_id", None),
+    "session": (("session_id",), "session_id", None),
+    "visit": (("visit_id",), "visit_id", None),
+    "child_seen": (("seen_id",), "seen_id", None),
+    "out_of_school": (("out_of_school_id",), "out_of_school_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.
