@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from ninja import Router, Status
 
 from ponleu.access.endpoints import capability
-from ponleu.access.policies import identity_label
+from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.accounts.api_auth import api_auth
 from ponleu.cases.models import Case
 from ponleu.common.errors import ValidationFailed
@@ -60,6 +60,11 @@ VIEW = "programmes.view"
 RECORD = "programmes.record"
 MANAGE = "programmes.manage"
 VERSIONED = refusals(409, 428)
+
+
+def _seen_id(actor, person):
+    """A person's id, for those who may see who they are (null otherwise)."""
+    return person.pk if can_see_identity(actor, person) else None
 
 
 def _headcounts(rows) -> list[dict]:
@@ -257,7 +262,7 @@ def _group_detail(actor, group_id, status=200):
             "member_list": [
                 {
                     "id": row.member.pk,
-                    "person_id": row.member.person_id,
+                    "person_id": _seen_id(actor, row.member.person),
                     "name": row.label,
                     "role": row.member.role,
                     "joined_on": row.member.joined_on,
@@ -405,7 +410,7 @@ def _event_out(actor, event_id, response, status=200):
             "has_tests": event.has_tests,
             "participants": [
                 {
-                    "person_id": p.person_id,
+                    "person_id": _seen_id(actor, p.person) if p.person_id else None,
                     "user_id": p.user_id,
                     "name": label,
                     "pre_score": p.pre_score,
@@ -459,7 +464,7 @@ def _visit_out(actor, visit_id, status=200):
                     "sex": seen.sex,
                     "age": seen.age,
                     "work": seen.work,
-                    "person_id": seen.person_id,
+                    "person_id": _seen_id(actor, seen.person) if seen.person_id else None,
                     "case_id": seen.case_id if seen.case_visible else None,
                 }
                 for seen, label in children
@@ -517,7 +522,7 @@ def _record_body(actor, record: OutOfSchool, follow_ups) -> dict:
     return {
         "id": record.pk,
         "version": record.version,
-        "person_id": record.person_id,
+        "person_id": _seen_id(actor, record.person),
         "name": identity_label(actor, record.person),
         "identified_on": record.identified_on,
         "found_by": record.found_by,

@@ -174,8 +174,10 @@ class GroupOut(Schema):
 
 
 class MemberOut(Schema):
+    """``person_id`` is null for a member the caller may not identify (``name``: initials)."""
+
     id: uuid.UUID
-    person_id: uuid.UUID
+    person_id: uuid.UUID | None
     name: str
     role: str
     joined_on: dt.date
@@ -381,7 +383,7 @@ class FollowUpOut(Schema):
 class OutOfSchoolOut(Schema):
     id: uuid.UUID
     version: int
-    person_id: uuid.UUID
+    person_id: uuid.UUID | None
     name: str
     identified_on: dt.date
     found_by: str

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from ponleu.access.policies import identity_label
+from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.audit import services as audit
 from ponleu.cases.models import Case
 from ponleu.common import clock
@@ -555,6 +555,10 @@ def out_of_school_list(*, actor, status: str = "", overdue: bool = False) -> lis
     rows = list(out_of_school_queryset(actor=actor, status=status, overdue=overdue)[:LIST_LIMIT])
     out_of_school_served(actor=actor, records=rows, query=status + (" overdue" if overdue else ""))
     return [(r, identity_label(actor, r.person)) for r in rows]
+
+
+def person_link_allowed(*, actor, person) -> bool:
+    return can_see_identity(actor, person)
 
 
 def out_of_school_get(*, actor, out_of_school_id, capability: str = PROGRAMMES_VIEW) -> OutOfSchool:

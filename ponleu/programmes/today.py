@@ -29,7 +29,7 @@ def _follow_ups(actor, limit) -> Found:
     entries = [
         Entry(
             identity_label(actor, record.person),
-            reverse("registry:person_detail", kwargs={"person_id": record.person_id}),
+            _full_list(actor),
             _("Back in school since %(day)s") % {"day": record.returned_on.isoformat()},
             day=record.next_follow_up_on,
             late=record.next_follow_up_on < today,

@@ -21,6 +21,7 @@ from .scopes import (
     BREAK_GLASS_ACTIVE,
     BREAK_GLASS_EXPIRED,
     OTHER_ORG,
+    OTHER_TEAM,
     OWN,
     SAME_AREA,
     SAME_ORG,
@@ -158,9 +159,12 @@ def project_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | No
     placement = world.placement(member, scope)
     if placement is None:
         return None
-    relationship = {OWN: Relationship.OWN, SAME_TEAM: Relationship.TEAM, SAME_ORG: Relationship.ORG}.get(
-        scope, Relationship.OUTSIDE
-    )
+    relationship = {
+        OWN: Relationship.OWN,
+        SAME_TEAM: Relationship.TEAM,
+        SAME_ORG: Relationship.ORG,
+        OTHER_TEAM: Relationship.ORG,
+    }.get(scope, Relationship.OUTSIDE)
     if scope == OTHER_ORG:
         relationship = Relationship.OUTSIDE
     code = world.token("P")[:20]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.utils.translation import gettext as _
 
@@ -83,7 +84,11 @@ def village(code, *, field: str = "village") -> AdminUnit:
 
 def visible_person(actor, person_id, *, field: str = "person") -> Person:
     """A registry person the actor sees (not merged away), or a refusal naming ``field``."""
-    person = Person.objects.visible_to(actor).filter(pk=person_id, merged_into__isnull=True).first()
+    try:
+        pk = person_id if isinstance(person_id, uuid.UUID) else uuid.UUID(str(person_id))
+    except (TypeError, ValueError, AttributeError):
+        pk = None
+    person = Person.objects.visible_to(actor).filter(pk=pk, merged_into__isnull=True).first() if pk else None
     if person is None:
         raise ValidationFailed(_("Choose a person registered by this organisation."), field=field)
     return person
@@ -91,7 +96,13 @@ def visible_person(actor, person_id, *, field: str = "person") -> Person:
 
 def visible_people(actor, person_ids) -> list[Person]:
     """The registry people among ``person_ids`` the actor sees (not merged away)."""
-    return list(Person.objects.visible_to(actor).filter(pk__in=list(person_ids), merged_into__isnull=True))
+    ids = []
+    for value in person_ids:
+        try:
+            ids.append(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return list(Person.objects.visible_to(actor).filter(pk__in=ids, merged_into__isnull=True))
 
 
 def headcounts(rows, *, field: str = "headcounts") -> list[dict]:
