@@ -29,17 +29,9 @@ EXEMPT: dict[str, str] = {
 AWAITING_JOURNEY: dict[str, str] = {
     "referrals:directory_import": "referrals: an administrator checks a directory spreadsheet, then imports it",
     "referrals:directory_import_job": "referrals: the directory import's progress and outcome",
-    "programmes:group_list": "programmes: a facilitator opens their child club from the groups",
-    "programmes:group_detail": "programmes: a group's members, sessions and attendance rate",
     "programmes:member_add": "programmes: a facilitator finds a child in the registry and adds them to the club",
-    "programmes:session_new": "programmes: a facilitator takes the attendance of a 45-member club session in Khmer"
-    " at 360 px (one tap a member) with 12 unregistered children counted",
-    "programmes:session_attendance": "programmes: the session's attendance reopened and corrected",
     "programmes:project_list": "programmes: an M&E officer reads the projects and their children counted",
     "programmes:project_detail": "programmes: a project's log-frame, progress against targets and stock",
-    "programmes:event_list": "programmes: a field worker finds the events they recorded",
-    "programmes:event_new": "programmes: a field worker records an awareness campaign with a crowd, in Khmer at 360 px",
-    "programmes:event_detail": "programmes: the event's crowd by sex, age and disability",
     "programmes:visit_new": "programmes: a committee member records a visit to a brick kiln and a child seen",
     "programmes:visit_detail": "programmes: the visit's children seen, each one step from a case",
     "programmes:child_seen_case": "programmes: the child seen at the kiln searched for, then a child-labour case opened",
