@@ -141,7 +141,13 @@ class VisitForm(ProgrammeForm):
 class ChildSeenForm(ProgrammeForm):
     name = forms.CharField(label=_("Name as given"), max_length=200, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
-    age = forms.IntegerField(label=_("Age (about)"), min_value=0, max_value=24, required=False)
+    age = forms.IntegerField(
+        label=_("Age (about)"),
+        min_value=0,
+        max_value=24,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2}),
+    )
     work = forms.CharField(label=_("Work seen"), max_length=300, required=False)
 
 

@@ -32,9 +32,6 @@ AWAITING_JOURNEY: dict[str, str] = {
     "programmes:member_add": "programmes: a facilitator finds a child in the registry and adds them to the club",
     "programmes:project_list": "programmes: an M&E officer reads the projects and their children counted",
     "programmes:project_detail": "programmes: a project's log-frame, progress against targets and stock",
-    "programmes:visit_new": "programmes: a committee member records a visit to a brick kiln and a child seen",
-    "programmes:visit_detail": "programmes: the visit's children seen, each one step from a case",
-    "programmes:child_seen_case": "programmes: the child seen at the kiln searched for, then a child-labour case opened",
     "programmes:out_of_school_list": "programmes: the out-of-school register and the follow-ups due",
     "programmes:calendar": "programmes: a worker's four weeks of sessions and events",
 }

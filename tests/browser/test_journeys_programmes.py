@@ -62,3 +62,29 @@ def test_a_field_worker_records_an_awareness_campaign_with_a_crowd(browse, viewp
     main = b.page.locator("main").inner_text()
     assert "/programmes/events/" in b.page.url, main
     assert "១០៧" in main or "107" in main
+
+
+COMMITTEE = "គណៈកម្មាធិការតាមដានពលកម្មកុមារ"
+CHILD_AT_THE_KILN = {"360x740": "ចាន់ វណ្ណៈ", "1280x800": "ចាន់ សុភ័ក្រ"}
+
+
+@pytest.mark.languages("km")
+def test_a_committee_visit_to_a_brick_kiln_opens_a_child_labour_case(browse, viewport, language):
+    b = browse(FACILITATOR)
+    b.goto("programmes:group_list", step="groups")
+    committee = b.page.locator('main a[href^="/programmes/groups/"]', has_text=COMMITTEE).first
+    b.click(committee, step="committee")
+    b.click('main a[href$="/visits/new/"]', step="visit-form")
+    b.page.select_option("#id_workplace", "brick_kiln")
+    b.page.fill("#id_workplace_name", "ឡឥដ្ឋ ភូមិថ្មី")
+    b.page.fill("#id_child-name", CHILD_AT_THE_KILN[viewport])
+    b.page.check("#id_child-sex_1")
+    b.page.fill("#id_child-age", "១២")
+    b.page.fill("#id_child-work", "លើកឥដ្ឋ")
+    b.click("main form.card .sticky-save button[type=submit]", step="visit")
+    assert "/programmes/visits/" in b.page.url, b.page.locator("main").inner_text()
+    # One step from the child seen to a case: the registry searched by the name given first.
+    b.click('main a[href*="/programmes/seen/"]', step="search", state="searched")
+    assert b.page.input_value("#id_given_name_km") == CHILD_AT_THE_KILN[viewport].split(" ")[1]
+    b.click("#register button[type=submit]", step="case")
+    assert "/cases/" in b.page.url, b.page.locator("main").inner_text()
