@@ -561,9 +561,16 @@ class OutOfSchoolListView(AppView):
     @transaction.atomic
     def get(self, request):
         status = request.GET.get("status") or ""
-        rows = selectors.out_of_school_list(actor=self.actor, status=status)
+        overdue = request.GET.get("overdue") == "1"
+        rows = [
+            (record, label, selectors.person_link_allowed(actor=self.actor, person=record.person))
+            for record, label in selectors.out_of_school_list(
+                actor=self.actor, status=status, overdue=overdue
+            )
+        ]
         context = {
             "rows": rows,
+            "overdue": overdue,
             "status": status,
             "statuses": OutOfSchoolStatus.choices,
             "today": clock.today(),

@@ -266,3 +266,32 @@ def test_pages_read_as_many_queries_for_50_as_for_1(world, page, django_db_block
     large = _group_world(world, 50)[page]
     many = _count(reader, large)
     assert many == few, page
+
+
+def test_the_register_lists_the_follow_ups_due_and_links_only_children_one_may_identify(world):
+    from ponleu.programmes.services import out_of_school
+
+    supervisor = world.actor("supervisor")
+    child = factories.child(world)
+    nfe = factories.group(world, base=GroupBase.NON_FORMAL_CLASS)
+    record = out_of_school.out_of_school_record(
+        actor=supervisor,
+        person_id=child.pk,
+        identified_on=DAY,
+        found_by="outreach",
+        reason="work",
+        plan="non_formal",
+    )
+    out_of_school.out_of_school_return(
+        actor=supervisor, record=record, returned_on=DAY, version=record.version, group=nfe
+    )
+    url = reverse("programmes:out_of_school_list")
+    page = client_of(world.user("supervisor")).get(url, {"overdue": "1"})
+    assert page.status_code == 200
+    assert reverse("registry:person_detail", kwargs={"person_id": child.pk}) in page.content.decode()
+    # The M&E officer sees the register, not who the children are.
+    page = client_of(world.user("me_officer")).get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert str(child.pk) not in body
+    assert child.given_name_latin not in body
