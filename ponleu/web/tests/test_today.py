@@ -401,10 +401,11 @@ def _more_work(world, n):
 # Each item asked is one query (its count) and one more when shown (its short list); what
 # the page shows is recorded in one audit chain append. Items: the cases waiting too long
 # for their next step (own, and the team's), the jobs that failed (every member), the flags
-# awaiting review (the school year, the review capacity and the count) and the three
-# referral items (one count each when empty).
-CASEWORKER_QUERIES = 22
-SUPERVISOR_QUERIES = 26
+# awaiting review (the school year, the review capacity and the count), the three
+# referral items (one count each when empty) and the out-of-school children due for a
+# follow-up (one count when empty).
+CASEWORKER_QUERIES = 23
+SUPERVISOR_QUERIES = 27
 TEACHER_QUERIES = 12
 
 
@@ -436,7 +437,7 @@ def test_the_teachers_today_costs_the_same_whatever_the_counts(world, login_as, 
 
 
 # The roles whose items came later, pinned the same way (with something in every item).
-REVIEWER_QUERIES = 28  # with the three referral items
+REVIEWER_QUERIES = 29  # with the three referral items and the follow-ups due
 ME_OFFICER_QUERIES = 13
 ADMINISTRATOR_QUERIES = 11
 
