@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "ponleu.referrals",
     "ponleu.family_support",
     "ponleu.collection",
+    "ponleu.programmes",
     # edge
     "ponleu.api",
     "ponleu.web",

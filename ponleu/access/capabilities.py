@@ -45,6 +45,13 @@ _CATALOGUE = [
     Capability("collection.view", _("See field form submissions"), True),
     Capability("collection.review", _("Review field form submissions: match or register"), True),
     Capability("collection.manage", _("Upload and publish field forms")),
+    Capability("programmes.view", _("See projects, groups, sessions, events and distributions"), True),
+    Capability(
+        "programmes.record",
+        _("Record group sessions and attendance, events, distributions, workplace visits"),
+        True,
+    ),
+    Capability("programmes.manage", _("Manage projects, their log-frames, groups and stock"), True),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),

@@ -67,6 +67,9 @@ collection.submit                   T    T    T    -     -    -     -    -
 collection.view                     O    O    T    -     -    -     G    -
 collection.review                   -    -    A    -     -    -     -    -
 collection.manage                   -    -    G    -     -    G     -    -
+programmes.view                     O    A    A    -     G    G     G    -
+programmes.record                   O    A    A    -     -    -     -    -
+programmes.manage                   -    -    A    -     -    G     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -

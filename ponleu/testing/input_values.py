@@ -82,6 +82,14 @@ RECORDS = {
     "form_version": (("form_version_id",), "form_version_id", None),
     "collection_form": (("collection_form_id",), "collection_form_id", None),
     "submission": (("submission_id",), "submission_id", None),
+    "group": (("group_id",), "group_id", None),
+    "group_member": (("group_id", "group_member_id"), "group_member_id", "group"),
+    "event": (("event_id",), "event_id", None),
+    "project": (("project_id",), "project_id", None),
+    "session": (("session_id",), "session_id", None),
+    "visit": (("visit_id",), "visit_id", None),
+    "child_seen": (("seen_id",), "seen_id", None),
+    "out_of_school": (("out_of_school_id",), "out_of_school_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.
@@ -89,7 +97,13 @@ ORG_FACTS = frozenset({"year", "case_type", "model", "collection_form"})
 # The kind of the record each kind hangs off, if any.
 PARENT_OF = {kind: parent for kind, (_, _, parent) in RECORDS.items() if parent} | {"assessment": "class"}
 # The path keyword that names each kind of parent.
-PARENT_KWARG = {"case": "case_id", "class": "class_id", "household": "household_id", "person": "person_id"}
+PARENT_KWARG = {
+    "case": "case_id",
+    "class": "class_id",
+    "household": "household_id",
+    "person": "person_id",
+    "group": "group_id",
+}
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,19 @@ KIND_OF = {
     "submission_id": "submission",
     "teams": "team",  # a form is published to teams of the organisation
     "device": "organisation_device",  # a user manager revokes any of the organisation's tokens
+    "group_id": "group",
+    "event_id": "event",
+    "project_ids": "project",
+    "staff_ids": "user",
+    "user_id": "user",
+    "present": "group_member",  # the session API: memberships present
+    "project_id": "project",
+    "session_id": "session",
+    "visit_id": "visit",
+    "seen_id": "child_seen",
+    "out_of_school_id": "out_of_school",
+    "participants.person_id": "person",
+    "participants.user_id": "user",
 }
 
 # Ids carried in a key rather than a value: a form key's prefix (``s-<enrolment id>``) or a
@@ -103,6 +116,7 @@ KEYED = {
     "s-": "enrolment",  # roll call: one status per pupil
     "score-": "enrolment",  # marks: one score per pupil
     "statuses": "enrolment",  # the roll-call API: enrolment id → status
+    "m-": "group_member",  # a session's attendance: one status per member
 }
 
 # Inputs that search people by name: probed with the names of people at every distance.
@@ -168,7 +182,9 @@ NOT_IDS = {
     "send_key": "an idempotency key the client makes up, naming nothing until it is used",
     **dict.fromkeys(("page", "per_page"), "a page number"),
     "before": "a paging cursor over audit rows the selector has already scoped",
-    **dict.fromkeys(("date", "month", "since"), "a date"),
+    **dict.fromkeys(("date", "month", "since", "from", "held_on"), "a date"),
+    "child-sex": "a choice from a fixed list",
+    "confirmed_new": "a yes/no flag",
     **dict.fromkeys(("reason",), "free text"),
     "version": "the version of the record the path names",
     **dict.fromkeys(("form", "step"), "which form of the page is sent"),

@@ -419,3 +419,4 @@ from . import registry_scopes  # noqa: E402,F401,I001
 from . import referral_scopes  # noqa: E402,F401,I001
 from . import family_support_scopes  # noqa: E402,F401,I001
 from . import collection_scopes  # noqa: E402,F401,I001
+from . import programmes_scopes  # noqa: E402,F401,I001

@@ -39,6 +39,11 @@ AWAITING_JOURNEY: dict[str, str] = {
     "collection:form_detail": "collection: an administrator publishes a form to a team",
     "collection:device": "collection: a field worker sets up ODK Collect by scanning the settings QR code",
     "collection:submission_list": "collection: a supervisor opens the review queue of likely duplicates",
+    "programmes:member_add": "programmes: a facilitator finds a child in the registry and adds them to the club",
+    "programmes:project_list": "programmes: an M&E officer reads the projects and their children counted",
+    "programmes:project_detail": "programmes: a project's log-frame, progress against targets and stock",
+    "programmes:out_of_school_list": "programmes: the out-of-school register and the follow-ups due",
+    "programmes:calendar": "programmes: a worker's four weeks of sessions and events",
 }
 
 

@@ -411,9 +411,10 @@ def _more_work(world, n):
 # for their next step (own, and the team's), the jobs that failed (every member), the flags
 # awaiting review (the school year, the review capacity and the count) and the three
 # referral items (one count each when empty).
-# Then the family support visits due and the referrals declined: one count each when empty.
-CASEWORKER_QUERIES = 24
-SUPERVISOR_QUERIES = 28
+# Then the family support visits due, the referrals declined and the out-of-school children
+# due for a follow-up: one count each when empty.
+CASEWORKER_QUERIES = 25
+SUPERVISOR_QUERIES = 29
 TEACHER_QUERIES = 12
 
 
@@ -445,7 +446,7 @@ def test_the_teachers_today_costs_the_same_whatever_the_counts(world, login_as, 
 
 
 # The roles whose items came later, pinned the same way (with something in every item).
-REVIEWER_QUERIES = 30  # with the four referral items and the family support visits
+REVIEWER_QUERIES = 31  # with the four referral items, the family support visits and the follow-ups due
 ME_OFFICER_QUERIES = 13
 ADMINISTRATOR_QUERIES = 13  # with the directory entries to check (its count and its list)
 

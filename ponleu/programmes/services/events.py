@@ -1,0 +1,137 @@
+"""Trainings and awareness events: registered participants (people in the registry or staff),
+with pre- and post-test scores where the training has tests, and crowds counted by sex, age
+band and disability."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ponleu.audit import services as audit
+from ponleu.common.errors import ValidationFailed
+from ponleu.common.versions import claim_version
+from ponleu.organisations.models import Membership
+from ponleu.programmes.choices import Audience, EventKind, EventTopic, ProgrammeAction
+from ponleu.programmes.models import Event, EventHeadcount, EventParticipant
+
+from .base import acting, choice, headcounts, past, require_place, required_text, village, visible_person
+from .projects import RECORD, tag_projects
+
+
+def _score(value, *, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        score = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Enter a score from 0 to 100."), field=field) from None
+    if not 0 <= score <= 100:
+        raise ValidationFailed(_("Enter a score from 0 to 100."), field=field)
+    return score
+
+
+def _participants(actor, event: Event, rows) -> list[EventParticipant]:
+    participants, people, users = [], set(), set()
+    for index, row in enumerate(rows or ()):
+        where = f"participants.{index}"
+        person_id, user_id = row.get("person_id"), row.get("user_id")
+        if bool(person_id) == bool(user_id):
+            raise ValidationFailed(_("Name a registered person or a member of staff."), field=where)
+        if person_id:
+            person = visible_person(actor, person_id, field=where)
+            if person.pk in people:
+                raise ValidationFailed(_("This person is listed twice."), field=where)
+            people.add(person.pk)
+            participant = EventParticipant(event=event, person=person)
+        else:
+            if not Membership.objects.filter(organisation_id=actor.organisation_id, user_id=user_id).exists():
+                raise ValidationFailed(_("Choose members of this organisation."), field=where)
+            if str(user_id) in users:
+                raise ValidationFailed(_("This person is listed twice."), field=where)
+            users.add(str(user_id))
+            participant = EventParticipant(event=event, user_id=user_id)
+        participant.pre_score = _score(row.get("pre_score"), field=f"{where}.pre_score")
+        participant.post_score = _score(row.get("post_score"), field=f"{where}.post_score")
+        if not event.has_tests and (participant.pre_score is not None or participant.post_score is not None):
+            raise ValidationFailed(_("This event has no tests."), field=f"{where}.pre_score")
+        participants.append(participant)
+    return participants
+
+
+def _totals(participants, counted) -> dict:
+    return {"registered": len(participants), "counted": sum(row["count"] for row in counted)}
+
+
+@transaction.atomic
+def event_record(
+    *,
+    actor,
+    kind: str,
+    topic: str,
+    title: str,
+    audience: str,
+    held_on,
+    village_code: str,
+    has_tests: bool = False,
+    participants=(),
+    counted=(),
+    project_ids=(),
+) -> Event:
+    unit = village(village_code)
+    require_place(actor, RECORD, unit.code)
+    event = Event(
+        organisation_id=actor.organisation_id,
+        owner_id=actor.user_id,
+        team_id=actor.team_ids[0] if actor.team_ids else None,
+        kind=choice(kind, EventKind, field="kind"),
+        topic=choice(topic, EventTopic, field="topic"),
+        title=required_text(title, field="title"),
+        audience=choice(audience, Audience, field="audience"),
+        held_on=past(held_on, field="held_on"),
+        village=unit,
+        has_tests=bool(has_tests),
+    )
+    if Event.objects.filter(
+        organisation_id=actor.organisation_id, village=unit, held_on=event.held_on, title=event.title
+    ).exists():
+        raise ValidationFailed(_("This event is already recorded."), field="title")
+    rows = _participants(actor, event, participants)
+    counted = headcounts(counted)
+    event.save(force_insert=True)
+    EventParticipant.objects.bulk_create(rows)
+    EventHeadcount.objects.bulk_create([EventHeadcount(event=event, **row) for row in counted])
+    projects = tag_projects(actor, event, project_ids)
+    audit.record(
+        actor=actor,
+        action=ProgrammeAction.EVENT_RECORDED,
+        target=event,
+        changes={
+            "kind": [None, event.kind],
+            "topic": [None, event.topic],
+            "projects": [None, sorted(p.code for p in projects)],
+            **{k: [None, v] for k, v in _totals(rows, counted).items()},
+        },
+    )
+    return event
+
+
+@transaction.atomic
+def event_participants_save(*, actor, event: Event, participants=(), counted=(), version) -> Event:
+    """Participants and counts entered again (corrected, or scores added after the post-test)."""
+    event = acting(actor, Event.objects, event, RECORD)
+    claim_version(event, version)
+    before = _totals(list(event.participants.all()), list(event.headcounts.values("count")))
+    rows = _participants(actor, event, participants)
+    counted = headcounts(counted)
+    event.participants.all().delete()
+    event.headcounts.all().delete()
+    EventParticipant.objects.bulk_create(rows)
+    EventHeadcount.objects.bulk_create([EventHeadcount(event=event, **row) for row in counted])
+    after = _totals(rows, counted)
+    audit.record(
+        actor=actor,
+        action=ProgrammeAction.EVENT_PARTICIPANTS_SAVED,
+        target=event,
+        changes={k: [before[k], after[k]] for k in after},
+    )
+    return event
