@@ -224,7 +224,9 @@ def _real_queries(third: str, group: tuple, rng: random.Random) -> list[tuple[st
     elif third == "latin":
         queries.append(("L→K", name.khmer))
         registered = name.latin.casefold()
-        others = [f"{(name.family_latin[1:] or name.family_latin)[0]} {given}" for given in name.given_latin[1:]]
+        others = [
+            f"{(name.family_latin[1:] or name.family_latin)[0]} {given}" for given in name.given_latin[1:]
+        ]
         if len(name.family_latin) > 1 and not others:
             others.append(f"{name.family_latin[1]} {name.given_latin[0]}")
         others += [entry.latin for entry in group[1:]]
@@ -348,9 +350,8 @@ def wilson(hits: int, total: int, z: float = 1.96) -> tuple[float, float]:
 
 def real_queries(actor, first: int, *, seed: int, misses: int = 0) -> dict:
     """Recall by direction on the held-out real names (see the module docstring)."""
-    from ponleu.registry.selectors.search import person_search
-
     from ponleu.registry import matching
+    from ponleu.registry.selectors.search import person_search
 
     rng = random.Random(seed)
     by_direction: dict[str, list] = {}
