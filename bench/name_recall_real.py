@@ -3,6 +3,7 @@
     .venv/bin/python bench/name_recall_real.py                   # held-out part, 20,000 other people
     .venv/bin/python bench/name_recall_real.py --part tuning --misses 20
     .venv/bin/python bench/name_recall_real.py --part generated
+    .venv/bin/python bench/name_recall_real.py --mixed     # the part's other names registered too
 
 The people and keys live in a dictionary; candidates are fetched as the registry's selector does
 (``registry.names.fetch``: key tiers, a cap per tier, the second path), then ranked by the engine

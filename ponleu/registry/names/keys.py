@@ -10,8 +10,10 @@ Every key is a string of at most ``KEY_MAX_LENGTH`` characters with a one-letter
 ``s:`` the consonant skeletons of the family name and of the whole given name, sorted
     (``s:c.trpngppl``): vowels, syllable cuts and word breaks left out, so an older French-style
     spelling (Kaoh, Preaek, Tuek), a name whose Latin form splits or merges syllables
-    (Chuon Naron, Chuonnaron) or spells a long given name its own way still meets. A second fetch
-    path, looked up after the exact tier; it is coarse, so the scorer decides.
+    (Chuon Naron, Chuonnaron) or spells a long given name its own way still meets; the given
+    name's skeleton also with one consonant left out, for a letter one spelling writes and another
+    leaves silent (ចក្រ chakra, Chak). A second fetch path, looked up after the exact tier; it is
+    coarse, so the scorer decides.
 ``k:`` the whole Khmer name with no space, both orders (``k:សុខដារ៉ា``), for Khmer typed without
     a space between family and given name.
 

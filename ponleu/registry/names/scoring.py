@@ -13,7 +13,9 @@ person's order before Jaro–Winkler when the pairing is clear ("Dara Sao" score
 
 A query with fewer words than the name is compared with the name's parts of that size ("Dara"
 finds every Dara at 100), and a one-word query also with the whole name written as one word
-("sokdara").
+("sokdara"). Two or more words that meet only some words of a longer name score a little lower,
+and so does a nickname that is only close to the word typed, so neither ties with a person whose
+whole name was typed.
 """
 
 from __future__ import annotations
