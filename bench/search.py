@@ -465,13 +465,25 @@ def main() -> int:
         "p95_ms": round(result["p95_ms"], 1),
         "max_ms": round(result["max_ms"], 1),
         "recall_at_10": round(result["recall_at_10"], 3),
+        "recall_at_10_ci": [
+            round(v, 3) for v in wilson(round(result["recall_at_10"] * args.queries), args.queries)
+        ],
         "recall_at_10_strict": round(result["recall_at_10_strict"], 3),
+        "recall_at_10_strict_ci": [
+            round(v, 3) for v in wilson(round(result["recall_at_10_strict"] * args.queries), args.queries)
+        ],
         "hits_per_query": round(result["hits_mean"], 1),
         "load_average": float(load),
         "target_p95_ms": 50,
         "target_recall": 0.98,
         "real_held_out": real,
     }
+    lo, hi = report["recall_at_10_ci"]
+    print(
+        f"  generated n={args.queries}  recall@10 {report['recall_at_10']:.3f} [{lo:.3f}–{hi:.3f}]"
+        f"  p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms",
+        file=sys.stderr,
+    )
     print(f"  recall by kind of variant: {result['by_kind']}", file=sys.stderr)
     for text, name, score in result["misses"]:
         print(f"  missed {text!r} for {name} (its score {score})", file=sys.stderr)
