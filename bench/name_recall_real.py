@@ -3,6 +3,7 @@
     .venv/bin/python bench/name_recall_real.py                   # held-out part, 20,000 other people
     .venv/bin/python bench/name_recall_real.py --part tuning --misses 20
     .venv/bin/python bench/name_recall_real.py --part generated
+    .venv/bin/python bench/name_recall_real.py --mixed     # the part's other names registered too
 
 The people and keys live in a dictionary; candidates are fetched as the registry's selector does
 (``registry.names.fetch``: key tiers, a cap per tier, the second path), then ranked by the engine
@@ -118,11 +119,27 @@ def search(index: Index, text: str, limit: int = 10):
     return shown(text, scored, limit=limit), fetched, scored
 
 
-def evaluate(names, direction: str, crowd: list[PersonNames], *, queries: int, seed: int, misses: int):
+MIXED = ("K→L", "L→K", "swapped")  # registered as for these: Khmer only, Latin only, both
+
+
+def mixed(names, pairs) -> list[PersonNames]:
+    """The part's other names, each registered once, a third each in Khmer only, in Latin only
+    and in both (as ``bench/search.py`` registers them): a Latin-registered namesake of a place
+    name then competes with a Khmer-only person searched in Latin, as in a real registry."""
+    taken = {n.khmer for n, _q in pairs}
+    others = {n.khmer: n for n in names if n.khmer not in taken}
+    return [stored(n, MIXED[i % 3]) for i, n in enumerate(others.values())]
+
+
+def evaluate(
+    names, direction: str, crowd: list[PersonNames], *, queries: int, seed: int, misses: int, crowded=False
+):
     rng = random.Random(seed)
     pairs = [(n, q) for n in names if (q := query(n, direction, rng)) is not None]
     rng.shuffle(pairs)
     pairs = pairs[:queries]
+    if crowded:
+        crowd = crowd + mixed(names, pairs)
     people = crowd + [stored(n, direction) for n, _q in pairs]
     index = Index(people)
     at1 = at10 = 0
@@ -224,6 +241,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--misses", type=int, default=0)
     parser.add_argument("--directions", default=",".join(DIRECTIONS))
+    parser.add_argument(
+        "--mixed", action="store_true", help="also register the part's other names (see ``mixed``)"
+    )
     args = parser.parse_args()
     report: dict = {"bench": "names-recall", "part": args.part, "people": args.people}
     if args.part == "generated":
@@ -236,7 +256,15 @@ def main() -> int:
     names = held_out if args.part == "held-out" else tuning
     crowd = [p.names for p in population(args.people, seed=args.seed)]
     for direction in args.directions.split(","):
-        result = evaluate(names, direction, crowd, queries=args.queries, seed=args.seed, misses=args.misses)
+        result = evaluate(
+            names,
+            direction,
+            crowd,
+            queries=args.queries,
+            seed=args.seed,
+            misses=args.misses,
+            crowded=args.mixed,
+        )
         print(_line(direction, result))
         print(
             f"           fetched by path {result['fetched_by_path']}; misses: never fetched "

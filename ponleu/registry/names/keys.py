@@ -10,8 +10,10 @@ Every key is a string of at most ``KEY_MAX_LENGTH`` characters with a one-letter
 ``s:`` the consonant skeletons of the family name and of the whole given name, sorted
     (``s:c.trpngppl``): vowels, syllable cuts and word breaks left out, so an older French-style
     spelling (Kaoh, Preaek, Tuek), a name whose Latin form splits or merges syllables
-    (Chuon Naron, Chuonnaron) or spells a long given name its own way still meets. A second fetch
-    path, looked up after the exact tier; it is coarse, so the scorer decides.
+    (Chuon Naron, Chuonnaron) or spells a long given name its own way still meets; the given
+    name's skeleton also with one consonant left out, for a letter one spelling writes and another
+    leaves silent (ចក្រ chakra, Chak). A second fetch path, looked up after the exact tier; it is
+    coarse, so the scorer decides.
 ``k:`` the whole Khmer name with no space, both orders (``k:សុខដារ៉ា``), for Khmer typed without
     a space between family and given name.
 
@@ -74,14 +76,33 @@ def skeleton(phonetic: str) -> str:
     return _DOUBLED.sub(r"\1", phonetic.replace("*", "")) or "*"
 
 
+# A given-name skeleton this long or longer is also kept with one consonant left out.
+MIN_SKELETON_DELETION = 3
+
+
+def _skeleton_deletions(value: str) -> set[str]:
+    """The skeleton with any one consonant but the first left out (a doubled one folds)."""
+    if len(value) < MIN_SKELETON_DELETION:
+        return set()
+    found = {_DOUBLED.sub(r"\1", value[:i] + value[i + 1 :]) for i in range(1, len(value))}
+    return found - {value}
+
+
 def _skeleton_keys(phonetics: tuple[str, ...]) -> set[str]:
-    """The first part against the rest run together, and the rest against the first."""
+    """The first parts against the rest run together, also with one consonant of the rest left out.
+
+    The deletions meet a consonant that one spelling writes and the other does not: a final or
+    subscript letter read aloud by one romaniser and silent for another (ចក្រ chakra/chak, បរ
+    bar/ba, ន្ធ nth/n), or an older spelling's extra letter (Opakma, Chamres). Both sides store
+    and look up the deletions, so one letter changed also meets.
+    """
     if len(phonetics) < 2:
         return set()
     keys = set()
     for cut in range(1, len(phonetics)):
         head, tail = skeleton("".join(phonetics[:cut])), skeleton("".join(phonetics[cut:]))
-        keys.add("s:" + ".".join(sorted((head, tail))))
+        for variant in (tail, *_skeleton_deletions(tail)):
+            keys.add("s:" + ".".join(sorted((head, variant))))
     return keys
 
 

@@ -178,11 +178,11 @@ class Syllable:
     def closed(self) -> bool:
         return self.final is not None or any(s in self.nucleus for s in (NIKAHIT, REAHMUK, YUUKALEAPINTU))
 
-    def spell(self, *, first: bool, last: bool) -> str:
+    def spell(self, *, first: bool, last: bool, inherent_o: bool = False) -> str:
         if self.final == "ng" and NIKAHIT in self.nucleus:
             # ាំង, ុំង: the nikahit is the nasal the final ង spells (ក្រាំង krang, ពាំង peang).
             plain = Syllable(self.onset, self.series, self.nucleus.replace(NIKAHIT, ""), final="ng")
-            return plain.spell(first=first, last=last)
+            return plain.spell(first=first, last=last, inherent_o=inherent_o)
         if self.independent:
             vowel = self.independent
         elif self.series == 2 and self.final == "k" and self.nucleus in ("", SAMYOK_SANNYA):
@@ -195,6 +195,8 @@ class Syllable:
             vowel = "a"
         elif self.nucleus:
             vowel = _vowel(self.nucleus, self.series)
+        elif inherent_o:
+            vowel = "o"
         else:
             vowel = (INHERENT_CLOSED if self.final else INHERENT_OPEN)[self.series - 1]
         return self.onset + vowel + (self.final or "")
@@ -358,14 +360,24 @@ def _read(clusters: list[Cluster]) -> list[Syllable]:
 
 
 @lru_cache(maxsize=65536)
-def romanise_word(word: str) -> str:
-    """One Khmer word (no spaces) in Latin letters, lower case."""
+def romanise_word(word: str, *, inherent_o: bool = False) -> str:
+    """One Khmer word (no spaces) in Latin letters, lower case.
+
+    With ``inherent_o`` every inherent vowel is written "o", the other usual way of writing it
+    (នរោត្តម narotam and Norodom, នគរ nakar and Nokor, សម Sam and Som)."""
     clusters = parse(normalise_khmer(word).replace(" ", ""))
     syllables = _read(clusters)
     end = len(syllables) - 1
-    spelled = "".join(s.spell(first=i == 0, last=i == end) for i, s in enumerate(syllables))
+    spelled = "".join(
+        s.spell(first=i == 0, last=i == end, inherent_o=inherent_o) for i, s in enumerate(syllables)
+    )
     extra = "".join(c.other for c in clusters if c.other)
     return (spelled + anyascii(extra)).lower() if extra else spelled
+
+
+def romanise_spellings(word: str) -> tuple[str, ...]:
+    """The word as ``romanise_word`` spells it, then with its inherent vowels written "o"."""
+    return tuple(dict.fromkeys((romanise_word(word), romanise_word(word, inherent_o=True))))
 
 
 def romanise(text: str) -> str:

@@ -13,7 +13,9 @@ person's order before Jaro–Winkler when the pairing is clear ("Dara Sao" score
 
 A query with fewer words than the name is compared with the name's parts of that size ("Dara"
 finds every Dara at 100), and a one-word query also with the whole name written as one word
-("sokdara").
+("sokdara"). Two or more words that meet only some words of a longer name score a little lower,
+and so does a nickname that is only close to the word typed, so neither ties with a person whose
+whole name was typed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
-from .forms import KHMER, Form, Part, PersonNames, Query, latin_key, parse_query, person_forms
+from .forms import KHMER, NICKNAME, Form, Part, PersonNames, Query, latin_key, parse_query, person_forms
 from .khmer import has_khmer
 from .latin import phonetic_key
 
@@ -66,6 +68,12 @@ def _similarity(left: str, right: str) -> float:
 # Words typed in another order are put back in the person's order for Jaro–Winkler when the
 # pairing is clear: one word nearly the same (Seng ~ Seng) and the other at least alike.
 ALIGN_ANCHOR = 0.9
+# A nickname is short and shared by many (Pov, Oun, Thom): one that is only close to the word typed
+# says less than a registered name as close, so it scores this much lower; typed exactly, it is 100.
+NICKNAME_SHORTFALL = 6.0
+# Two or more words typed that meet only some words of a longer name ("Hun Sen" and Hun Sen Prapey)
+# leave a word of it unmatched: it ranks under the person whose whole name was typed.
+PARTIAL_SHORTFALL = 3.0
 ALIGN_FLOOR = 0.5
 
 
@@ -140,6 +148,10 @@ def _best_pair(query: Query, forms: tuple[Form, ...]) -> tuple[float, tuple[Part
                     continue
                 for p_keys, p_parts in _person_options(p_form, len(q_keys)):
                     value = _compare(q_keys, p_keys)
+                    if value < 100 and any(p.role == NICKNAME for p in p_parts):
+                        value -= NICKNAME_SHORTFALL
+                    if len(q_keys) > 1 and len(p_keys) < len(p_form.parts):
+                        value -= PARTIAL_SHORTFALL
                     if value > best[0]:
                         best = (value, q_parts, p_parts)
                         if value >= 100:

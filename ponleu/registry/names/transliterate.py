@@ -18,7 +18,7 @@ from itertools import islice, product
 
 from .khmer import normalise_khmer
 from .latin import fold_token
-from .romanise import COENG, CONSONANTS, INDEPENDENT_VOWELS, parse, romanise_word
+from .romanise import COENG, CONSONANTS, INDEPENDENT_VOWELS, parse, romanise_spellings
 from .spellings import SPELLINGS
 
 # At most this many spellings of one word (the product of a compound's parts can grow).
@@ -81,7 +81,7 @@ def _spellings(word: str, use_table: bool, depth: int = 0) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.lower().replace(" ", "") for s in SPELLINGS[word]))
     split = _split_known(word) if use_table and depth < 2 and len(word) <= MAX_SPLIT_LENGTH else None
     if split is None:
-        return (romanise_word(word),)
+        return romanise_spellings(word)
     left, right = (_spellings(part, use_table, depth + 1) for part in split)
     return tuple(islice(dict.fromkeys(a + b for a, b in product(left, right)), MAX_SPELLINGS))
 

@@ -171,3 +171,39 @@ def test_a_long_name_scoring_under_the_old_fixed_cut_is_offered_as_a_duplicate(w
     )
     matches = person_matches(actor=actor, names={"family_name_km": "នរោត្តម", "given_name_km": "សីហមុនី"})
     assert [c.person for c in matches.candidates] == [king]
+
+
+def _khmer_only(actor, family, given, **data):
+    return factories.person(
+        actor, family_name_km=family, given_name_km=given, family_name_latin="", given_name_latin="", **data
+    )
+
+
+def test_an_older_spelling_one_consonant_apart_finds_the_khmer_only_record(world):
+    # ម៉ៅ សក្រ typed the French way, the final doubled and the silent subscript ro left out:
+    # neither the sound keys nor their one-edit neighbours meet; the consonant skeletons do.
+    actor = world.actor("caseworker_a")
+    sakk = _khmer_only(actor, "ម៉ៅ", "សក្រ")
+    for given in ("Sokha", "Sakhan", "Sreyka"):
+        factories.person(
+            actor, family_name_km="", given_name_km="", family_name_latin="Mao", given_name_latin=given
+        )
+    assert person_search(actor=actor, query="Mao Sakk")[0].person == sakk
+    matches = person_matches(actor=actor, names={"family_name_latin": "Mao", "given_name_latin": "Sakk"})
+    assert sakk in [c.person for c in matches.candidates]
+
+
+def test_a_nickname_only_close_to_the_search_does_not_outrank_the_given_name(world):
+    actor = world.actor("caseworker_a")
+    thom = factories.person(
+        actor,
+        family_name_km="",
+        given_name_km="",
+        family_name_latin="Lim",
+        given_name_latin="Sokha",
+        nickname="Thom",
+    )
+    thoeun = _khmer_only(actor, "លឹម", "ធឿន")
+    hits = person_search(actor=actor, query="Lim Thoun")
+    assert [h.person for h in hits[:2]] == [thoeun, thom]
+    assert hits[0].score > hits[1].score

@@ -102,3 +102,10 @@ def test_spellings_of_one_name_share_a_key_but_shared_spellings_do_not():
     # Dara spells ដារ៉ា and តារា, so it stays itself and Tara stays apart.
     assert canonical_key("dara") == "dara"
     assert canonical_key("tara") != canonical_key("dara")
+
+
+def test_a_word_outside_the_table_is_also_spelled_with_its_inherent_vowels_as_o():
+    assert latin_spellings("នរោត្តម") == ("narotam", "norotom")  # Norodom
+    assert latin_spellings("នគរ") == ("nakor", "nokor")
+    with rules_only():
+        assert latin_spellings("សុភា") == ("sophea",)  # no inherent vowel: one spelling
