@@ -27,3 +27,24 @@ def test_the_api_matches_its_golden_schema():
 def test_the_golden_schema_is_the_one_the_server_serves(world, login_as):
     served = login_as(world.user("supervisor")).get("/api/v1/openapi.json").json()
     assert served == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_no_two_schemas_share_a_name():
+    """The OpenAPI document names each schema by its class: two apps' ``MemberOut`` would be one
+    component, and one app's answers would be checked against the other's shape."""
+    import collections
+
+    from ninja import Schema
+
+    from ponleu.api.schema_file import openapi_text
+
+    openapi_text()  # every app's API module imported
+    seen: dict[str, list[str]] = collections.defaultdict(list)
+    pending = list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("ponleu.") and cls.__name__ != "In":  # "In": bodies' bases
+            seen[cls.__name__].append(cls.__module__)
+    shared = {name: sorted(set(modules)) for name, modules in seen.items() if len(set(modules)) > 1}
+    assert not shared, f"schemas sharing a name: {shared}"

@@ -33,7 +33,6 @@ from .schemas import (
     EventIn,
     EventOut,
     EventSummaryOut,
-    FollowUpIn,
     GroupDetailOut,
     GroupOut,
     MemberIn,
@@ -43,13 +42,14 @@ from .schemas import (
     ProjectIn,
     ProjectOut,
     ReturnIn,
+    SchoolingFollowUpIn,
     SeenCaseIn,
     SessionIn,
     SessionOut,
     StockIn,
     TagIn,
-    VisitIn,
-    VisitOut,
+    WorkplaceVisitIn,
+    WorkplaceVisitOut,
 )
 from .services import distributions, events, monitoring, out_of_school
 from .services import groups as group_services
@@ -476,17 +476,17 @@ def _visit_out(actor, visit_id, status=200):
 @router.post(
     "/groups/{group_id}/visits",
     auth=api_auth,
-    response={201: VisitOut},
+    response={201: WorkplaceVisitOut},
     summary="Record a committee's workplace visit",
 )
 @capability(RECORD)
-def visit_create(request, group_id: uuid.UUID, payload: VisitIn):
+def visit_create(request, group_id: uuid.UUID, payload: WorkplaceVisitIn):
     group = selectors.group_get(actor=request.actor, group_id=group_id, capability=RECORD)
     visit = monitoring.visit_record(actor=request.actor, committee=group, **payload.dict())
     return _visit_out(request.actor, visit.pk, 201)
 
 
-@router.get("/visits/{visit_id}", auth=api_auth, response=VisitOut, summary="One workplace visit")
+@router.get("/visits/{visit_id}", auth=api_auth, response=WorkplaceVisitOut, summary="One workplace visit")
 @capability(VIEW)
 def visit_get(request, visit_id: uuid.UUID):
     return _visit_out(request.actor, visit_id)
@@ -611,7 +611,7 @@ def out_of_school_return(request, response: HttpResponse, out_of_school_id: uuid
 )
 @capability(RECORD)
 def out_of_school_follow_up(
-    request, response: HttpResponse, out_of_school_id: uuid.UUID, payload: FollowUpIn
+    request, response: HttpResponse, out_of_school_id: uuid.UUID, payload: SchoolingFollowUpIn
 ):
     record = selectors.out_of_school_get(
         actor=request.actor, out_of_school_id=out_of_school_id, capability=RECORD

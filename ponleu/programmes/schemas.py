@@ -173,7 +173,7 @@ class GroupOut(Schema):
     members: int
 
 
-class MemberOut(Schema):
+class GroupMemberOut(Schema):
     """``person_id`` is null for a member the caller may not identify (``name``: initials)."""
 
     id: uuid.UUID
@@ -197,7 +197,7 @@ class GroupDetailOut(GroupOut):
     version: int
     attendance_rate: int | None
     project_ids: list[uuid.UUID]
-    member_list: list[MemberOut]
+    member_list: list[GroupMemberOut]
     sessions: list[SessionSummaryOut]
 
 
@@ -301,7 +301,7 @@ class ChildSeenIn(Schema):
     work: Line = ""
 
 
-class VisitIn(In):
+class WorkplaceVisitIn(In):
     visited_on: dt.date
     workplace: Code
     workplace_name: Line = ""
@@ -320,7 +320,7 @@ class ChildSeenOut(Schema):
     case_id: uuid.UUID | None
 
 
-class VisitOut(Schema):
+class WorkplaceVisitOut(Schema):
     id: uuid.UUID
     committee_id: uuid.UUID
     visited_on: dt.date
@@ -366,14 +366,14 @@ class ReturnIn(In):
     group_id: uuid.UUID | None = None
 
 
-class FollowUpIn(In):
+class SchoolingFollowUpIn(In):
     followed_on: dt.date
     in_school: bool
     grade: int | None = Field(default=None, ge=1, le=12)
     note: Line = ""
 
 
-class FollowUpOut(Schema):
+class SchoolingFollowUpOut(Schema):
     followed_on: dt.date
     in_school: bool
     grade: int | None
@@ -394,4 +394,4 @@ class OutOfSchoolOut(Schema):
     enrolment_id: uuid.UUID | None
     group_id: uuid.UUID | None
     next_follow_up_on: dt.date | None
-    follow_ups: list[FollowUpOut]
+    follow_ups: list[SchoolingFollowUpOut]
