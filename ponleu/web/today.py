@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.accounts import today as accounts_today
 from ponleu.audit import today as audit_today
 from ponleu.cases import today as cases_today
+from ponleu.collection import today as collection_today
 from ponleu.common.today import SHORT_LIST, Entry, Item
 from ponleu.early_warning import today as early_warning_today
 from ponleu.education import today as education_today
@@ -36,6 +37,7 @@ SOURCES = (
     early_warning_today,
     jobs_today,
     programmes_today,
+    collection_today,
 )
 
 

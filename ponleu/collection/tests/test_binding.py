@@ -19,19 +19,6 @@ VILLAGE = "02010101"  # in the field worker's area (0201)
 OUTSIDE = "17070101"
 
 
-@pytest.fixture
-def form(world):
-    admin = actor(world.members["org_admin"])
-    version = services.form_upload(
-        actor=admin,
-        data=standard_forms.xlsx("household_registration"),
-        binding="household_registration",
-        encrypt=False,
-    )
-    services.form_publish(actor=admin, form=version.form, team_ids=[world.team_a.pk])
-    return version
-
-
 def _xml(instance_id, *, village=VILLAGE, head="សុខ ដារា", member="សុខ សុភា"):
     return (
         f'<data id="ponleu_household_registration" version="{standard_forms.VERSION}">'

@@ -412,9 +412,10 @@ def _more_work(world, n):
 # awaiting review (the school year, the review capacity and the count) and the three
 # referral items (one count each when empty).
 # Then the family support visits due, the referrals declined and the out-of-school children
-# due for a follow-up: one count each when empty.
+# due for a follow-up: one count each when empty; for the supervisor, the field submissions
+# waiting for a match too.
 CASEWORKER_QUERIES = 25
-SUPERVISOR_QUERIES = 29
+SUPERVISOR_QUERIES = 30
 TEACHER_QUERIES = 12
 
 
