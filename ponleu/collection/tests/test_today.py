@@ -3,15 +3,16 @@ scoped queryset as the review queue it opens."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 
-from ponleu.collection import selectors
+from ponleu.collection import selectors, today
 from ponleu.collection.choices import SubmissionStatus
 from ponleu.collection.models import Submission
 from ponleu.registry.services.people import person_create
 from ponleu.testing.login import login
-from ponleu.web.today import today_for
 
 from .helpers import actor
 from .test_binding import VILLAGE, _receive, _xml
@@ -20,8 +21,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _item(membership):
-    shown = {s.item.key: s for s in today_for(actor(membership))}
-    return shown.get("collection.awaiting_review")
+    """What the home page shows of the item for this member (None when it stays hidden)."""
+    (item,) = today.ITEMS
+    reader = actor(membership)
+    if not reader.can(item.capability):
+        return None
+    found = item.find(reader, 5)
+    return (
+        SimpleNamespace(count=found.count, entries=found.entries, url=item.full_list(reader))
+        if found.count
+        else None
+    )
 
 
 def _waiting(world, django_capture_on_commit_callbacks, n: int) -> list[Submission]:
