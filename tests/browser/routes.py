@@ -35,10 +35,6 @@ EXEMPT: dict[str, str] = {
 AWAITING_JOURNEY: dict[str, str] = {
     "referrals:directory_import": "referrals: an administrator checks a directory spreadsheet, then imports it",
     "referrals:directory_import_job": "referrals: the directory import's progress and outcome",
-    "collection:form_list": "collection: an administrator uploads the household registration XLSForm",
-    "collection:form_detail": "collection: an administrator publishes a form to a team",
-    "collection:device": "collection: a field worker sets up ODK Collect by scanning the settings QR code",
-    "collection:submission_list": "collection: a supervisor opens the review queue of likely duplicates",
     "programmes:member_add": "programmes: a facilitator finds a child in the registry and adds them to the club",
     "programmes:project_list": "programmes: an M&E officer reads the projects and their children counted",
     "programmes:project_detail": "programmes: a project's log-frame, progress against targets and stock",
