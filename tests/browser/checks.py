@@ -91,6 +91,7 @@ _KHMER_TEXT = """
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     if (r.right < 0 || r.bottom < 0) continue;  // moved off-screen on purpose (skip link)
+    if (r.width <= 1 && r.height <= 1) continue;  // visually hidden: words for screen readers only
     out.elements += 1;
     // A few samples, main content first, whose drawn fonts the test asks Chromium for.
     if (out.samples.length < 3 || (el.closest('main') && !out.samples.some((s) => s.main)))
