@@ -34,3 +34,4 @@ class Binding(models.TextChoices):
     NONE = "", _("Stored for export")
     HOUSEHOLD_REGISTRATION = "household_registration", _("Household registration")
     CHILD_REGISTRATION = "child_registration", _("Child registration")
+    HOME_VISIT = "home_visit", _("Home visit on a case")

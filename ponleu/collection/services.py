@@ -498,7 +498,70 @@ def submission_process(*, actor, submission: Submission) -> Submission:
     otherwise what it describes is registered through the registry's services."""
     if submission.form.binding == Binding.CHILD_REGISTRATION:
         return _child_process(actor, submission)
+    if submission.form.binding == Binding.HOME_VISIT:
+        return _home_visit_process(actor, submission)
     return _household_process(actor, submission)
+
+
+def home_visit(xml: str) -> dict:
+    """The case, the day and what was seen in a home visit submission."""
+    root = xlsform.read_instance(xml.encode()).root
+    return {
+        name: _text(root, name)
+        for name in ("case_reference", "visit_date", "child_seen", "concerns", "notes")
+    }
+
+
+def _case_for(actor, reference: str):
+    """The case one may see with this reference: its id, or its MoSVY case number when one
+    case alone has it."""
+    import uuid  # noqa: PLC0415
+
+    from ponleu.cases.models import Case  # noqa: PLC0415
+
+    cases = Case.objects.visible_to(actor)
+    try:
+        return cases.filter(pk=uuid.UUID(reference)).first()
+    except ValueError:
+        found = list(cases.filter(mosvy_number=reference)[:2]) if reference else []
+        return found[0] if len(found) == 1 else None
+
+
+def _home_visit_process(actor, submission: Submission) -> Submission:
+    """A home visit becomes a note on a case the sender may work on, through the cases app."""
+    from ponleu.cases.choices import InteractionType  # noqa: PLC0415
+    from ponleu.cases.services.contact import note_add  # noqa: PLC0415
+    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
+
+    visit = home_visit(submission.xml)
+    case = _case_for(actor, visit["case_reference"])
+    if case is None:
+        submission.status = SubmissionStatus.ERROR
+        submission.status_reason = _("No case you may work on has this reference.")
+        submission.save(update_fields=["status", "status_reason"])
+        return submission
+    try:
+        with transaction.atomic():
+            note = note_add(
+                actor=actor,
+                case=case,
+                interaction=InteractionType.HOME_VISIT,
+                happened_on=_date(visit["visit_date"]),
+                observations="\n\n".join(filter(None, [visit["notes"], visit["concerns"]])),
+                present=_("the child") if visit["child_seen"] == "yes" else "",
+            )
+    except (ValidationFailed, PermissionDenied) as refused:
+        return _refused(submission, refused)
+    submission.status = SubmissionStatus.PROCESSED
+    submission.case_note = note
+    submission.save(update_fields=["status", "case_note"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_PROCESSED,
+        target=submission,
+        changes={"case_note": [None, str(note.pk)]},
+    )
+    return submission
 
 
 def _likely(actor, people, village: str, phone: str) -> list[str]:

@@ -120,6 +120,7 @@ FORMS: dict[str, StandardForm] = {
     "home_visit": StandardForm(
         form_id="ponleu_home_visit",
         title=("ការចុះសួរសុខទុក្ខតាមផ្ទះ", "Home visit", "Visite à domicile"),
+        binding="home_visit",
         survey=(
             *META,
             q("text", "case_reference", "លេខករណី", "Case reference", "Référence du dossier", required="yes"),
