@@ -22,6 +22,7 @@ class CollectionAction(models.TextChoices):
     SUBMISSION_PROCESSED = "collection.submission_processed", _("submission processed")
     KEY_CREATED = "collection.key_created", _("form encryption key created")
     SUBMISSION_MATCHED = "collection.submission_matched", _("submission matched to a household")
+    SUBMISSION_MATCHED_PERSON = "collection.submission_matched_person", _("submission matched to a person")
     SUBMISSIONS_LISTED = "collection.submissions_listed", _("submissions listed")
     SUBMISSIONS_EXPORTED = "collection.submissions_exported", _("submissions exported")
     MATCHES_SHOWN = "collection.matches_shown", _("likely matches shown for review")
@@ -32,3 +33,5 @@ class CollectionAction(models.TextChoices):
 class Binding(models.TextChoices):
     NONE = "", _("Stored for export")
     HOUSEHOLD_REGISTRATION = "household_registration", _("Household registration")
+    CHILD_REGISTRATION = "child_registration", _("Child registration")
+    HOME_VISIT = "home_visit", _("Home visit on a case")

@@ -146,6 +146,24 @@ class Submission(UUIDModel):
         related_name="+",
         editable=False,
     )
+    # ... or, for a child registration, the person it registered or was matched to.
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # ... or, for a home visit, the note it added to a case.
+    case_note = models.ForeignKey(
+        "cases.CaseNote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     # People already in the registry that the submission's people may be (ids), for review.
     likely_matches = models.JSONField(default=list, editable=False)
 

@@ -16,7 +16,7 @@ from ponleu.common.errors import PermissionDenied
 from ponleu.organisations.models import Organisation, Team
 
 from . import odk_crypto, xlsform
-from .choices import CollectionAction, SubmissionStatus
+from .choices import Binding, CollectionAction, SubmissionStatus
 from .models import Attachment, CollectionForm, FormKey, FormMedia, FormVersion, Submission
 
 # What a phone may attach: photos, sound, video, signatures and documents; ``.enc`` files of
@@ -481,30 +481,163 @@ def household_registration(xml: str) -> tuple[dict, list[Registrant], str]:
     return {"village": _text(root, "village_code")}, people, _text(root, "phone")
 
 
+def child_registration(xml: str) -> tuple[Registrant, str]:
+    """The child and their village in a child registration submission."""
+    root = xlsform.read_instance(xml.encode()).root
+    child = Registrant(
+        names=_names(_text(root, "child_name")),
+        sex=_text(root, "child_sex"),
+        date_of_birth=_text(root, "birth_date"),
+        relationship="",
+    )
+    return child, _text(root, "village_code")
+
+
 def submission_process(*, actor, submission: Submission) -> Submission:
-    """Save a household registration: search first; likely duplicates wait for review,
-    otherwise the household and its people are registered through the registry's services."""
+    """Save a bound form's submission: search first; likely duplicates wait for review,
+    otherwise what it describes is registered through the registry's services."""
+    if submission.form.binding == Binding.CHILD_REGISTRATION:
+        return _child_process(actor, submission)
+    if submission.form.binding == Binding.HOME_VISIT:
+        return _home_visit_process(actor, submission)
+    return _household_process(actor, submission)
+
+
+def home_visit(xml: str) -> dict:
+    """The case, the day and what was seen in a home visit submission."""
+    root = xlsform.read_instance(xml.encode()).root
+    return {
+        name: _text(root, name)
+        for name in ("case_reference", "visit_date", "child_seen", "concerns", "notes")
+    }
+
+
+def _case_for(actor, reference: str):
+    """The case one may see with this reference: its id, or its MoSVY case number when one
+    case alone has it."""
+    import uuid  # noqa: PLC0415
+
+    from ponleu.cases.models import Case  # noqa: PLC0415
+
+    cases = Case.objects.visible_to(actor)
+    try:
+        return cases.filter(pk=uuid.UUID(reference)).first()
+    except ValueError:
+        found = list(cases.filter(mosvy_number=reference)[:2]) if reference else []
+        return found[0] if len(found) == 1 else None
+
+
+def _home_visit_process(actor, submission: Submission) -> Submission:
+    """A home visit becomes a note on a case the sender may work on, through the cases app."""
+    from ponleu.cases.choices import InteractionType  # noqa: PLC0415
+    from ponleu.cases.services.contact import note_add  # noqa: PLC0415
+    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
+
+    visit = home_visit(submission.xml)
+    case = _case_for(actor, visit["case_reference"])
+    if case is None:
+        submission.status = SubmissionStatus.ERROR
+        submission.status_reason = _("No case you may work on has this reference.")
+        submission.save(update_fields=["status", "status_reason"])
+        return submission
+    try:
+        with transaction.atomic():
+            note = note_add(
+                actor=actor,
+                case=case,
+                interaction=InteractionType.HOME_VISIT,
+                happened_on=_date(visit["visit_date"]),
+                observations="\n\n".join(filter(None, [visit["notes"], visit["concerns"]])),
+                present=_("the child") if visit["child_seen"] == "yes" else "",
+            )
+    except (ValidationFailed, PermissionDenied) as refused:
+        return _refused(submission, refused)
+    submission.status = SubmissionStatus.PROCESSED
+    submission.case_note = note
+    submission.save(update_fields=["status", "case_note"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_PROCESSED,
+        target=submission,
+        changes={"case_note": [None, str(note.pk)]},
+    )
+    return submission
+
+
+def _likely(actor, people, village: str, phone: str) -> list[str]:
+    """Ids of the people already registered that these people may be ("hidden": one the
+    actor may not see)."""
     from ponleu.registry.selectors.search import person_matches  # noqa: PLC0415
 
-    household_data, people, phone = household_registration(submission.xml)
     found: set[str] = set()
     for person in people:
-        parsed = _date(person.date_of_birth)
         matches = person_matches(
             actor=actor,
             names=person.names,
-            date_of_birth=parsed,
-            village_code=household_data["village"],
+            date_of_birth=_date(person.date_of_birth),
+            village_code=village,
             phone=phone if person.relationship == "head" else "",
         )
         found |= {str(candidate.person.pk) for candidate in matches.candidates}
         if matches.hidden:
             found.add("hidden")
+    return sorted(found)
+
+
+def _to_review(submission: Submission, found: list[str]) -> Submission:
+    submission.status = SubmissionStatus.REVIEW
+    submission.likely_matches = found
+    submission.save(update_fields=["status", "likely_matches"])
+    return submission
+
+
+def _child_process(actor, submission: Submission) -> Submission:
+    child, village = child_registration(submission.xml)
+    found = _likely(actor, [child], village, "")
     if found:
-        submission.status = SubmissionStatus.REVIEW
-        submission.likely_matches = sorted(found)
-        submission.save(update_fields=["status", "likely_matches"])
-        return submission
+        return _to_review(submission, found)
+    return _register_child(actor, submission, child, village)
+
+
+def _refused(submission: Submission, refused) -> Submission:
+    submission.status = SubmissionStatus.ERROR
+    details = "; ".join(
+        f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in (refused.errors or {}).items()
+    )
+    submission.status_reason = " ".join(filter(None, [str(refused.message), details]))[:300]
+    submission.save(update_fields=["status", "status_reason"])
+    return submission
+
+
+def _register_child(actor, submission: Submission, child: Registrant, village: str) -> Submission:
+    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
+    from ponleu.registry.services.people import person_create  # noqa: PLC0415
+
+    data = {**child.names, "sex": child.sex or "unknown", "village": village, "kind": "child"}
+    if child.date_of_birth:
+        data["date_of_birth"] = child.date_of_birth
+    try:
+        with transaction.atomic():
+            person = person_create(actor=actor, data=data)
+    except (ValidationFailed, PermissionDenied) as refused:
+        return _refused(submission, refused)
+    submission.status = SubmissionStatus.PROCESSED
+    submission.person = person
+    submission.save(update_fields=["status", "person"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_PROCESSED,
+        target=submission,
+        changes={"person": [None, str(person.pk)]},
+    )
+    return submission
+
+
+def _household_process(actor, submission: Submission) -> Submission:
+    household_data, people, phone = household_registration(submission.xml)
+    found = _likely(actor, people, household_data["village"], phone)
+    if found:
+        return _to_review(submission, found)
     return _register(actor, submission, household_data, people, phone)
 
 
@@ -559,14 +692,7 @@ def _register(actor, submission: Submission, household_data, people, phone) -> S
                     is_primary_caregiver=person.relationship == "head",
                 )
     except (ValidationFailed, PermissionDenied) as refused:
-        submission.status = SubmissionStatus.ERROR
-        details = "; ".join(
-            f"{field}: {' '.join(str(m) for m in messages)}"
-            for field, messages in (refused.errors or {}).items()
-        )
-        submission.status_reason = " ".join(filter(None, [str(refused.message), details]))[:300]
-        submission.save(update_fields=["status", "status_reason"])
-        return submission
+        return _refused(submission, refused)
     submission.status = SubmissionStatus.PROCESSED
     submission.household = household
     submission.save(update_fields=["status", "household"])
@@ -581,8 +707,11 @@ def _register(actor, submission: Submission, household_data, people, phone) -> S
 
 @transaction.atomic
 def review_register(*, actor, submission: Submission) -> Submission:
-    """The reviewer finds no duplicate: register the household as sent."""
+    """The reviewer finds no duplicate: register the household (or child) as sent."""
     _reviewable(actor, submission)
+    if submission.form.binding == Binding.CHILD_REGISTRATION:
+        child, village = child_registration(submission.xml)
+        return _register_child(actor, submission, child, village)
     household_data, people, phone = household_registration(submission.xml)
     return _register(actor, submission, household_data, people, phone)
 
@@ -599,6 +728,26 @@ def review_match(*, actor, submission: Submission, household) -> Submission:
         action=CollectionAction.SUBMISSION_MATCHED,
         target=submission,
         changes={"household": [None, str(household.pk)]},
+    )
+    return submission
+
+
+@transaction.atomic
+def review_match_person(*, actor, submission: Submission, person) -> Submission:
+    """The reviewer finds the child already registered: the submission is that person."""
+    _reviewable(actor, submission)
+    if submission.form.binding != Binding.CHILD_REGISTRATION:
+        from ponleu.common.errors import Conflict  # noqa: PLC0415
+
+        raise Conflict()
+    submission.status = SubmissionStatus.PROCESSED
+    submission.person = person
+    submission.save(update_fields=["status", "person"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_MATCHED_PERSON,
+        target=submission,
+        changes={"person": [None, str(person.pk)]},
     )
     return submission
 

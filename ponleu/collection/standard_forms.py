@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ponleu.common.spreadsheet_writer import new_workbook, row, xlsx_bytes
 
 LANGUAGES = ("Khmer (km)", "English (en)", "French (fr)")
-VERSION = "2026120701"
+VERSION = "2026120702"
 
 
 def q(kind: str, name: str, km: str, en: str, fr: str, **columns: str) -> dict:
@@ -96,8 +96,18 @@ FORMS: dict[str, StandardForm] = {
     "child_registration": StandardForm(
         form_id="ponleu_child_registration",
         title=("ការចុះឈ្មោះកុមារ", "Child registration", "Enregistrement de l'enfant"),
+        binding="child_registration",
         survey=(
             *META,
+            q(
+                "text",
+                "village_code",
+                "លេខកូដភូមិ",
+                "Village code",
+                "Code du village",
+                required="yes",
+                constraint="regex(., '^[0-9]{8}$')",
+            ),
             q("text", "child_name", "ឈ្មោះកុមារ", "Child's name", "Nom de l'enfant", required="yes"),
             q("select_one sex", "child_sex", "ភេទ", "Sex", "Sexe", required="yes"),
             q("date", "birth_date", "ថ្ងៃខែឆ្នាំកំណើត", "Date of birth", "Date de naissance", required="yes"),
@@ -110,6 +120,7 @@ FORMS: dict[str, StandardForm] = {
     "home_visit": StandardForm(
         form_id="ponleu_home_visit",
         title=("ការចុះសួរសុខទុក្ខតាមផ្ទះ", "Home visit", "Visite à domicile"),
+        binding="home_visit",
         survey=(
             *META,
             q("text", "case_reference", "លេខករណី", "Case reference", "Référence du dossier", required="yes"),

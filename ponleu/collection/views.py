@@ -23,6 +23,7 @@ from ponleu.accounts import services as account_services
 from ponleu.accounts.second_factor import svg_qr
 from ponleu.audit import services as audit
 from ponleu.common.client_address import client_ip
+from ponleu.common.errors import Conflict
 from ponleu.common.spreadsheet_writer import csv_bytes, xlsx_table
 from ponleu.organisations.models import Membership, Organisation, Team
 from ponleu.registry.models import Household, Person
@@ -251,7 +252,8 @@ def _candidates(actor, submissions) -> dict:
 
 
 class SubmissionReviewView(AppView):
-    """A likely duplicate decided: registered as sent, or matched to a household one may see."""
+    """A likely duplicate decided: registered as sent, or matched to a household (a child: a
+    person) one may see."""
 
     capability = "collection.review"
 
@@ -259,17 +261,30 @@ class SubmissionReviewView(AppView):
         submission = get_visible_or_404(
             Submission.objects.actionable_by(self.actor, "collection.review"), pk=submission_id
         )
-        decision = request.POST.get("decision") or ("match" if request.POST.get("household") else "")
-        if decision == "match":
-            try:
-                household_id = uuid.UUID(request.POST.get("household", ""))
-            except ValueError:
-                raise Http404(NOT_FOUND_MESSAGE) from None
-            household = get_visible_or_404(Household.objects.visible_to(self.actor), pk=household_id)
-            services.review_match(actor=self.actor, submission=submission, household=household)
-        elif decision == "register":
-            services.review_register(actor=self.actor, submission=submission)
-        else:
-            return HttpResponseBadRequest()
+        decision = request.POST.get("decision") or (
+            "match" if request.POST.get("household") else "person" if request.POST.get("person") else ""
+        )
+        try:
+            if decision == "person":
+                try:
+                    person_id = uuid.UUID(request.POST.get("person", ""))
+                except ValueError:
+                    raise Http404(NOT_FOUND_MESSAGE) from None
+                person = get_visible_or_404(Person.objects.visible_to(self.actor), pk=person_id)
+                services.review_match_person(actor=self.actor, submission=submission, person=person)
+            elif decision == "match":
+                try:
+                    household_id = uuid.UUID(request.POST.get("household", ""))
+                except ValueError:
+                    raise Http404(NOT_FOUND_MESSAGE) from None
+                household = get_visible_or_404(Household.objects.visible_to(self.actor), pk=household_id)
+                services.review_match(actor=self.actor, submission=submission, household=household)
+            elif decision == "register":
+                services.review_register(actor=self.actor, submission=submission)
+            else:
+                return HttpResponseBadRequest()
+        except Conflict:
+            messages.error(request, _("This submission is already decided."))
+            return redirect(reverse("collection:submission_list") + "?status=review")
         messages.success(request, _("The submission is decided."))
         return redirect(reverse("collection:submission_list") + "?status=review")
