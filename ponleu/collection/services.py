@@ -552,16 +552,7 @@ def _home_visit_process(actor, submission: Submission) -> Submission:
             )
     except (ValidationFailed, PermissionDenied) as refused:
         return _refused(submission, refused)
-    submission.status = SubmissionStatus.PROCESSED
-    submission.case_note = note
-    submission.save(update_fields=["status", "case_note"])
-    audit.record(
-        actor=actor,
-        action=CollectionAction.SUBMISSION_PROCESSED,
-        target=submission,
-        changes={"case_note": [None, str(note.pk)]},
-    )
-    return submission
+    return _settled(actor, submission, CollectionAction.SUBMISSION_PROCESSED, case_note=note)
 
 
 def _likely(actor, people, village: str, phone: str) -> list[str]:
@@ -609,6 +600,21 @@ def _refused(submission: Submission, refused) -> Submission:
     return submission
 
 
+def _settled(actor, submission: Submission, action: str, **became) -> Submission:
+    """The submission processed: it became ``became`` (its household or its person), audited."""
+    submission.status = SubmissionStatus.PROCESSED
+    for field, record in became.items():
+        setattr(submission, field, record)
+    submission.save(update_fields=["status", *became])
+    audit.record(
+        actor=actor,
+        action=action,
+        target=submission,
+        changes={field: [None, str(record.pk)] for field, record in became.items()},
+    )
+    return submission
+
+
 def _register_child(actor, submission: Submission, child: Registrant, village: str) -> Submission:
     from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
     from ponleu.registry.services.people import person_create  # noqa: PLC0415
@@ -621,16 +627,7 @@ def _register_child(actor, submission: Submission, child: Registrant, village: s
             person = person_create(actor=actor, data=data)
     except (ValidationFailed, PermissionDenied) as refused:
         return _refused(submission, refused)
-    submission.status = SubmissionStatus.PROCESSED
-    submission.person = person
-    submission.save(update_fields=["status", "person"])
-    audit.record(
-        actor=actor,
-        action=CollectionAction.SUBMISSION_PROCESSED,
-        target=submission,
-        changes={"person": [None, str(person.pk)]},
-    )
-    return submission
+    return _settled(actor, submission, CollectionAction.SUBMISSION_PROCESSED, person=person)
 
 
 def _household_process(actor, submission: Submission) -> Submission:
@@ -645,14 +642,11 @@ def _kind(person: Registrant) -> str:
     """The head is an adult; another member is a child under 18 (or of unknown age)."""
     if person.relationship == "head":
         return "adult"
-    born = _date(person.date_of_birth)
-    if born is None:
-        return "child"
     from ponleu.common import clock  # noqa: PLC0415
+    from ponleu.registry.validators import age_on  # noqa: PLC0415
 
-    today = clock.today()
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return "child" if age < 18 else "adult"
+    age = age_on(_date(person.date_of_birth), clock.today())
+    return "child" if age is None or age < 18 else "adult"
 
 
 def _date(text: str):
@@ -693,16 +687,7 @@ def _register(actor, submission: Submission, household_data, people, phone) -> S
                 )
     except (ValidationFailed, PermissionDenied) as refused:
         return _refused(submission, refused)
-    submission.status = SubmissionStatus.PROCESSED
-    submission.household = household
-    submission.save(update_fields=["status", "household"])
-    audit.record(
-        actor=actor,
-        action=CollectionAction.SUBMISSION_PROCESSED,
-        target=submission,
-        changes={"household": [None, str(household.pk)]},
-    )
-    return submission
+    return _settled(actor, submission, CollectionAction.SUBMISSION_PROCESSED, household=household)
 
 
 @transaction.atomic
@@ -720,16 +705,7 @@ def review_register(*, actor, submission: Submission) -> Submission:
 def review_match(*, actor, submission: Submission, household) -> Submission:
     """The reviewer finds the household already registered: the submission is that household."""
     _reviewable(actor, submission)
-    submission.status = SubmissionStatus.PROCESSED
-    submission.household = household
-    submission.save(update_fields=["status", "household"])
-    audit.record(
-        actor=actor,
-        action=CollectionAction.SUBMISSION_MATCHED,
-        target=submission,
-        changes={"household": [None, str(household.pk)]},
-    )
-    return submission
+    return _settled(actor, submission, CollectionAction.SUBMISSION_MATCHED, household=household)
 
 
 @transaction.atomic
@@ -740,16 +716,7 @@ def review_match_person(*, actor, submission: Submission, person) -> Submission:
         from ponleu.common.errors import Conflict  # noqa: PLC0415
 
         raise Conflict()
-    submission.status = SubmissionStatus.PROCESSED
-    submission.person = person
-    submission.save(update_fields=["status", "person"])
-    audit.record(
-        actor=actor,
-        action=CollectionAction.SUBMISSION_MATCHED_PERSON,
-        target=submission,
-        changes={"person": [None, str(person.pk)]},
-    )
-    return submission
+    return _settled(actor, submission, CollectionAction.SUBMISSION_MATCHED_PERSON, person=person)
 
 
 def _reviewable(actor, submission: Submission) -> None:
