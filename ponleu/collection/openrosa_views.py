@@ -164,7 +164,10 @@ class SubmissionView(OpenRosaView):
         return openrosa.respond(status=204)
 
     def post(self, request):
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return openrosa.message(_("The request's Content-Length is not a number."), status=400)
         if length > openrosa.ACCEPT_CONTENT_LENGTH:
             return openrosa.message(_("The submission is larger than the server accepts."), status=413)
         xml_file = request.FILES.get("xml_submission_file")

@@ -38,10 +38,6 @@ def forms_visible(*, actor):
     )
 
 
-def form_get(*, actor, form_id) -> CollectionForm:
-    return forms_visible(actor=actor).get(pk=form_id)
-
-
 def submissions_visible(*, actor):
     return Submission.objects.visible_to(actor).select_related("form", "form_version")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ponleu.access.scopes import Scope
 from ponleu.audit import services as audit
-from ponleu.common.errors import PermissionDenied
+from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
 from ponleu.organisations.models import Organisation, Team
 
 from . import odk_crypto, xlsform
@@ -531,7 +531,6 @@ def _home_visit_process(actor, submission: Submission) -> Submission:
     """A home visit becomes a note on a case the sender may work on, through the cases app."""
     from ponleu.cases.choices import InteractionType  # noqa: PLC0415
     from ponleu.cases.services.contact import note_add  # noqa: PLC0415
-    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
 
     visit = home_visit(submission.xml)
     case = _case_for(actor, visit["case_reference"])
@@ -616,7 +615,6 @@ def _settled(actor, submission: Submission, action: str, **became) -> Submission
 
 
 def _register_child(actor, submission: Submission, child: Registrant, village: str) -> Submission:
-    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
     from ponleu.registry.services.people import person_create  # noqa: PLC0415
 
     data = {**child.names, "sex": child.sex or "unknown", "village": village, "kind": "child"}
@@ -659,7 +657,6 @@ def _date(text: str):
 
 
 def _register(actor, submission: Submission, household_data, people, phone) -> Submission:
-    from ponleu.common.errors import ValidationFailed  # noqa: PLC0415
     from ponleu.registry.services.households import household_create  # noqa: PLC0415
     from ponleu.registry.services.people import person_create  # noqa: PLC0415
 
@@ -705,6 +702,8 @@ def review_register(*, actor, submission: Submission) -> Submission:
 def review_match(*, actor, submission: Submission, household) -> Submission:
     """The reviewer finds the household already registered: the submission is that household."""
     _reviewable(actor, submission)
+    if submission.form.binding == Binding.CHILD_REGISTRATION:
+        raise Conflict()  # a child is matched to a person, never to a household
     return _settled(actor, submission, CollectionAction.SUBMISSION_MATCHED, household=household)
 
 
@@ -713,16 +712,21 @@ def review_match_person(*, actor, submission: Submission, person) -> Submission:
     """The reviewer finds the child already registered: the submission is that person."""
     _reviewable(actor, submission)
     if submission.form.binding != Binding.CHILD_REGISTRATION:
-        from ponleu.common.errors import Conflict  # noqa: PLC0415
-
         raise Conflict()
     return _settled(actor, submission, CollectionAction.SUBMISSION_MATCHED_PERSON, person=person)
 
 
 def _reviewable(actor, submission: Submission) -> None:
-    if not Submission.objects.actionable_by(actor, "collection.review").filter(pk=submission.pk).exists():
+    """The reviewer may decide it, and nobody has: the row stays locked until the decision
+    commits, so two reviewers at once cannot both register it."""
+    status = (
+        Submission.objects.actionable_by(actor, "collection.review")
+        .select_for_update()
+        .filter(pk=submission.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status is None:
         raise PermissionDenied()
-    if submission.status != SubmissionStatus.REVIEW:
-        from ponleu.common.errors import Conflict  # noqa: PLC0415
-
+    if status != SubmissionStatus.REVIEW:
         raise Conflict()
