@@ -419,7 +419,9 @@ def _event_out(actor, event_id, response, status=200):
                 for p, label in detail.participants
             ],
             "counted": _headcounts(detail.headcounts),
-            "project_ids": list(event.projects.values_list("pk", flat=True)),
+            "project_ids": list(
+                Project.objects.visible_to(actor).filter(events=event).values_list("pk", flat=True)
+            ),
         },
     )
 

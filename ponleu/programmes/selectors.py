@@ -230,9 +230,8 @@ def project_detail(*, actor, project_id) -> ProjectDetail:
         "distributions": project.distributions.count(),
         "cases": ProjectCase.objects.filter(project=project).count(),
     }
-    counted = _children_of_projects(
-        list(Project.objects.filter(organisation_id=project.organisation_id).values_list("pk", flat=True))
-    )
+    # Only the projects the reader may see: another's overlap would tell of projects hidden from them.
+    counted = _children_of_projects(list(Project.objects.visible_to(actor).values_list("pk", flat=True)))
     mine = counted[project.pk]
     others = set().union(*(ids for pk, ids in counted.items() if pk != project.pk)) if counted else set()
     audit.record_access(
@@ -341,7 +340,9 @@ def group_detail(*, actor, group_id, sessions_shown: int = 20) -> GroupDetail:
         target_ids=[group.pk],
     )
     _people_read(actor, ProgrammeAction.GROUP_VIEWED, [m.person for m in current])
-    return GroupDetail(group, members, rows, rate, list(group.projects.all()))
+    return GroupDetail(
+        group, members, rows, rate, list(Project.objects.visible_to(actor).filter(groups=group))
+    )
 
 
 def session_get(*, actor, session_id, capability: str = PROGRAMMES_VIEW) -> Session:

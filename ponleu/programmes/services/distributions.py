@@ -101,9 +101,7 @@ def _recipient(actor, *, person_id, household_id, school_id, group_id) -> tuple[
         )
     kind, pk = named[0]
     model = {"person": Person, "household": Household, "school": School, "group": Group}[kind]
-    if kind == "school":
-        found = School.objects.filter(pk=pk, organisation_id=actor.organisation_id).first()
-    elif kind == "group":
+    if kind == "group":
         found = Group.objects.actionable_by(actor, RECORD).filter(pk=pk).first()
     else:
         found = model.objects.visible_to(actor).filter(pk=pk).first()
