@@ -72,3 +72,10 @@ def test_a_phase_must_be_named(monkeypatch):
     assert not shards.phase_is("postgresql")
     with pytest.raises(ValueError, match="one_database_phase"):
         shards.phase_is("mysql")
+
+
+@pytest.mark.parametrize("raw", ["1/1", "2/3"])
+def test_a_phase_is_named_only_when_the_work_is_split_in_two(monkeypatch, raw):
+    monkeypatch.setenv(shards.SHARD_ENV, raw)
+    with pytest.raises(ValueError, match="2 database phases"):
+        shards.phase_is("sqlite")

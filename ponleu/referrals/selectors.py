@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -11,6 +10,7 @@ from django.db.models import F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 
 from ponleu.audit import services as audit
+from ponleu.cases.services.base import add_months
 from ponleu.common import clock
 from ponleu.registry.models import Person
 
@@ -86,9 +86,7 @@ def providers_to_check(*, actor) -> QuerySet:
     data: no access event."""
     if not actor.can("directory.manage"):
         return Provider.objects.none()
-    today = clock.today()
-    months = today.year * 12 + today.month - 1 - CHECK_AFTER_MONTHS
-    stale = dt.date(months // 12, months % 12 + 1, min(today.day, 28))
+    stale = add_months(clock.today(), -CHECK_AFTER_MONTHS)
     providers = Provider.objects.filter(is_active=True).filter(
         Q(flagged_on__isnull=False) | Q(verified_on__isnull=True) | Q(verified_on__lt=stale)
     )

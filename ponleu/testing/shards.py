@@ -44,7 +44,11 @@ def phase_is(database: str) -> bool:
     if database not in PHASES:
         raise ValueError(f"one_database_phase takes one of {PHASES}, not {database!r}")
     shard = current()
-    return shard is None or PHASES[shard[0] - 1] == database
+    if shard is None:
+        return True
+    if shard[1] != len(PHASES):
+        raise ValueError(f"{SHARD_ENV}: `make test` has {len(PHASES)} database phases, not {shard[1]}")
+    return PHASES[shard[0] - 1] == database
 
 
 def described() -> str:

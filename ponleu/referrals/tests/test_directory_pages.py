@@ -58,23 +58,24 @@ def test_an_administrator_corrects_an_entry_and_it_counts_as_checked(world):
         )
     provider.refresh_from_db()
     assert (provider.flagged_on, provider.flag_note) == (dt.date(2028, 2, 19), "Closed since March")
-    admin = client_of(world.user("org_admin"))
-    url = reverse("referrals:provider_edit", kwargs={"provider_id": provider.pk})
-    page = admin.get(url)
-    assert page.status_code == 200
-    assert "Closed since March" in page.content.decode()
-    saved = admin.post(url, _form(provider, phone="097 111 222", areas="020101, 02"))
-    assert saved.status_code == 302
-    assert saved["Location"] == reverse("referrals:directory") + "?check=1"
-    provider.refresh_from_db()
-    assert provider.phone == "097 111 222"
-    assert sorted(a.unit_id for a in provider.areas.all()) == ["02", "020101"]
-    assert sorted(provider.services.values_list("service", "cost")) == [
-        ("nutrition", "low"),
-        ("primary_health", "free"),
-    ]
-    assert provider.languages == ["en", "km"]
-    assert (provider.verified_on, provider.flagged_on, provider.flag_note) == (clock.today(), None, "")
+    with clock.frozen(NOW):  # checked on the day the administrator saves
+        admin = client_of(world.user("org_admin"))
+        url = reverse("referrals:provider_edit", kwargs={"provider_id": provider.pk})
+        page = admin.get(url)
+        assert page.status_code == 200
+        assert "Closed since March" in page.content.decode()
+        saved = admin.post(url, _form(provider, phone="097 111 222", areas="020101, 02"))
+        assert saved.status_code == 302
+        assert saved["Location"] == reverse("referrals:directory") + "?check=1"
+        provider.refresh_from_db()
+        assert provider.phone == "097 111 222"
+        assert sorted(a.unit_id for a in provider.areas.all()) == ["02", "020101"]
+        assert sorted(provider.services.values_list("service", "cost")) == [
+            ("nutrition", "low"),
+            ("primary_health", "free"),
+        ]
+        assert provider.languages == ["en", "km"]
+        assert (provider.verified_on, provider.flagged_on, provider.flag_note) == (clock.today(), None, "")
     change = AuditEvent.objects.filter(
         action=DirectoryAction.PROVIDER_CHANGED, target_id=str(provider.pk)
     ).last()
