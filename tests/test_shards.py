@@ -27,6 +27,24 @@ def test_the_two_halves_cover_every_identity_once(monkeypatch):
     assert abs(len(ran[0]) - len(ran[1])) <= 1
 
 
+def test_the_matrices_identities_are_each_sent_in_one_phase(monkeypatch):
+    from ponleu.testing.permissions import ANONYMOUS
+    from ponleu.testing.scopes import MATRIX_MEMBERS
+
+    keys = (ANONYMOUS, *MATRIX_MEMBERS)
+    assert set(keys) >= shards.POSTGRESQL_IDENTITIES, "a renamed identity would leave the phase"
+    sent = {}
+    for shard in ("1/2", "2/2"):
+        monkeypatch.setenv(shards.SHARD_ENV, shard)
+        sent[shard] = {key for key in keys if shards.sends_as(key)}
+    assert sent["1/2"].isdisjoint(sent["2/2"])
+    assert sent["1/2"] | sent["2/2"] == set(keys)
+    assert sent["2/2"] == shards.POSTGRESQL_IDENTITIES
+    assert "supervisor" in sent["2/2"]  # the widest reach over children and cases
+    monkeypatch.delenv(shards.SHARD_ENV)
+    assert all(shards.sends_as(key) for key in keys)
+
+
 @pytest.mark.parametrize("raw", ["half", "3/2", "0/2", "1-2"])
 def test_a_wrong_shard_is_refused_with_its_value(monkeypatch, raw):
     monkeypatch.setenv(shards.SHARD_ENV, raw)
