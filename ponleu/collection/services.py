@@ -200,21 +200,10 @@ def _check_upload(upload: Upload, *, encrypted: bool) -> None:
         )
 
 
-def _binary_paths(version_xml: str) -> set[str]:
-    from defusedxml import ElementTree  # noqa: PLC0415 - only this reader needs the parser
-
-    root = ElementTree.fromstring(version_xml.encode())
-    return {
-        bind.get("nodeset", "")
-        for bind in root.iter(f"{{{xlsform.XFORMS}}}bind")
-        if bind.get("type") == "binary"
-    }
-
-
 def _expected_files(instance: xlsform.Instance, version: FormVersion) -> list[str]:
     if instance.encrypted:
         return instance.files()
-    wanted = _binary_paths(version.xml)
+    wanted = xlsform.binary_paths(version.xml)
     names: list[str] = []
 
     def walk(element, prefix):

@@ -26,6 +26,7 @@ from ponleu.geography.models import AdminUnit
 from ponleu.jobs.selectors import job_get
 from ponleu.organisations.models import Organisation
 from ponleu.registry.models import Household, Person
+from ponleu.registry.policies import exported_name
 from ponleu.registry.selectors import people as person_selectors
 
 from . import selectors, services, slip, spreadsheets, workflow
@@ -504,7 +505,8 @@ class ReferralSlipView(AppView):
         referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
         html = slip.slip_html(
             referral,
-            child=identity_label(self.actor, selectors.surviving_record(referral.person)),
+            # The slip leaves Ponleu in the family's hands: the registry's rule for files.
+            child=exported_name(self.actor, selectors.surviving_record(referral.person), get_language()),
             fonts=font_face_css(),
             detail_url=request.build_absolute_uri(reverse("referrals:referral_detail", args=[referral.pk])),
         )

@@ -87,6 +87,17 @@ def can_see_unmasked(actor, person: Person) -> bool:
     return can_see_identity(actor, person)
 
 
+def may_export_identity(actor, person: Person, *, witness=None, categories=(DataCategory.BASIC,)) -> bool:
+    """May ``person``'s identity (names, date of birth; ``DataCategory.CONTACT`` for phones,
+    ``DataCategory.PHOTO`` for photos and documents) be written into a file that leaves Ponleu
+    (a spreadsheet export, a printed slip)? The one rule every export asks: the identity rule
+    of the screen, and consent in force for the organisation's services covering what the file
+    carries. Anything else is masked as the screen masks it (``shown_name``)."""
+    return can_see_identity(actor, person, witness=witness) and consent_allows(
+        person, ConsentPurpose.SERVICES, categories=categories
+    )
+
+
 def consent_allows(
     person: Person,
     purpose: str,
@@ -185,6 +196,17 @@ def shown_name(actor, person: Person, language: str | None = None, *, witness=No
     """The name to display: initials when the identity policy masks it (and why, if sensitive)."""
     if can_see_identity(actor, person, witness=witness):
         return person.display_name(language) or "?"
+    return _masked_name(person)
+
+
+def exported_name(actor, person: Person, language: str | None = None, *, witness=None) -> str:
+    """The name to write into a file: masked as on screen unless ``may_export_identity``."""
+    if may_export_identity(actor, person, witness=witness):
+        return person.display_name(language) or "?"
+    return _masked_name(person)
+
+
+def _masked_name(person: Person) -> str:
     if person.is_sensitive:
         return f"{person.initials()} ({_('sensitive record')})"
     return person.initials()

@@ -160,9 +160,10 @@ def test_import_job_page_shows_progress(world, login_as, django_capture_on_commi
 
 def test_export_neutralises_formulas_and_is_an_access_event(world, login_as):
     actor = world.actor("supervisor")
-    factories.person(
+    person = factories.person(
         actor, family_name_latin='=HYPERLINK("http://x")', given_name_latin="\u200b+1", nickname="@me"
     )  # stored without the U+200B
+    _services_consent(actor, person)
     client = login_as(world.user("supervisor"))
     response = client.get(reverse("registry:person_export", kwargs={"fmt": "csv"}))
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -181,3 +182,41 @@ def test_export_neutralises_formulas_and_is_an_access_event(world, login_as):
         .status_code
         == 403
     )
+
+
+def _services_consent(actor, person):
+    from ponleu.common import clock
+    from ponleu.registry.services.consent import consent_record
+
+    consent_record(
+        actor=actor,
+        person=person,
+        data={
+            "purpose": "services",
+            "given_by": "caregiver",
+            "given_by_name": "Sok Sophea",
+            "given_on": clock.today().isoformat(),
+            "method": "signed_form",
+            "child_assent": "not_asked",
+        },
+    )
+
+
+def test_export_masks_names_and_birth_dates_of_people_without_consent_for_services(world, login_as):
+    """Identities leave Ponleu in a file only under the rule every export asks
+    (``may_export_identity``): one the supervisor sees on screen, but without consent, is masked."""
+    actor = world.actor("supervisor")
+    factories.person(actor, family_name_latin="Chan", given_name_latin="Dara", date_of_birth="2015-04-09")
+    client = login_as(world.user("supervisor"))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("registry:person_export", kwargs={"fmt": "csv"})).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["family_name_km"] == "C. D."
+    assert row["family_name_latin"] == row["given_name_latin"] == row["date_of_birth"] == ""

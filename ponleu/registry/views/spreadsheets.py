@@ -126,7 +126,7 @@ class PersonExportView(AppView):
         )
 
     def _row(self, person, language) -> list:
-        unmasked = policies.can_see_unmasked(self.actor, person)
+        unmasked = policies.may_export_identity(self.actor, person)
         names = (
             [
                 person.family_name_km,
@@ -136,7 +136,7 @@ class PersonExportView(AppView):
                 person.nickname,
             ]
             if unmasked
-            else [policies.shown_name(self.actor, person, language), "", "", "", ""]
+            else [policies.exported_name(self.actor, person, language), "", "", "", ""]
         )
         difficulty = (
             ""
@@ -147,8 +147,8 @@ class PersonExportView(AppView):
             str(person.pk),
             *names,
             person.sex,
-            person.date_of_birth.isoformat() if person.date_of_birth else "",
-            person.date_of_birth_precision,
+            person.date_of_birth.isoformat() if unmasked and person.date_of_birth else "",
+            person.date_of_birth_precision if unmasked else "",
             person.kind,
             person.village_id or "",
             person.village.name(language) if person.village else "",
