@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 
 from ponleu.audit import services as audit
@@ -9,15 +10,18 @@ from ponleu.registry.choices import DataCategory, PersonAction
 from ponleu.registry.policies import exported_name, may_export_identity
 
 from .choices import CollectionAction, SubmissionStatus
-from .models import CollectionForm, FormVersion, Submission
+from .models import CollectionForm, FormMedia, FormVersion, Submission
 from .standard_forms import IDENTIFYING
 from .xlsform import binary_paths, read_instance
 
 
 def fillable_forms(*, actor):
+    """Each with ``has_media``: whether its current version has media (a manifest to fetch),
+    counted in the same query, whatever the number of forms."""
     return (
         CollectionForm.objects.fillable_by(actor)
         .select_related("current_version")
+        .annotate(has_media=Exists(FormMedia.objects.filter(version_id=OuterRef("current_version_id"))))
         .order_by("title", "form_id")
     )
 
