@@ -98,7 +98,7 @@ def provider_create(request, payload: ProviderIn):
 @router.put("/directory/providers/{provider_id}", auth=api_auth, response={200: ProviderOut, **VERSIONED})
 @capability("directory.manage")
 def provider_update(request, provider_id: uuid.UUID, payload: ProviderIn):
-    provider = Provider.objects.get(pk=provider_id)
+    provider = Provider.objects.manageable_by(request.actor).get(pk=provider_id)
     return services.provider_save(
         actor=request.actor, provider=provider, data=_provider_data(payload), version=if_match(request)
     )

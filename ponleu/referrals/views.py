@@ -81,9 +81,12 @@ class DirectoryView(AppView):
         return render(request, template, context)
 
 
-def _provider_or_404(provider_id) -> Provider:
+def _provider_or_404(provider_id, providers=None) -> Provider:
     return get_visible_or_404(
-        Provider.objects.prefetch_related("services", "areas").select_related("location"), pk=provider_id
+        (providers if providers is not None else Provider.objects)
+        .prefetch_related("services", "areas")
+        .select_related("location"),
+        pk=provider_id,
     )
 
 
@@ -107,12 +110,12 @@ class ProviderEditView(AppView):
         return render(request, self.template, context, status=status)
 
     def get(self, request, provider_id):
-        provider = _provider_or_404(provider_id)
+        provider = _provider_or_404(provider_id, Provider.objects.manageable_by(self.actor))
         form = ProviderForm(initial=ProviderForm.initial_for(provider), organisations=_organisations())
         return self._render(request, provider, form)
 
     def post(self, request, provider_id):
-        provider = _provider_or_404(provider_id)
+        provider = _provider_or_404(provider_id, Provider.objects.manageable_by(self.actor))
         form = ProviderForm(request.POST, organisations=_organisations())
         if form.is_valid():
             notes = {offered.service: offered.note for offered in provider.services.all()}
