@@ -25,6 +25,7 @@ from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
 from ponleu.jobs.selectors import job_get
 from ponleu.organisations.models import Organisation
+from ponleu.registry.forms import apply_errors
 from ponleu.registry.models import Household, Person
 from ponleu.registry.policies import exported_name
 from ponleu.registry.selectors import people as person_selectors
@@ -93,7 +94,7 @@ def _provider_or_404(provider_id, providers=None) -> Provider:
 def _organisations() -> list[tuple[str, str]]:
     language = get_language()
     return [
-        (str(org.pk), org.name_km if language == "km" or not org.name_en else org.name_en)
+        (str(org.pk), org.display_name(language))
         for org in Organisation.objects.filter(is_active=True).order_by("name_km")
     ]
 
@@ -127,7 +128,7 @@ class ProviderEditView(AppView):
                     version=form.cleaned_data["version"],
                 )
             except DomainError as error:
-                _form_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The entry was saved and marked checked today."))
                 return redirect(f"{reverse('referrals:directory')}?check=1")
@@ -152,19 +153,11 @@ class ProviderReportView(AppView):
             try:
                 services.provider_report(actor=self.actor, provider=provider, note=form.cleaned_data["note"])
             except DomainError as error:
-                _form_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Thank you: an administrator will check this entry."))
                 return redirect("referrals:directory")
         return render(request, self.template, {"provider": provider, "form": form}, status=400)
-
-
-def _form_errors(form, error: DomainError) -> None:
-    for field, errors in (error.errors or {}).items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, str(message))
-    if not error.errors:
-        form.add_error(None, str(error.message))
 
 
 def _origin_querysets(actor) -> dict:
