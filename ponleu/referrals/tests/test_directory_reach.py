@@ -11,6 +11,7 @@ from django.urls import reverse
 from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.referrals import services
 from ponleu.referrals.models import Provider
+from ponleu.referrals.services.directory import REPORT_LIMIT
 from ponleu.testing.login import login
 
 from . import factories
@@ -78,3 +79,38 @@ def test_an_entry_cannot_be_placed_outside_the_administrators_areas(world):
         services.provider_save(actor=admin, data=_body(inside, location=None, areas=[PUOK_COMMUNE]))
     inside.refresh_from_db()
     assert inside.location_id == factories.KANTUEU
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_a_report_is_bounded_escaped_and_read_only_by_the_entrys_keepers(world):
+    outside = factories.provider(
+        world, areas=(PUOK_COMMUNE,), location=PUOK_COMMUNE, admin="system_admin", name_km="ផ្សេង"
+    )
+    worker = world.actor("caseworker_a")
+    with pytest.raises(ValidationFailed):
+        services.provider_report(actor=worker, provider=outside, note="x" * (REPORT_LIMIT + 1))
+    services.provider_report(actor=worker, provider=outside, note=XSS)
+    outside.refresh_from_db()
+    assert outside.flag_note == XSS  # kept as typed, shown escaped
+    keeper = Client()
+    login(keeper, world.user("system_admin"))
+    for url in (
+        reverse("referrals:provider_edit", kwargs={"provider_id": outside.pk}),
+        reverse("referrals:directory") + "?check=1",
+    ):
+        page = keeper.get(url).content.decode()
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+        assert "<script>alert" not in page
+        assert "<img src=x" not in page
+    # The organisation's administrator keeps Battambang: Siem Reap's report is not theirs to read.
+    admin = Client()
+    login(admin, world.user("org_admin"))
+    for url in (reverse("referrals:directory") + "?check=1", reverse("web:home")):
+        page = admin.get(url).content.decode()
+        assert "alert" not in page
+    reporter = Client()
+    login(reporter, world.user("caseworker_a"))
+    report_page = reporter.get(reverse("referrals:provider_report", kwargs={"provider_id": outside.pk}))
+    assert "alert" not in report_page.content.decode()  # a user sees the entry, not others' reports
