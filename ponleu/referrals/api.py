@@ -31,6 +31,7 @@ from .schemas import (
     AcceptIn,
     ProviderIn,
     ProviderOut,
+    ProviderReportIn,
     ReferralIn,
     ReferralListOut,
     ReferralOut,
@@ -102,6 +103,16 @@ def provider_update(request, provider_id: uuid.UUID, payload: ProviderIn):
     return services.provider_save(
         actor=request.actor, provider=provider, data=_provider_data(payload), version=if_match(request)
     )
+
+
+@router.post("/directory/providers/{provider_id}/report", auth=api_auth, response={204: None})
+@capability("directory.view")
+def provider_report(request, provider_id: uuid.UUID, payload: ProviderReportIn):
+    """Say an entry is wrong: the administrators of its area find it among the entries to check
+    until one of them saves it again. The note is theirs to read; the answer carries nothing."""
+    provider = selectors.provider_get(provider_id)
+    services.provider_report(actor=request.actor, provider=provider, note=payload.note)
+    return Status(204, None)
 
 
 # --- referrals ------------------------------------------------------------------------------
