@@ -15,7 +15,6 @@ from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.audit import services as audit
 from ponleu.cases.models import Case
 from ponleu.common import clock
-from ponleu.registry.models import Person
 from ponleu.registry.selectors.search import person_matches
 
 from .choices import IndicatorSource, OutOfSchoolStatus, ProgrammeAction
@@ -498,15 +497,6 @@ def event_detail(*, actor, event_id) -> EventDetail:
     )
 
 
-# --- distributions ----------------------------------------------------------------------------
-
-
-def distribution_list(*, actor):
-    return Distribution.objects.visible_to(actor).select_related(
-        "project", "person", "household", "school", "group"
-    )
-
-
 # --- monitoring ----------------------------------------------------------------------------
 
 
@@ -613,12 +603,6 @@ def out_of_school_get(*, actor, out_of_school_id, capability: str = PROGRAMMES_V
 
 def follow_ups(*, record: OutOfSchool) -> list[SchoolingFollowUp]:
     return list(record.follow_ups.order_by("followed_on"))
-
-
-def people_named(*, actor, person_ids) -> dict:
-    """{id: person} of the ids the actor sees."""
-    ids = [pk for pk in (_uuid(i) for i in person_ids) if pk]
-    return {p.pk: p for p in Person.objects.visible_to(actor).filter(pk__in=ids)}
 
 
 def follow_ups_of(*, records) -> dict:

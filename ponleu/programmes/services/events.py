@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from ponleu.audit import services as audit
 from ponleu.common.errors import ValidationFailed
-from ponleu.common.versions import claim_version
 from ponleu.organisations.models import Membership
 from ponleu.programmes.choices import Audience, EventKind, EventTopic, ProgrammeAction
 from ponleu.programmes.models import Event, EventHeadcount, EventParticipant
 
-from .base import acting, choice, headcounts, past, require_place, required_text, village, visible_people
+from .base import choice, headcounts, past, require_place, required_text, village, visible_people
 from .projects import RECORD, tag_projects
 
 
@@ -138,27 +137,5 @@ def event_record(
             "projects": [None, sorted(p.code for p in projects)],
             **{k: [None, v] for k, v in _totals(rows, counted).items()},
         },
-    )
-    return event
-
-
-@transaction.atomic
-def event_participants_save(*, actor, event: Event, participants=(), counted=(), version) -> Event:
-    """Participants and counts entered again (corrected, or scores added after the post-test)."""
-    event = acting(actor, Event.objects, event, RECORD)
-    claim_version(event, version)
-    before = _totals(list(event.participants.all()), list(event.headcounts.values("count")))
-    rows = _participants(actor, event, participants)
-    counted = headcounts(counted)
-    event.participants.all().delete()
-    event.headcounts.all().delete()
-    EventParticipant.objects.bulk_create(rows)
-    EventHeadcount.objects.bulk_create([EventHeadcount(event=event, **row) for row in counted])
-    after = _totals(rows, counted)
-    audit.record(
-        actor=actor,
-        action=ProgrammeAction.EVENT_PARTICIPANTS_SAVED,
-        target=event,
-        changes={k: [before[k], after[k]] for k in after},
     )
     return event
