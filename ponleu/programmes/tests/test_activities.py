@@ -341,6 +341,31 @@ def test_a_child_in_school_or_not_of_school_age_is_not_out_of_school(world):
         )
 
 
+def test_a_child_back_in_a_non_formal_class_joins_it_as_any_member_does_audited(world):
+    from ponleu.audit.models import AuditEvent
+    from ponleu.programmes.choices import ProgrammeAction
+    from ponleu.programmes.models import GroupMember
+
+    actor = world.actor("supervisor")
+    child = factories.child(world)
+    nfe = factories.group(world, base=GroupBase.NON_FORMAL_CLASS)
+    record = out_of_school.out_of_school_record(
+        actor=actor,
+        person_id=child.pk,
+        identified_on=DAY,
+        found_by="outreach",
+        reason="work",
+        plan="non_formal",
+    )
+    out_of_school.out_of_school_return(
+        actor=actor, record=record, returned_on=DAY, version=record.version, group=nfe
+    )
+    member = GroupMember.objects.get(group=nfe, person=child)
+    assert member.joined_on == DAY
+    joined = AuditEvent.objects.get(action=ProgrammeAction.MEMBER_ADDED, target_id=str(nfe.pk))
+    assert joined.changes["members"] == [None, [str(child.pk)]]
+
+
 def test_today_lists_children_due_for_a_follow_up_as_the_list_behind_it(world):
     from ponleu.programmes import today
     from ponleu.programmes.models import OutOfSchool
