@@ -14,6 +14,7 @@ from ponleu.access.scopes import Scope
 from ponleu.audit import services as audit
 from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
 from ponleu.organisations.models import Organisation, Team
+from ponleu.registry.choices import Sex
 
 from . import odk_crypto, xlsform
 from .choices import Binding, CollectionAction, SubmissionStatus
@@ -646,7 +647,7 @@ def _settled(actor, submission: Submission, action: str, **became) -> Submission
 def _register_child(actor, submission: Submission, child: Registrant, village: str) -> Submission:
     from ponleu.registry.services.people import person_create  # noqa: PLC0415
 
-    data = {**child.names, "sex": child.sex or "unknown", "village": village, "kind": "child"}
+    data = {**child.names, "sex": _sex(child.sex), "village": village, "kind": "child"}
     if child.date_of_birth:
         data["date_of_birth"] = child.date_of_birth
     try:
@@ -676,6 +677,15 @@ def _kind(person: Registrant) -> str:
     return "child" if age is None or age < 18 else "adult"
 
 
+# The standard forms' sex choices by name, as the registry's codes: the registry also reads a
+# label, but only in the language the job runs in (the sender's), so "female" failed in Khmer.
+FORM_SEX = {"female": Sex.FEMALE, "male": Sex.MALE, "": Sex.UNKNOWN}
+
+
+def _sex(text: str) -> str:
+    return FORM_SEX.get(text.strip().casefold(), text)  # anything else: the registry refuses it
+
+
 def _date(text: str):
     import datetime as dt  # noqa: PLC0415
 
@@ -695,7 +705,7 @@ def _register(actor, submission: Submission, household_data, people, phone) -> S
             for person in people:
                 data = {
                     **person.names,
-                    "sex": person.sex or "unknown",
+                    "sex": _sex(person.sex),
                     "village": household_data["village"],
                     "kind": _kind(person),
                 }

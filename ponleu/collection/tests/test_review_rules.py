@@ -161,3 +161,14 @@ def test_the_form_list_costs_the_same_queries_for_one_form_or_twenty(world):
     twenty, listed = _form_list_queries(client)
     assert listed == 20
     assert twenty == one
+
+
+def test_a_child_sent_by_a_khmer_reader_is_registered_with_the_forms_sex(
+    world, child_form, django_capture_on_commit_callbacks
+):
+    sender = world.members["field_worker"].user
+    sender.language = "km"
+    sender.save(update_fields=["language"])
+    submission = _receive(world, _xml("uuid:r4"), django_capture_on_commit_callbacks)
+    assert submission.status == SubmissionStatus.PROCESSED, submission.status_reason
+    assert submission.person.sex == "F"
