@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from ponleu.audit import services as audit
 from ponleu.registry.choices import DataCategory, PersonAction
-from ponleu.registry.policies import exported_name, may_export_identity
+from ponleu.registry.policies import export_cleared, exported_name
 
 from .choices import CollectionAction, SubmissionStatus
 from .models import CollectionForm, FormMedia, FormVersion, Submission
@@ -95,7 +95,8 @@ def submissions_export(*, actor, form: CollectionForm) -> tuple[list[str], list[
     the actor may see; replaced and encrypted-but-undecrypted ones are left out.
 
     Names, dates of birth, phones and photos of the people a submission became are written
-    only where the registry's export rule (``may_export_identity``: identity and consent)
+    only where the registry's export rule (``may_export_identity``, asked for all at once through
+    ``export_cleared``: identity and consent)
     allows it for every one of them; a submission not (yet) in the registry names nobody
     the rule could clear, so its identifying answers are left out. Names masked read as the
     registry masks them (``exported_name``) when the submission is one person."""
@@ -119,15 +120,19 @@ def submissions_export(*, actor, form: CollectionForm) -> tuple[list[str], list[
         table.append((submission, answers))
     identifying = _identity_categories(columns, {s.form_version for s, _answers in table})
     people = _people_behind([s for s, _answers in table])
+    everyone = list({p.pk: p for behind in people.values() for p in behind}.values())
+    # The registry's rule for files, asked once per category for everyone in the file.
+    cleared_for = {
+        category: export_cleared(actor, everyone, categories=(category,))
+        for category in set(identifying.values())
+    }
     language = get_language()
     shown: set = set()
     rows = []
     for submission, answers in table:
         behind = people[submission.pk]
         cleared = {
-            category
-            for category in set(identifying.values())
-            if behind and all(may_export_identity(actor, p, categories=(category,)) for p in behind)
+            category for category, ids in cleared_for.items() if behind and all(p.pk in ids for p in behind)
         }
         if identifying:
             shown |= {p.pk for p in behind}
@@ -137,7 +142,9 @@ def submissions_export(*, actor, form: CollectionForm) -> tuple[list[str], list[
             category = identifying.get(path)
             if category is not None and category not in cleared:
                 single_name = category == DataCategory.BASIC and len(behind) == 1 and "name" in path
-                value = exported_name(actor, behind[0], language) if single_name and value else ""
+                value = (
+                    exported_name(actor, behind[0], language, cleared=False) if single_name and value else ""
+                )
             cells.append(value)
         rows.append(
             [
