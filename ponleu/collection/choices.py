@@ -27,6 +27,10 @@ class CollectionAction(models.TextChoices):
     SUBMISSIONS_EXPORTED = "collection.submissions_exported", _("submissions exported")
     MATCHES_SHOWN = "collection.matches_shown", _("likely matches shown for review")
     FORM_DOWNLOADED = "collection.form_downloaded", _("form downloaded to a phone")
+    FORM_MEDIA_ADDED = "collection.form_media_added", _("form media file added")
+    SUBMISSION_TO_REVIEW = "collection.submission_to_review", _("submission waiting for review")
+    SUBMISSION_FAILED = "collection.submission_failed", _("submission marked as an error")
+    SUBMISSION_DECRYPTED = "collection.submission_decrypted", _("submission decrypted")
 
 
 # What a form's submissions become in Ponleu: nothing (stored for export) or records of an app.

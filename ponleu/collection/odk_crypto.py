@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.utils.translation import gettext as _
 
 RSA_BITS = 2048
 ENCRYPTED_SUFFIX = ".enc"
@@ -58,13 +59,13 @@ def unwrap(private_pem: str, wrapped_b64: str) -> bytes:
     try:
         wrapped = base64.b64decode(wrapped_b64, validate=True)
     except (binascii.Error, ValueError):
-        raise DecryptionFailed("the wrapped key is not base64") from None
+        raise DecryptionFailed(_("The wrapped key is not base64.")) from None
     for mgf_hash in (hashes.SHA256(), hashes.SHA1()):  # noqa: S303 - MGF1 of the desktop JDK's OAEP
         try:
             return private.decrypt(wrapped, oaep(mgf_hash))
         except ValueError:
             continue
-    raise DecryptionFailed("the key was not wrapped with this organisation's public key")
+    raise DecryptionFailed(_("The key was not wrapped with this organisation's public key."))
 
 
 def iv_seed(instance_id: str, key: bytes) -> bytearray:
@@ -86,7 +87,7 @@ def decrypt_file(key: bytes, iv: bytes, data: bytes) -> bytes:
     try:
         return unpadder.update(padded) + unpadder.finalize()
     except ValueError:
-        raise DecryptionFailed("a file does not decrypt with the submission's key") from None
+        raise DecryptionFailed(_("A file does not decrypt with the submission's key.")) from None
 
 
 def signature_text(*, form_id: str, version: str, wrapped_key: str, instance_id: str, files) -> bytes:
@@ -114,12 +115,12 @@ def decrypt_submission(private_pem: str, manifest: Manifest, files: dict[str, by
     """The plaintext XML and {original media name: plaintext} of an encrypted submission."""
     key = unwrap(private_pem, manifest.wrapped_key)
     if len(key) != 32:
-        raise DecryptionFailed("the submission key is not an AES-256 key")
+        raise DecryptionFailed(_("The submission key is not an AES-256 key."))
     seed = iv_seed(manifest.instance_id, key)
     plain: list[tuple[str, bytes]] = []
     for counter, name in enumerate([*manifest.media, manifest.xml_file]):
         if name not in files:
-            raise DecryptionFailed("a file named in the manifest is missing")
+            raise DecryptionFailed(_("A file named in the manifest is missing."))
         original = name[: -len(ENCRYPTED_SUFFIX)] if name.endswith(ENCRYPTED_SUFFIX) else name
         plain.append((original, decrypt_file(key, next_iv(seed, counter), files[name])))
     xml = plain[-1][1]
@@ -135,5 +136,5 @@ def decrypt_submission(private_pem: str, manifest: Manifest, files: dict[str, by
             usedforsecurity=False,
         ).digest()
         if unwrap(private_pem, manifest.signature) != expected:
-            raise DecryptionFailed("the submission's signature does not match its files")
+            raise DecryptionFailed(_("The submission's signature does not match its files."))
     return xml, dict(plain[:-1])

@@ -105,7 +105,6 @@ class FormListView(OpenRosaView):
         entries = []
         for form in selectors.fillable_forms(actor=self.actor):
             version = form.current_version
-            media = version.media.exists()
             entries.append(
                 {
                     "form_id": form.form_id,
@@ -118,7 +117,7 @@ class FormListView(OpenRosaView):
                     "manifest_url": request.build_absolute_uri(
                         reverse("collection:form_manifest", kwargs={"form_version_id": version.pk})
                     )
-                    if media
+                    if form.has_media
                     else None,
                 }
             )

@@ -14,6 +14,7 @@ from ponleu.access.scopes import Scope
 from ponleu.audit import services as audit
 from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
 from ponleu.organisations.models import Organisation, Team
+from ponleu.registry.choices import Sex
 
 from . import odk_crypto, xlsform
 from .choices import Binding, CollectionAction, SubmissionStatus
@@ -139,6 +140,12 @@ def form_media_add(*, actor, version: FormVersion, filename: str, data: bytes) -
         filename=name,
         defaults={"data": data, "md5": hashlib.md5(data, usedforsecurity=False).hexdigest()},
     )
+    audit.record(
+        actor=actor,
+        action=CollectionAction.FORM_MEDIA_ADDED,
+        target=version.form,
+        changes={"media": [None, f"{version.version}/{name}"], "md5": [None, media.md5]},
+    )
     return media
 
 
@@ -200,21 +207,10 @@ def _check_upload(upload: Upload, *, encrypted: bool) -> None:
         )
 
 
-def _binary_paths(version_xml: str) -> set[str]:
-    from defusedxml import ElementTree  # noqa: PLC0415 - only this reader needs the parser
-
-    root = ElementTree.fromstring(version_xml.encode())
-    return {
-        bind.get("nodeset", "")
-        for bind in root.iter(f"{{{xlsform.XFORMS}}}bind")
-        if bind.get("type") == "binary"
-    }
-
-
 def _expected_files(instance: xlsform.Instance, version: FormVersion) -> list[str]:
     if instance.encrypted:
         return instance.files()
-    wanted = _binary_paths(version.xml)
+    wanted = xlsform.binary_paths(version.xml)
     names: list[str] = []
 
     def walk(element, prefix):
@@ -344,11 +340,11 @@ def _after_complete(actor, submission: Submission) -> None:
     if submission.status != SubmissionStatus.RECEIVED:
         return
     if submission.encrypted and "base64EncryptedKey" in submission.xml:
-        _decrypt(submission)
+        _decrypt(actor, submission)
     _enqueue_processing(actor, submission)
 
 
-def _decrypt(submission: Submission) -> None:
+def _decrypt(actor, submission: Submission) -> None:
     instance = xlsform.read_instance(submission.xml.encode())
     root = instance.root
 
@@ -377,16 +373,12 @@ def _decrypt(submission: Submission) -> None:
         xml, plain_media = odk_crypto.decrypt_submission(key.private_key, manifest, files)
         plain_instance = xlsform.read_instance(xml)
     except (odk_crypto.DecryptionFailed, xlsform.InstanceInvalid) as failed:
-        submission.status = SubmissionStatus.ERROR
-        submission.status_reason = str(failed)[:300]
-        submission.save(update_fields=["status", "status_reason"])
+        _failed(actor, submission, str(failed))  # both raise translated messages
         return
     if plain_instance.instance_id != submission.instance_id or not xlsform.matches_version(
         plain_instance.root, xlsform.version_paths(submission.form_version.xml)
     ):
-        submission.status = SubmissionStatus.ERROR
-        submission.status_reason = "the decrypted submission does not match its form version"
-        submission.save(update_fields=["status", "status_reason"])
+        _failed(actor, submission, _("The decrypted submission does not match its form version."))
         return
     for item in attachments.values():
         item.file.delete(save=False)
@@ -400,6 +392,12 @@ def _decrypt(submission: Submission) -> None:
     submission.xml = xml.decode("utf-8")
     submission.expected_files = sorted(plain_media)
     submission.save(update_fields=["xml", "expected_files"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_DECRYPTED,
+        target=submission,
+        changes={"files": [None, len(plain_media)]},
+    )
 
 
 # --- what a submission becomes ------------------------------------------------------------------
@@ -535,10 +533,7 @@ def _home_visit_process(actor, submission: Submission) -> Submission:
     visit = home_visit(submission.xml)
     case = _case_for(actor, visit["case_reference"])
     if case is None:
-        submission.status = SubmissionStatus.ERROR
-        submission.status_reason = _("No case you may work on has this reference.")
-        submission.save(update_fields=["status", "status_reason"])
-        return submission
+        return _failed(actor, submission, _("No case you may work on has this reference."))
     try:
         with transaction.atomic():
             note = note_add(
@@ -550,7 +545,7 @@ def _home_visit_process(actor, submission: Submission) -> Submission:
                 present=_("the child") if visit["child_seen"] == "yes" else "",
             )
     except (ValidationFailed, PermissionDenied) as refused:
-        return _refused(submission, refused)
+        return _refused(actor, submission, refused)
     return _settled(actor, submission, CollectionAction.SUBMISSION_PROCESSED, case_note=note)
 
 
@@ -574,10 +569,17 @@ def _likely(actor, people, village: str, phone: str) -> list[str]:
     return sorted(found)
 
 
-def _to_review(submission: Submission, found: list[str]) -> Submission:
+def _to_review(actor, submission: Submission, found: list[str]) -> Submission:
+    before = submission.status
     submission.status = SubmissionStatus.REVIEW
     submission.likely_matches = found
     submission.save(update_fields=["status", "likely_matches"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_TO_REVIEW,
+        target=submission,
+        changes={"status": [before, submission.status], "likely_matches": [None, len(found)]},
+    )
     return submission
 
 
@@ -585,17 +587,45 @@ def _child_process(actor, submission: Submission) -> Submission:
     child, village = child_registration(submission.xml)
     found = _likely(actor, [child], village, "")
     if found:
-        return _to_review(submission, found)
+        return _to_review(actor, submission, found)
     return _register_child(actor, submission, child, village)
 
 
-def _refused(submission: Submission, refused) -> Submission:
+def _refused(actor, submission: Submission, refused) -> Submission:
+    """The registry refused what the submission describes: the reason in the sender's words
+    (the job runs in their language), each field by its label, never the exception's text."""
+    details = [
+        _("%(field)s: %(problem)s") % {"field": _field_label(field), "problem": " ".join(map(str, messages))}
+        for field, messages in (refused.errors or {}).items()
+    ]
+    return _failed(actor, submission, " ".join([str(refused.message), *details]))
+
+
+def _field_label(field: str) -> str:
+    """A registry field's label in the reader's language (its name if it has none)."""
+    from django.core.exceptions import FieldDoesNotExist  # noqa: PLC0415
+
+    from ponleu.registry.models import Person  # noqa: PLC0415 - only a refusal needs the labels
+
+    try:
+        return str(Person._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return _("the %(field)s field") % {"field": field.replace("_", " ")}
+
+
+def _failed(actor, submission: Submission, reason: str) -> Submission:
+    """The submission marked as an error with a reason a person can act on, audited (the
+    reason itself is not copied into the audit row: it may quote what was typed)."""
+    before = submission.status
     submission.status = SubmissionStatus.ERROR
-    details = "; ".join(
-        f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in (refused.errors or {}).items()
-    )
-    submission.status_reason = " ".join(filter(None, [str(refused.message), details]))[:300]
+    submission.status_reason = reason[:300]
     submission.save(update_fields=["status", "status_reason"])
+    audit.record(
+        actor=actor,
+        action=CollectionAction.SUBMISSION_FAILED,
+        target=submission,
+        changes={"status": [before, submission.status]},
+    )
     return submission
 
 
@@ -617,14 +647,14 @@ def _settled(actor, submission: Submission, action: str, **became) -> Submission
 def _register_child(actor, submission: Submission, child: Registrant, village: str) -> Submission:
     from ponleu.registry.services.people import person_create  # noqa: PLC0415
 
-    data = {**child.names, "sex": child.sex or "unknown", "village": village, "kind": "child"}
+    data = {**child.names, "sex": _sex(child.sex), "village": village, "kind": "child"}
     if child.date_of_birth:
         data["date_of_birth"] = child.date_of_birth
     try:
         with transaction.atomic():
             person = person_create(actor=actor, data=data)
     except (ValidationFailed, PermissionDenied) as refused:
-        return _refused(submission, refused)
+        return _refused(actor, submission, refused)
     return _settled(actor, submission, CollectionAction.SUBMISSION_PROCESSED, person=person)
 
 
@@ -632,7 +662,7 @@ def _household_process(actor, submission: Submission) -> Submission:
     household_data, people, phone = household_registration(submission.xml)
     found = _likely(actor, people, household_data["village"], phone)
     if found:
-        return _to_review(submission, found)
+        return _to_review(actor, submission, found)
     return _register(actor, submission, household_data, people, phone)
 
 
@@ -645,6 +675,15 @@ def _kind(person: Registrant) -> str:
 
     age = age_on(_date(person.date_of_birth), clock.today())
     return "child" if age is None or age < 18 else "adult"
+
+
+# The standard forms' sex choices by name, as the registry's codes: the registry also reads a
+# label, but only in the language the job runs in (the sender's), so "female" failed in Khmer.
+FORM_SEX = {"female": Sex.FEMALE, "male": Sex.MALE, "": Sex.UNKNOWN}
+
+
+def _sex(text: str) -> str:
+    return FORM_SEX.get(text.strip().casefold(), text)  # anything else: the registry refuses it
 
 
 def _date(text: str):
@@ -666,7 +705,7 @@ def _register(actor, submission: Submission, household_data, people, phone) -> S
             for person in people:
                 data = {
                     **person.names,
-                    "sex": person.sex or "unknown",
+                    "sex": _sex(person.sex),
                     "village": household_data["village"],
                     "kind": _kind(person),
                 }
@@ -683,7 +722,7 @@ def _register(actor, submission: Submission, household_data, people, phone) -> S
                     is_primary_caregiver=person.relationship == "head",
                 )
     except (ValidationFailed, PermissionDenied) as refused:
-        return _refused(submission, refused)
+        return _refused(actor, submission, refused)
     return _settled(actor, submission, CollectionAction.SUBMISSION_PROCESSED, household=household)
 
 
@@ -701,32 +740,45 @@ def review_register(*, actor, submission: Submission) -> Submission:
 @transaction.atomic
 def review_match(*, actor, submission: Submission, household) -> Submission:
     """The reviewer finds the household already registered: the submission is that household."""
-    _reviewable(actor, submission)
+    likely = _reviewable(actor, submission)
     if submission.form.binding == Binding.CHILD_REGISTRATION:
         raise Conflict()  # a child is matched to a person, never to a household
+    if not household.members.filter(person_id__in=likely).exists():
+        raise ValidationFailed(
+            _("Choose one of the households the review proposed: this one holds none of the likely matches."),
+            field="household",
+        )
     return _settled(actor, submission, CollectionAction.SUBMISSION_MATCHED, household=household)
 
 
 @transaction.atomic
 def review_match_person(*, actor, submission: Submission, person) -> Submission:
     """The reviewer finds the child already registered: the submission is that person."""
-    _reviewable(actor, submission)
+    likely = _reviewable(actor, submission)
     if submission.form.binding != Binding.CHILD_REGISTRATION:
         raise Conflict()
+    if str(person.pk) not in likely:
+        raise ValidationFailed(
+            _("Choose one of the children the review proposed: this one is not a likely match."),
+            field="person",
+        )
     return _settled(actor, submission, CollectionAction.SUBMISSION_MATCHED_PERSON, person=person)
 
 
-def _reviewable(actor, submission: Submission) -> None:
+def _reviewable(actor, submission: Submission) -> list[str]:
     """The reviewer may decide it, and nobody has: the row stays locked until the decision
-    commits, so two reviewers at once cannot both register it."""
-    status = (
+    commits, so two reviewers at once cannot both register it. Returns the ids of the likely
+    matches the search proposed, the only people (and their households) it may be matched to."""
+    found = (
         Submission.objects.actionable_by(actor, "collection.review")
         .select_for_update()
         .filter(pk=submission.pk)
-        .values_list("status", flat=True)
+        .values_list("status", "likely_matches")
         .first()
     )
-    if status is None:
+    if found is None:
         raise PermissionDenied()
+    status, likely = found
     if status != SubmissionStatus.REVIEW:
         raise Conflict()
+    return [pk for pk in likely or [] if pk != "hidden"]

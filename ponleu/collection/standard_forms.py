@@ -11,9 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ponleu.common.spreadsheet_writer import new_workbook, row, xlsx_bytes
+from ponleu.registry.choices import DataCategory
 
 LANGUAGES = ("Khmer (km)", "English (en)", "French (fr)")
 VERSION = "2026120702"
+
+# The standard forms' questions that identify a person, with the category of data a file
+# carrying the answer needs consent for (file questions, photos, need ``PHOTO``).
+IDENTIFYING = {
+    "head_name": DataCategory.BASIC,
+    "head_birth_date": DataCategory.BASIC,
+    "member_name": DataCategory.BASIC,
+    "member_birth_date": DataCategory.BASIC,
+    "child_name": DataCategory.BASIC,
+    "birth_date": DataCategory.BASIC,
+    "phone": DataCategory.CONTACT,
+}
 
 
 def q(kind: str, name: str, km: str, en: str, fr: str, **columns: str) -> dict:

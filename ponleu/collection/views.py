@@ -23,7 +23,7 @@ from ponleu.accounts import services as account_services
 from ponleu.accounts.second_factor import svg_qr
 from ponleu.audit import services as audit
 from ponleu.common.client_address import client_ip
-from ponleu.common.errors import Conflict
+from ponleu.common.errors import Conflict, ValidationFailed
 from ponleu.common.spreadsheet_writer import csv_bytes, xlsx_table
 from ponleu.organisations.models import Membership, Organisation, Team
 from ponleu.registry.models import Household, Person
@@ -285,6 +285,9 @@ class SubmissionReviewView(AppView):
                 return HttpResponseBadRequest()
         except Conflict:
             messages.error(request, _("This submission is already decided."))
+            return redirect(reverse("collection:submission_list") + "?status=review")
+        except ValidationFailed as refused:
+            messages.error(request, refused.message)
             return redirect(reverse("collection:submission_list") + "?status=review")
         messages.success(request, _("The submission is decided."))
         return redirect(reverse("collection:submission_list") + "?status=review")

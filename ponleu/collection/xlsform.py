@@ -240,3 +240,13 @@ def matches_version(instance_root: Element, paths: frozenset[str]) -> bool:
 
 def version_paths(xml: str) -> frozenset[str]:
     return frozenset(_paths(_primary_instance(ElementTree.fromstring(xml.encode()))))
+
+
+def binary_paths(version_xml: str) -> set[str]:
+    """The instance paths of a form version's file questions (photos, signatures, audio)."""
+    from defusedxml import ElementTree  # noqa: PLC0415 - only this reader needs the parser
+
+    root = ElementTree.fromstring(version_xml.encode())
+    return {
+        bind.get("nodeset", "") for bind in root.iter(f"{{{XFORMS}}}bind") if bind.get("type") == "binary"
+    }

@@ -141,6 +141,7 @@ class ProgrammeAction(models.TextChoices):
     ATTENDANCE_SAVED = "programmes.session.attendance_saved", _("Session attendance saved")
     SESSION_VIEWED = "programmes.session.viewed", _("Session seen")
     EVENT_RECORDED = "programmes.event.recorded", _("Training or event recorded")
+    # No service writes it now; kept so audit rows already written still read with their label.
     EVENT_PARTICIPANTS_SAVED = "programmes.event.participants_saved", _("Event participants saved")
     EVENT_VIEWED = "programmes.event.viewed", _("Training or event seen")
     STOCK_RECEIVED = "programmes.stock.received", _("Stock received")

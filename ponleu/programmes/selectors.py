@@ -15,7 +15,6 @@ from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.audit import services as audit
 from ponleu.cases.models import Case
 from ponleu.common import clock
-from ponleu.registry.models import Person
 from ponleu.registry.selectors.search import person_matches
 
 from .choices import IndicatorSource, OutOfSchoolStatus, ProgrammeAction
@@ -153,49 +152,89 @@ def project_reach(*, actor) -> ReachReport:
     return ReachReport(rows, len(seen_in), sum(r.children for r in rows))
 
 
-def _achieved(indicator: Indicator, target: Target, project: Project) -> int | None:
-    """The value reached in the target's period, counted from the project's records."""
-    start, end = target.starts_on, target.ends_on
-    source = indicator.source
-    if source == IndicatorSource.MANUAL:
-        return target.achieved
-    if source == IndicatorSource.SESSIONS_HELD:
-        return Session.objects.filter(group__projects=project, held_on__range=(start, end)).count()
-    if source == IndicatorSource.ITEMS_DISTRIBUTED:
-        return (
-            Distribution.objects.filter(project=project, given_on__range=(start, end)).aggregate(
-                n=Sum("quantity")
-            )["n"]
-            or 0
+def _in(target: Target, field: str) -> Q:
+    return Q(**{f"{field}__range": (target.starts_on, target.ends_on)})
+
+
+def _achieved_all(project: Project, targets: list[tuple[Indicator, Target]]) -> dict:
+    """{target id: the value reached in its period}, counted from the project's records, in a
+    fixed number of queries whatever the number of targets: one conditional aggregate per
+    counted source (a filtered count or sum per target), and for children reached the
+    (child, day) pairs of the targets' whole span once, each target counting its own period."""
+    by_source = defaultdict(list)
+    for indicator, target in targets:
+        by_source[indicator.source].append(target)
+    achieved = {t.pk: t.achieved for t in by_source.pop(IndicatorSource.MANUAL, [])}
+
+    def aggregate(queryset, targets, make):
+        if not targets:
+            return {}
+        found = queryset.aggregate(**{f"t{t.pk}": make(t) for t in targets})
+        return {t.pk: found[f"t{t.pk}"] or 0 for t in targets}
+
+    sessions = by_source.pop(IndicatorSource.SESSIONS_HELD, [])
+    achieved |= aggregate(
+        Session.objects.filter(group__projects=project),
+        sessions,
+        lambda t: Count("pk", filter=_in(t, "held_on")),
+    )
+    items = by_source.pop(IndicatorSource.ITEMS_DISTRIBUTED, [])
+    achieved |= aggregate(
+        Distribution.objects.filter(project=project),
+        items,
+        lambda t: Sum("quantity", filter=_in(t, "given_on")),
+    )
+    events = by_source.pop(IndicatorSource.EVENT_PARTICIPANTS, [])
+    registered = aggregate(
+        EventParticipant.objects.filter(event__projects=project),
+        events,
+        lambda t: Count("pk", filter=_in(t, "event__held_on")),
+    )
+    crowd = aggregate(
+        EventHeadcount.objects.filter(event__projects=project),
+        events,
+        lambda t: Sum("count", filter=_in(t, "event__held_on")),
+    )
+    achieved |= {t.pk: registered[t.pk] + crowd[t.pk] for t in events}
+    reached = by_source.pop(IndicatorSource.CHILDREN_REACHED, [])
+    achieved |= _children_reached(project, reached)
+    for rest in by_source.values():  # a source added later and not counted yet
+        achieved |= {t.pk: None for t in rest}
+    return achieved
+
+
+def _children_reached(project: Project, targets: list[Target]) -> dict:
+    """Children present at a session, registered at an event or given an item in a target's
+    period, or a direct beneficiary by its end: four queries for any number of targets."""
+    if not targets:
+        return {}
+    start, end = min(t.starts_on for t in targets), max(t.ends_on for t in targets)
+    child = {"person__kind": "child"}
+    dated = [
+        *Attendance.objects.filter(
+            session__group__projects=project, session__held_on__range=(start, end), **child
         )
-    if source == IndicatorSource.EVENT_PARTICIPANTS:
-        events = Event.objects.filter(projects=project, held_on__range=(start, end))
-        registered = EventParticipant.objects.filter(event__in=events).count()
-        crowd = EventHeadcount.objects.filter(event__in=events).aggregate(n=Sum("count"))["n"] or 0
-        return registered + crowd
-    # Children reached: present at a session, registered at an event or given an item in the
-    # period, or a direct beneficiary by then.
-    children = set(
-        Attendance.objects.filter(
-            session__group__projects=project, session__held_on__range=(start, end), person__kind="child"
-        ).values_list("person_id", flat=True)
-    )
-    children |= set(
-        EventParticipant.objects.filter(
-            event__projects=project, event__held_on__range=(start, end), person__kind="child"
-        ).values_list("person_id", flat=True)
-    )
-    children |= set(
-        Distribution.objects.filter(
-            project=project, given_on__range=(start, end), person__kind="child"
-        ).values_list("person_id", flat=True)
-    )
-    children |= set(
-        ProjectPerson.objects.filter(project=project, since__lte=end, person__kind="child").values_list(
-            "person_id", flat=True
+        .values_list("person_id", "session__held_on")
+        .distinct(),
+        *EventParticipant.objects.filter(event__projects=project, event__held_on__range=(start, end), **child)
+        .values_list("person_id", "event__held_on")
+        .distinct(),
+        *Distribution.objects.filter(project=project, given_on__range=(start, end), **child)
+        .values_list("person_id", "given_on")
+        .distinct(),
+    ]
+    since = list(
+        ProjectPerson.objects.filter(project=project, since__lte=end, **child).values_list(
+            "person_id", "since"
         )
     )
-    return len(children)
+    return {
+        t.pk: len(
+            {pk for pk, day in dated if t.starts_on <= day <= t.ends_on}
+            | {pk for pk, day in since if day <= t.ends_on}
+        )
+        for t in targets
+    }
 
 
 @dataclass
@@ -217,12 +256,15 @@ def project_detail(*, actor, project_id) -> ProjectDetail:
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets"))
         )
     )
-    progress = {
-        target.pk: _achieved(indicator, target, project)
-        for result in results
-        for indicator in result.indicators.all()
-        for target in indicator.targets.all()
-    }
+    progress = _achieved_all(
+        project,
+        [
+            (indicator, target)
+            for result in results
+            for indicator in result.indicators.all()
+            for target in indicator.targets.all()
+        ],
+    )
     counts = {
         "groups": project.groups.count(),
         "sessions": Session.objects.filter(group__projects=project).count(),
@@ -455,15 +497,6 @@ def event_detail(*, actor, event_id) -> EventDetail:
     )
 
 
-# --- distributions ----------------------------------------------------------------------------
-
-
-def distribution_list(*, actor):
-    return Distribution.objects.visible_to(actor).select_related(
-        "project", "person", "household", "school", "group"
-    )
-
-
 # --- monitoring ----------------------------------------------------------------------------
 
 
@@ -570,12 +603,6 @@ def out_of_school_get(*, actor, out_of_school_id, capability: str = PROGRAMMES_V
 
 def follow_ups(*, record: OutOfSchool) -> list[SchoolingFollowUp]:
     return list(record.follow_ups.order_by("followed_on"))
-
-
-def people_named(*, actor, person_ids) -> dict:
-    """{id: person} of the ids the actor sees."""
-    ids = [pk for pk in (_uuid(i) for i in person_ids) if pk]
-    return {p.pk: p for p in Person.objects.visible_to(actor).filter(pk__in=ids)}
 
 
 def follow_ups_of(*, records) -> dict:

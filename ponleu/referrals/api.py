@@ -31,6 +31,7 @@ from .schemas import (
     AcceptIn,
     ProviderIn,
     ProviderOut,
+    ProviderReportIn,
     ReferralIn,
     ReferralListOut,
     ReferralOut,
@@ -98,10 +99,20 @@ def provider_create(request, payload: ProviderIn):
 @router.put("/directory/providers/{provider_id}", auth=api_auth, response={200: ProviderOut, **VERSIONED})
 @capability("directory.manage")
 def provider_update(request, provider_id: uuid.UUID, payload: ProviderIn):
-    provider = Provider.objects.get(pk=provider_id)
+    provider = Provider.objects.manageable_by(request.actor).get(pk=provider_id)
     return services.provider_save(
         actor=request.actor, provider=provider, data=_provider_data(payload), version=if_match(request)
     )
+
+
+@router.post("/directory/providers/{provider_id}/report", auth=api_auth, response={204: None})
+@capability("directory.view")
+def provider_report(request, provider_id: uuid.UUID, payload: ProviderReportIn):
+    """Say an entry is wrong: the administrators of its area find it among the entries to check
+    until one of them saves it again. The note is theirs to read; the answer carries nothing."""
+    provider = selectors.provider_get(provider_id)
+    services.provider_report(actor=request.actor, provider=provider, note=payload.note)
+    return Status(204, None)
 
 
 # --- referrals ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ponleu.access.scoping import ScopedQuerySet, Scoping, SharedWith
@@ -34,6 +34,33 @@ from .choices import (
     ServiceType,
     Urgency,
 )
+
+
+class ProviderQuerySet(models.QuerySet):
+    def manageable_by(self, actor):
+        """The entries an administrator may change: every one for an administrator without
+        assigned areas; for one whose reach is some areas, those located in them (an entry
+        with no place: one serving a unit in them). Everyone may read the directory; this is
+        who may write it, and ``in_reach`` is the same rule for where an entry is saved."""
+        if not actor.can("directory.manage"):
+            return self.none()
+        if not actor.area_codes:
+            return self
+        where = Q()
+        for code in actor.area_codes:
+            serves = ProviderArea.objects.filter(provider=OuterRef("pk"), unit__code__startswith=code)
+            where |= Q(location__code__startswith=code) | (Q(location__isnull=True) & Exists(serves))
+        return self.filter(where)
+
+
+def in_reach(actor, location, served_codes) -> bool:
+    """May an administrator place an entry here (``location``, or with none the units it
+    serves)? The rule of ``ProviderQuerySet.manageable_by``, so what one saves stays theirs."""
+    if not actor.area_codes:
+        return True
+    if location is not None:
+        return any(location.code.startswith(code) for code in actor.area_codes)
+    return any(unit.startswith(code) for unit in served_codes for code in actor.area_codes)
 
 
 class Provider(VersionedModel):
@@ -66,6 +93,8 @@ class Provider(VersionedModel):
     # administrator saves it again.
     flagged_on = models.DateField(_("reported wrong on"), null=True, blank=True, editable=False)
     flag_note = models.CharField(_("what is wrong"), max_length=300, blank=True, editable=False)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service provider")

@@ -54,6 +54,8 @@ class ProviderOut(Schema):
     is_active: bool
     services: list[ProviderServiceIn]
     areas: list[str]
+    # The day an administrator last saved (checked) the entry; null: never checked.
+    verified_on: dt.date | None
 
     @staticmethod
     def resolve_location(provider) -> str | None:
@@ -66,6 +68,12 @@ class ProviderOut(Schema):
     @staticmethod
     def resolve_areas(provider) -> list[str]:
         return [area.unit_id for area in provider.areas.all()]
+
+
+class ProviderReportIn(Schema):
+    """What is wrong in a directory entry (closed, moved, another phone), as a user saw it."""
+
+    note: Text
 
 
 class ReferralIn(Schema):

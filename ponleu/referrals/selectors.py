@@ -84,17 +84,12 @@ def providers_to_check(*, actor) -> QuerySet:
     months (never checked counts as not checked), reported ones first, then the oldest check;
     for an administrator of some areas, those located in them. The directory is not personal
     data: no access event."""
-    if not actor.can("directory.manage"):
-        return Provider.objects.none()
     stale = add_months(clock.today(), -CHECK_AFTER_MONTHS)
-    providers = Provider.objects.filter(is_active=True).filter(
-        Q(flagged_on__isnull=False) | Q(verified_on__isnull=True) | Q(verified_on__lt=stale)
+    providers = (
+        Provider.objects.manageable_by(actor)
+        .filter(is_active=True)
+        .filter(Q(flagged_on__isnull=False) | Q(verified_on__isnull=True) | Q(verified_on__lt=stale))
     )
-    if actor.area_codes:
-        where = Q()
-        for code in actor.area_codes:
-            where |= Q(location__code__startswith=code)
-        providers = providers.filter(where)
     return providers.order_by(
         F("flagged_on").desc(nulls_last=True), F("verified_on").asc(nulls_first=True), "name_km", "pk"
     )

@@ -25,7 +25,9 @@ from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
 from ponleu.jobs.selectors import job_get
 from ponleu.organisations.models import Organisation
+from ponleu.registry.forms import apply_errors
 from ponleu.registry.models import Household, Person
+from ponleu.registry.policies import exported_name
 from ponleu.registry.selectors import people as person_selectors
 
 from . import selectors, services, slip, spreadsheets, workflow
@@ -80,16 +82,19 @@ class DirectoryView(AppView):
         return render(request, template, context)
 
 
-def _provider_or_404(provider_id) -> Provider:
+def _provider_or_404(provider_id, providers=None) -> Provider:
     return get_visible_or_404(
-        Provider.objects.prefetch_related("services", "areas").select_related("location"), pk=provider_id
+        (providers if providers is not None else Provider.objects)
+        .prefetch_related("services", "areas")
+        .select_related("location"),
+        pk=provider_id,
     )
 
 
 def _organisations() -> list[tuple[str, str]]:
     language = get_language()
     return [
-        (str(org.pk), org.name_km if language == "km" or not org.name_en else org.name_en)
+        (str(org.pk), org.display_name(language))
         for org in Organisation.objects.filter(is_active=True).order_by("name_km")
     ]
 
@@ -106,12 +111,12 @@ class ProviderEditView(AppView):
         return render(request, self.template, context, status=status)
 
     def get(self, request, provider_id):
-        provider = _provider_or_404(provider_id)
+        provider = _provider_or_404(provider_id, Provider.objects.manageable_by(self.actor))
         form = ProviderForm(initial=ProviderForm.initial_for(provider), organisations=_organisations())
         return self._render(request, provider, form)
 
     def post(self, request, provider_id):
-        provider = _provider_or_404(provider_id)
+        provider = _provider_or_404(provider_id, Provider.objects.manageable_by(self.actor))
         form = ProviderForm(request.POST, organisations=_organisations())
         if form.is_valid():
             notes = {offered.service: offered.note for offered in provider.services.all()}
@@ -123,7 +128,7 @@ class ProviderEditView(AppView):
                     version=form.cleaned_data["version"],
                 )
             except DomainError as error:
-                _form_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The entry was saved and marked checked today."))
                 return redirect(f"{reverse('referrals:directory')}?check=1")
@@ -148,19 +153,11 @@ class ProviderReportView(AppView):
             try:
                 services.provider_report(actor=self.actor, provider=provider, note=form.cleaned_data["note"])
             except DomainError as error:
-                _form_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Thank you: an administrator will check this entry."))
                 return redirect("referrals:directory")
         return render(request, self.template, {"provider": provider, "form": form}, status=400)
-
-
-def _form_errors(form, error: DomainError) -> None:
-    for field, errors in (error.errors or {}).items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, str(message))
-    if not error.errors:
-        form.add_error(None, str(error.message))
 
 
 def _origin_querysets(actor) -> dict:
@@ -504,7 +501,8 @@ class ReferralSlipView(AppView):
         referral = selectors.referral_get(actor=self.actor, referral_id=referral_id)
         html = slip.slip_html(
             referral,
-            child=identity_label(self.actor, selectors.surviving_record(referral.person)),
+            # The slip leaves Ponleu in the family's hands: the registry's rule for files.
+            child=exported_name(self.actor, selectors.surviving_record(referral.person), get_language()),
             fonts=font_face_css(),
             detail_url=request.build_absolute_uri(reverse("referrals:referral_detail", args=[referral.pk])),
         )

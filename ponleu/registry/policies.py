@@ -87,6 +87,59 @@ def can_see_unmasked(actor, person: Person) -> bool:
     return can_see_identity(actor, person)
 
 
+def may_export_identity(actor, person: Person, *, witness=None, categories=(DataCategory.BASIC,)) -> bool:
+    """May ``person``'s identity (names, date of birth; ``DataCategory.CONTACT`` for phones,
+    ``DataCategory.PHOTO`` for photos and documents) be written into a file that leaves Ponleu
+    (a spreadsheet export, a printed slip)? The one rule every export asks: the identity rule
+    of the screen, and consent in force for the organisation's services covering what the file
+    carries. Anything else is masked as the screen masks it (``exported_name``)."""
+    return person.pk in export_cleared(actor, [person], witness=witness, categories=categories)
+
+
+def export_cleared(actor, people, *, witness=None, categories=(DataCategory.BASIC,)) -> set:
+    """The ids of ``people`` that ``may_export_identity`` clears, for a whole export at once:
+    the consents of everyone are read together (a few queries whatever their number), then
+    judged one by one by the same consent rule as ``consent_allows``."""
+    seen = [person for person in people if can_see_identity(actor, person, witness=witness)]
+    if not seen:
+        return set()
+    groups = _merge_groups(seen)
+    in_force = {}
+    for consent in Consent.objects.filter(
+        person_id__in={pk for group in groups.values() for pk in group}, purpose=ConsentPurpose.SERVICES
+    ).in_force():
+        in_force.setdefault(consent.person_id, []).append(consent)
+    return {
+        person.pk
+        for person in seen
+        if not _judge(
+            person,
+            ConsentPurpose.SERVICES,
+            None,
+            on=None,
+            recipient_kind="",
+            categories=categories,
+            consents=[c for pk in groups[person.pk] for c in in_force.get(pk, [])],
+        )[0]
+    }
+
+
+def _merge_groups(people) -> dict:
+    """{person id: the ids of their merge group} (``merge_group_ids``), for records not merged
+    away in one query per generation of merges; a merged-away record is looked up alone."""
+    groups = {p.pk: [p.pk] for p in people if p.merged_into_id is None}
+    frontier = {pk: pk for pk in groups}  # record id -> the root whose group it joins
+    while frontier:
+        found = Person.objects.filter(merged_into_id__in=list(frontier)).values_list("id", "merged_into_id")
+        frontier = {pk: frontier[into] for pk, into in found if pk not in groups[frontier[into]]}
+        for pk, root in frontier.items():
+            groups[root].append(pk)
+    for person in people:
+        if person.pk not in groups:
+            groups[person.pk] = Person.objects.merge_group_ids(person)
+    return groups
+
+
 def consent_allows(
     person: Person,
     purpose: str,
@@ -142,6 +195,21 @@ def _check(person, purpose, recipient, *, on, recipient_kind, categories) -> tup
             person_id__in=Person.objects.merge_group_ids(person), purpose=purpose
         ).in_force(on)
     )
+    return _judge(
+        person,
+        purpose,
+        recipient,
+        on=on,
+        recipient_kind=recipient_kind,
+        categories=categories,
+        consents=consents,
+    )
+
+
+def _judge(
+    person, purpose, recipient, *, on, recipient_kind, categories, consents
+) -> tuple[list[str], Consent | None]:
+    """The consent rule over the consents in force for ``purpose`` of the person's merge group."""
     if not consents:
         return [_("There is no consent in force for this purpose.")], None
     if purpose == ConsentPurpose.SHARE:
@@ -185,6 +253,18 @@ def shown_name(actor, person: Person, language: str | None = None, *, witness=No
     """The name to display: initials when the identity policy masks it (and why, if sensitive)."""
     if can_see_identity(actor, person, witness=witness):
         return person.display_name(language) or "?"
+    return _masked_name(person)
+
+
+def exported_name(actor, person: Person, language: str | None = None, *, witness=None, cleared=None) -> str:
+    """The name to write into a file: masked as on screen unless ``may_export_identity``
+    (``cleared``: its answer, when the export asked ``export_cleared`` for everyone at once)."""
+    if cleared if cleared is not None else may_export_identity(actor, person, witness=witness):
+        return person.display_name(language) or "?"
+    return _masked_name(person)
+
+
+def _masked_name(person: Person) -> str:
     if person.is_sensitive:
         return f"{person.initials()} ({_('sensitive record')})"
     return person.initials()

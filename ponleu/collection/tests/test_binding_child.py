@@ -22,19 +22,6 @@ VILLAGE = "02010101"  # in the field worker's area (0201)
 OUTSIDE = "17070101"
 
 
-@pytest.fixture
-def child_form(world):
-    admin = actor(world.members["org_admin"])
-    version = services.form_upload(
-        actor=admin,
-        data=standard_forms.xlsx("child_registration"),
-        binding=standard_forms.FORMS["child_registration"].binding,
-        encrypt=False,
-    )
-    services.form_publish(actor=admin, form=version.form, team_ids=[world.team_a.pk])
-    return version
-
-
 def _xml(instance_id, *, village=VILLAGE, name="ចាន់ សុភា", born="2016-04-09"):
     return (
         f'<data id="ponleu_child_registration" version="{standard_forms.VERSION}">'

@@ -15,7 +15,8 @@ from defusedxml import ElementTree
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from ponleu.collection.choices import SubmissionStatus
+from ponleu.audit.models import AuditEvent
+from ponleu.collection.choices import CollectionAction, SubmissionStatus
 from ponleu.collection.models import Attachment, FormKey, Submission
 
 from .helpers import basic, device_token, instance_xml, publish_visit
@@ -110,6 +111,8 @@ def test_a_submission_encrypted_as_odk_collect_does_is_decrypted(world, setup, m
     assert photo.name == "photo.jpg"
     with photo.file.open("rb") as handle:
         assert handle.read() == b"\xff\xd8jpeg-bytes"
+    decrypted = AuditEvent.objects.get(action=CollectionAction.SUBMISSION_DECRYPTED)
+    assert decrypted.target_id == str(submission.pk)
 
 
 def test_the_form_carries_the_organisations_public_key_and_the_private_key_is_sealed(world, setup):
@@ -147,6 +150,8 @@ def test_a_tampered_submission_is_kept_as_an_error_never_as_data(world, setup):
     submission = Submission.objects.get()
     assert submission.status == SubmissionStatus.ERROR
     assert "signature" in submission.status_reason
+    assert AuditEvent.objects.filter(action=CollectionAction.SUBMISSION_FAILED, target_id=str(submission.pk))
+    assert not AuditEvent.objects.filter(action=CollectionAction.SUBMISSION_DECRYPTED)
     assert "base64EncryptedKey" in submission.xml  # still the manifest: nothing decrypted was kept
 
 

@@ -4,17 +4,18 @@ band and disability."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ponleu.audit import services as audit
 from ponleu.common.errors import ValidationFailed
-from ponleu.common.versions import claim_version
 from ponleu.organisations.models import Membership
 from ponleu.programmes.choices import Audience, EventKind, EventTopic, ProgrammeAction
 from ponleu.programmes.models import Event, EventHeadcount, EventParticipant
 
-from .base import acting, choice, headcounts, past, require_place, required_text, village, visible_person
+from .base import choice, headcounts, past, require_place, required_text, village, visible_people
 from .projects import RECORD, tag_projects
 
 
@@ -30,26 +31,51 @@ def _score(value, *, field: str) -> int | None:
     return score
 
 
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def _participants(actor, event: Event, rows) -> list[EventParticipant]:
+    """The rows checked in two queries for any number of them (the people the actor sees, the
+    organisation's staff named), each refusal still naming its row."""
+    rows = list(rows or ())
+    found = {
+        person.pk: person
+        for person in visible_people(actor, [row.get("person_id") for row in rows if row.get("person_id")])
+    }
+    named_staff = {_uuid(row.get("user_id")) for row in rows if row.get("user_id")} - {None}
+    staff = set(
+        Membership.objects.filter(organisation_id=actor.organisation_id, user_id__in=named_staff).values_list(
+            "user_id", flat=True
+        )
+        if named_staff
+        else ()
+    )
     participants, people, users = [], set(), set()
-    for index, row in enumerate(rows or ()):
+    for index, row in enumerate(rows):
         where = f"participants.{index}"
         person_id, user_id = row.get("person_id"), row.get("user_id")
         if bool(person_id) == bool(user_id):
             raise ValidationFailed(_("Name a registered person or a member of staff."), field=where)
         if person_id:
-            person = visible_person(actor, person_id, field=where)
+            person = found.get(_uuid(person_id))
+            if person is None:
+                raise ValidationFailed(_("Choose a person registered by this organisation."), field=where)
             if person.pk in people:
                 raise ValidationFailed(_("This person is listed twice."), field=where)
             people.add(person.pk)
             participant = EventParticipant(event=event, person=person)
         else:
-            if not Membership.objects.filter(organisation_id=actor.organisation_id, user_id=user_id).exists():
+            user = _uuid(user_id)
+            if user not in staff:
                 raise ValidationFailed(_("Choose members of this organisation."), field=where)
-            if str(user_id) in users:
+            if user in users:
                 raise ValidationFailed(_("This person is listed twice."), field=where)
-            users.add(str(user_id))
-            participant = EventParticipant(event=event, user_id=user_id)
+            users.add(user)
+            participant = EventParticipant(event=event, user_id=user)
         participant.pre_score = _score(row.get("pre_score"), field=f"{where}.pre_score")
         participant.post_score = _score(row.get("post_score"), field=f"{where}.post_score")
         if not event.has_tests and (participant.pre_score is not None or participant.post_score is not None):
@@ -111,27 +137,5 @@ def event_record(
             "projects": [None, sorted(p.code for p in projects)],
             **{k: [None, v] for k, v in _totals(rows, counted).items()},
         },
-    )
-    return event
-
-
-@transaction.atomic
-def event_participants_save(*, actor, event: Event, participants=(), counted=(), version) -> Event:
-    """Participants and counts entered again (corrected, or scores added after the post-test)."""
-    event = acting(actor, Event.objects, event, RECORD)
-    claim_version(event, version)
-    before = _totals(list(event.participants.all()), list(event.headcounts.values("count")))
-    rows = _participants(actor, event, participants)
-    counted = headcounts(counted)
-    event.participants.all().delete()
-    event.headcounts.all().delete()
-    EventParticipant.objects.bulk_create(rows)
-    EventHeadcount.objects.bulk_create([EventHeadcount(event=event, **row) for row in counted])
-    after = _totals(rows, counted)
-    audit.record(
-        actor=actor,
-        action=ProgrammeAction.EVENT_PARTICIPANTS_SAVED,
-        target=event,
-        changes={k: [before[k], after[k]] for k in after},
     )
     return event

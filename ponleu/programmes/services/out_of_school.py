@@ -27,6 +27,7 @@ from ponleu.programmes.models import Group, GroupMember, OutOfSchool, SchoolingF
 from ponleu.registry.models import Person
 
 from .base import acting, choice, past, text, visible_person
+from .groups import members_add
 from .projects import RECORD
 
 # After a child is back, their schooling is followed up this often.
@@ -113,7 +114,8 @@ def out_of_school_return(
         if group is None or group.kind.base not in (GroupBase.NON_FORMAL_CLASS, GroupBase.REMEDIAL_CLASS):
             raise ValidationFailed(_("Choose a non-formal class you work with."), field="group")
         if not GroupMember.objects.filter(group=group, person=person, left_on__isnull=True).exists():
-            GroupMember.objects.create(group=group, person=person, joined_on=returned_on)
+            # Joining the class is the groups' own write: checked and audited as any member's.
+            members_add(actor=actor, group=group, person_ids=[person.pk], joined_on=returned_on)
         record.group = group
     record.status = OutOfSchoolStatus.RETURNED
     record.returned_on = returned_on

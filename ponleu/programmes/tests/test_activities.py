@@ -86,6 +86,44 @@ def test_a_training_records_registered_participants_and_their_test_scores(world)
         )
 
 
+def _recorded_queries(world, title, participants) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        _event(world, actor_key="supervisor", title=title, participants=participants)
+    return len(queries)
+
+
+def test_participants_are_checked_in_the_same_queries_for_one_row_or_twenty(world):
+    children = [factories.child(world) for _ in range(19)]
+    staff = world.user("caseworker_a").pk
+    _recorded_queries(world, "Warm-up", [{"person_id": children[0].pk}])
+    one = _recorded_queries(world, "One", [{"person_id": children[0].pk}, {"user_id": staff}])
+    twenty = _recorded_queries(
+        world, "Twenty", [*({"person_id": c.pk} for c in children), {"user_id": staff}]
+    )
+    assert twenty == one
+
+
+def test_each_refused_participant_row_is_named(world):
+    child = factories.child(world)
+    outsider = factories.child(world, organisation=world.other_org, team=None, village="17070101")
+    for rows, field in (
+        ([{"person_id": child.pk}, {"person_id": outsider.pk}], "participants.1"),
+        ([{"person_id": child.pk}, {"person_id": "not-a-uuid"}], "participants.1"),
+        ([{"user_id": world.user("partner").pk}], "participants.0"),
+        ([{"user_id": "nobody"}], "participants.0"),
+        (
+            [{"user_id": world.user("caseworker_a").pk}, {"user_id": world.user("caseworker_a").pk}],
+            "participants.1",
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            _event(world, actor_key="supervisor", title=f"Refused {field}", participants=rows)
+        assert field in refused.value.errors
+
+
 def test_an_event_outside_ones_areas_is_refused(world):
     with pytest.raises(PermissionDenied):
         _event(world, village_code="17070101")
@@ -301,6 +339,31 @@ def test_a_child_in_school_or_not_of_school_age_is_not_out_of_school(world):
             reason="other",
             plan="non_formal",
         )
+
+
+def test_a_child_back_in_a_non_formal_class_joins_it_as_any_member_does_audited(world):
+    from ponleu.audit.models import AuditEvent
+    from ponleu.programmes.choices import ProgrammeAction
+    from ponleu.programmes.models import GroupMember
+
+    actor = world.actor("supervisor")
+    child = factories.child(world)
+    nfe = factories.group(world, base=GroupBase.NON_FORMAL_CLASS)
+    record = out_of_school.out_of_school_record(
+        actor=actor,
+        person_id=child.pk,
+        identified_on=DAY,
+        found_by="outreach",
+        reason="work",
+        plan="non_formal",
+    )
+    out_of_school.out_of_school_return(
+        actor=actor, record=record, returned_on=DAY, version=record.version, group=nfe
+    )
+    member = GroupMember.objects.get(group=nfe, person=child)
+    assert member.joined_on == DAY
+    joined = AuditEvent.objects.get(action=ProgrammeAction.MEMBER_ADDED, target_id=str(nfe.pk))
+    assert joined.changes["members"] == [None, [str(child.pk)]]
 
 
 def test_today_lists_children_due_for_a_follow_up_as_the_list_behind_it(world):

@@ -13,7 +13,7 @@ from ponleu.common.errors import Conflict, PermissionDenied, ValidationFailed
 from ponleu.geography.models import AdminUnit
 from ponleu.organisations.models import Organisation
 from ponleu.referrals.choices import Accessibility, Cost, DirectoryAction, ProviderKind, ServiceType
-from ponleu.referrals.models import Provider, ProviderArea, ProviderService
+from ponleu.referrals.models import Provider, ProviderArea, ProviderService, in_reach
 
 TEXT_FIELDS = {"name_km": 200, "name_en": 200, "address": 300, "phone": 40, "hours": 200}
 AUDITED = (
@@ -97,7 +97,13 @@ def provider_save(*, actor, data: dict, provider: Provider | None = None, versio
     checked today, and a report that it was wrong is answered."""
     if not actor.can("directory.manage"):
         raise PermissionDenied()
+    if provider is not None and not Provider.objects.manageable_by(actor).filter(pk=provider.pk).exists():
+        raise PermissionDenied()  # another area's entry: the interfaces already answer 404
     values, services, units, errors = clean_provider(data)
+    if not (errors.get("location") or errors.get("areas")) and not in_reach(
+        actor, values["location"], [unit.pk for unit in units]
+    ):
+        errors["location"] = [_("Choose a place in the areas you look after.")]
     if errors:
         raise ValidationFailed(errors=errors)
     values |= {"verified_on": clock.today(), "flagged_on": None, "flag_note": ""}

@@ -13,16 +13,13 @@ OU_DAMBANG = "020801"  # a Sangkae commune
 PUOK = "1707"  # the Siem Reap district of the other organisation
 
 
-def directory_admin(world):
-    return world.actor("org_admin")
-
-
 def provider(
     world,
     *,
     kind=ProviderKind.HEALTH_CENTRE,
     areas=(KANTUEU,),
     services_=(("primary_health", "free"),),
+    admin="org_admin",
     **data,
 ):
     values = {
@@ -34,7 +31,7 @@ def provider(
         "phone": "012 345 678",
     }
     values.update(data)
-    return services.provider_save(actor=directory_admin(world), data=values)
+    return services.provider_save(actor=world.actor(admin), data=values)
 
 
 def partner_provider(world, **data):

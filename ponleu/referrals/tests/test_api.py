@@ -180,3 +180,22 @@ def test_withdrawing_consent_through_the_api(world, login_as):
         assert gone.status_code == 204
         assert partner.get(f"{API}/referrals/{referral.pk}").status_code == 404
         assert worker.get(f"{API}/referrals/{referral.pk}").json()["status"] == "withdrawn"
+
+
+def test_an_entry_tells_when_it_was_checked_and_anyone_may_report_it_wrong(world, login_as):
+    with clock.frozen(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)):
+        provider = factories.provider(world, location=factories.KANTUEU)
+    worker = login_as(world.user("caseworker_a"))
+    read = worker.get(f"{API}/directory/providers/{provider.pk}").json()
+    assert read["verified_on"] == "2026-03-02"
+    assert "flag_note" not in read  # a report is for the administrators to read
+    url = f"{API}/directory/providers/{provider.pk}/report"
+    assert _json(worker, "post", url, {"note": "Closed since March"}).status_code == 204
+    provider.refresh_from_db()
+    assert provider.flag_note == "Closed since March"
+    assert provider.flagged_on is not None
+    too_long = _json(worker, "post", url, {"note": "x" * 301})
+    assert too_long.status_code in (400, 422)
+    assert "note" in too_long.content.decode()
+    missing = f"{API}/directory/providers/{uuid.uuid4()}/report"
+    assert _json(worker, "post", missing, {"note": "Closed"}).status_code == 404

@@ -130,3 +130,19 @@ def test_the_caseload_pages_count_overdue_referrals_as_the_list_behind_shows(wor
         # Another team's caseworker has none of them.
         other = client_of(world.user("caseworker_b")).get(reverse("cases:caseload")).content.decode()
         assert "No referral is overdue." in other
+
+
+def test_the_slip_names_the_child_only_with_consent_for_services(world):
+    """The slip leaves Ponleu in the family's hands: the registry's rule for files decides."""
+    actor = world.actor("caseworker_a")
+    with clock.frozen(NOW):
+        child = people.person(actor)
+        factories.share_consent(actor, child, recipient=world.other_org.pk)
+        referral = factories.send(actor, factories.draft(actor, child, factories.partner_provider(world)))
+        worker = client_of(world.user("caseworker_a"))
+        masked = pdftext.text(worker.get(reverse("referrals:referral_slip", args=[referral.pk])).content)
+        factories.share_consent(actor, child, purpose="services", recipient=None)
+        named = pdftext.text(worker.get(reverse("referrals:referral_slip", args=[referral.pk])).content)
+    assert "Dara" not in masked
+    assert "S. D." in masked
+    assert "Dara" in named

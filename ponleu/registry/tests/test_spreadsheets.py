@@ -160,9 +160,10 @@ def test_import_job_page_shows_progress(world, login_as, django_capture_on_commi
 
 def test_export_neutralises_formulas_and_is_an_access_event(world, login_as):
     actor = world.actor("supervisor")
-    factories.person(
+    person = factories.person(
         actor, family_name_latin='=HYPERLINK("http://x")', given_name_latin="\u200b+1", nickname="@me"
     )  # stored without the U+200B
+    _services_consent(actor, person)
     client = login_as(world.user("supervisor"))
     response = client.get(reverse("registry:person_export", kwargs={"fmt": "csv"}))
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -181,3 +182,81 @@ def test_export_neutralises_formulas_and_is_an_access_event(world, login_as):
         .status_code
         == 403
     )
+
+
+def _services_consent(actor, person):
+    from ponleu.common import clock
+    from ponleu.registry.services.consent import consent_record
+
+    consent_record(
+        actor=actor,
+        person=person,
+        data={
+            "purpose": "services",
+            "given_by": "caregiver",
+            "given_by_name": "Sok Sophea",
+            "given_on": clock.today().isoformat(),
+            "method": "signed_form",
+            "child_assent": "not_asked",
+        },
+    )
+
+
+def test_export_masks_names_and_birth_dates_of_people_without_consent_for_services(world, login_as):
+    """Identities leave Ponleu in a file only under the rule every export asks
+    (``may_export_identity``): one the supervisor sees on screen, but without consent, is masked."""
+    actor = world.actor("supervisor")
+    factories.person(actor, family_name_latin="Chan", given_name_latin="Dara", date_of_birth="2015-04-09")
+    client = login_as(world.user("supervisor"))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("registry:person_export", kwargs={"fmt": "csv"})).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["family_name_km"] == "C. D."
+    assert row["family_name_latin"] == row["given_name_latin"] == row["date_of_birth"] == ""
+
+
+def _export_rows(client) -> list[dict]:
+    content = client.get(reverse("registry:person_export", kwargs={"fmt": "csv"})).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_consent_given_on_a_record_merged_away_clears_the_kept_one(world, login_as):
+    from ponleu.registry.services.merge import person_merge
+
+    actor = world.actor("supervisor")
+    kept = factories.person(actor, family_name_latin="Chan", given_name_latin="Dara")
+    duplicate = factories.person(actor, family_name_latin="Chan", given_name_latin="Dara")
+    _services_consent(actor, duplicate)
+    person_merge(actor=actor, duplicate=duplicate, kept=kept, reason="Same child")
+    (row,) = _export_rows(login_as(world.user("supervisor")))
+    assert row["id"] == str(kept.pk)
+    assert row["family_name_latin"] == "Chan"
+
+
+def test_the_export_judges_consent_in_the_same_queries_for_one_person_or_twenty(world, login_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = world.actor("supervisor")
+    client = login_as(world.user("supervisor"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("registry:person_export", kwargs={"fmt": "csv"}))
+        return len(captured)
+
+    _services_consent(actor, factories.person(actor, given_name_latin="Dara"))
+    queries()
+    one = queries()
+    for n in range(19):
+        _services_consent(actor, factories.person(actor, given_name_latin=f"Dara{n}"))
+    assert queries() == one
+    assert sum(1 for row in _export_rows(client) if row["given_name_latin"].startswith("Dara")) == 20

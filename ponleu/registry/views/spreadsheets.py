@@ -117,7 +117,8 @@ class PersonExportView(AppView):
         filters = selectors.PersonFilters.from_params(request.GET)
         people = selectors.person_export(actor=self.actor, filters=filters)
         language = translation.get_language()
-        rows = (self._row(person, language) for person in people)
+        cleared = policies.export_cleared(self.actor, people)
+        rows = (self._row(person, language, person.pk in cleared) for person in people)
         stamp = clock.today().isoformat()
         if fmt == "xlsx":
             return _download(spreadsheets.write_xlsx(list(self.headers), rows), f"people-{stamp}.xlsx", XLSX)
@@ -125,8 +126,7 @@ class PersonExportView(AppView):
             spreadsheets.write_csv(list(self.headers), rows), f"people-{stamp}.csv", "text/csv; charset=utf-8"
         )
 
-    def _row(self, person, language) -> list:
-        unmasked = policies.can_see_unmasked(self.actor, person)
+    def _row(self, person, language, unmasked: bool) -> list:
         names = (
             [
                 person.family_name_km,
@@ -136,7 +136,7 @@ class PersonExportView(AppView):
                 person.nickname,
             ]
             if unmasked
-            else [policies.shown_name(self.actor, person, language), "", "", "", ""]
+            else [policies.exported_name(self.actor, person, language, cleared=False), "", "", "", ""]
         )
         difficulty = (
             ""
@@ -147,8 +147,8 @@ class PersonExportView(AppView):
             str(person.pk),
             *names,
             person.sex,
-            person.date_of_birth.isoformat() if person.date_of_birth else "",
-            person.date_of_birth_precision,
+            person.date_of_birth.isoformat() if unmasked and person.date_of_birth else "",
+            person.date_of_birth_precision if unmasked else "",
             person.kind,
             person.village_id or "",
             person.village.name(language) if person.village else "",

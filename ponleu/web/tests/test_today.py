@@ -715,11 +715,11 @@ def test_the_officers_today_costs_the_same_whatever_the_counts(world, login_as, 
     assert _counts(world.actor("dpo"))["registry.consents_withdrawn"] == 7
 
 
-def _stale_providers(world, n, *, location="020101"):
+def _stale_providers(world, n, *, location="020101", admin="org_admin"):
     from ponleu.referrals.tests import factories as referrals
 
     with clock.frozen(MORNING - dt.timedelta(days=400)):
-        return [referrals.provider(world, location=location) for _ in range(n)]
+        return [referrals.provider(world, location=location, admin=admin) for _ in range(n)]
 
 
 def test_directory_entries_to_check_are_the_reported_and_the_long_unchecked(world, login_as, on_a_school_day):
@@ -727,7 +727,8 @@ def test_directory_entries_to_check_are_the_reported_and_the_long_unchecked(worl
     from ponleu.referrals.tests import factories as referrals
 
     stale = _stale_providers(world, 1)[0]
-    _stale_providers(world, 1, location="170701")  # outside the administrator's areas
+    # Outside the administrator's areas: entered by the installation's administrator.
+    _stale_providers(world, 1, location="170701", admin="system_admin")
     fresh = referrals.provider(world, location="020101")
     referral_services.provider_report(
         actor=world.actor("caseworker_a"), provider=fresh, note="The phone number is no longer in use"
