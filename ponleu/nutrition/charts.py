@@ -78,13 +78,27 @@ def growth_chart(indicator: str, sex: str, measurements) -> Chart | None:
     if sex not in ("M", "F") or indicator not in TITLES:
         return None
     by_age = indicator != "wflh"
-    mine = [(float(x), float(y), m) for m in measurements for x, y in [_value(m, indicator)] if x is not None and y is not None]
-    curves = {z: [(float(x), float(v)) for x, v in curve(indicator, sex, z)] for z in LINES}
+    mine = [
+        (float(x), float(y), m)
+        for m in measurements
+        for x, y in [_value(m, indicator)]
+        if x is not None and y is not None
+    ]
+    # Weight-for-length under two years, weight-for-height after: the table of the newest age.
+    newest = max((m.age_days for m in measurements), default=0)
+    curves = {
+        z: [
+            (float(x), float(v)) for x, v in curve(indicator, sex, z, age_days=newest if not by_age else None)
+        ]
+        for z in LINES
+    }
     if not curves[0]:
         return None
     if by_age:
         oldest = max((x for x, _y, _m in mine), default=0)
-        x_low, x_high = 0.0, max(730.0, min(oldest + 120, max(FIVE_YEARS, oldest + 120)))
+        # Two years at least, five while the child is under five, then as far as they are.
+        x_high = 730.0 if oldest < 610 else float(FIVE_YEARS) if oldest < FIVE_YEARS - 60 else oldest + 120
+        x_low = 0.0
     else:
         xs = [x for x, _y, _m in mine] or [curves[0][0][0], curves[0][-1][0]]
         x_low, x_high = max(curves[0][0][0], min(xs) - 10), min(curves[0][-1][0], max(xs) + 10)

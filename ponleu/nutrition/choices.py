@@ -15,6 +15,8 @@ class Finding(models.TextChoices):
     UNDERWEIGHT = "underweight", _("Underweight")
     OVERWEIGHT = "overweight", _("Overweight")
     OBESE = "obese", _("Obese")
+    SEVERE_THINNESS = "severe_thinness", _("Severe thinness")
+    THINNESS = "thinness", _("Thinness")
 
 
 class Indicator(models.TextChoices):

@@ -126,7 +126,9 @@ class FollowUp(ChildRow):
         verbose_name_plural = _("nutrition follow-ups")
         ordering = ["next_due_on"]
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(status="open"), name="nutrition_follow_up_once")
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="open"), name="nutrition_follow_up_once"
+            )
         ]
 
 
@@ -143,7 +145,9 @@ class SamAlert(ChildRow):
 
     measurement = models.OneToOneField(GrowthMeasurement, on_delete=models.PROTECT, related_name="sam_alert")
     raised_on = models.DateField(_("raised on"))
-    status = models.CharField(_("status"), max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
     proposed_provider = models.ForeignKey(
         Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -36,7 +36,9 @@ def served(*, actor, action=NutritionAction.MEASUREMENTS_VIEWED, rows=(), people
         audit.record_access(actor=actor, action=action, target_type=target_type, target_ids=ids, query=query)
     ids = sorted({str(p.pk) for p in people})
     if ids:
-        audit.record_access(actor=actor, action=action, target_type=PERSON_TARGET, target_ids=ids, query=query)
+        audit.record_access(
+            actor=actor, action=action, target_type=PERSON_TARGET, target_ids=ids, query=query
+        )
 
 
 def child_get(*, actor, person_id) -> Person:
@@ -116,11 +118,13 @@ def worker_lists(*, actor) -> dict:
     lists = {
         "to_refer": list(alerts.filter(status=AlertStatus.OPEN).order_by("raised_on", "id")[:LIST_LIMIT]),
         "due": list(follow_ups.filter(next_due_on__lte=today).order_by("next_due_on", "id")[:LIST_LIMIT]),
-        "in_follow_up": list(follow_ups.filter(next_due_on__gt=today).order_by("next_due_on", "id")[:LIST_LIMIT]),
+        "in_follow_up": list(
+            follow_ups.filter(next_due_on__gt=today).order_by("next_due_on", "id")[:LIST_LIMIT]
+        ),
         "referred": list(
-            alerts.filter(status=AlertStatus.REFERRED, referred_on__gte=today - dt.timedelta(days=90)).order_by(
-                "-referred_on", "id"
-            )[:LIST_LIMIT]
+            alerts.filter(
+                status=AlertStatus.REFERRED, referred_on__gte=today - dt.timedelta(days=90)
+            ).order_by("-referred_on", "id")[:LIST_LIMIT]
         ),
     }
     rows = [row for found in lists.values() for row in found]

@@ -64,7 +64,10 @@ def _scores(obj) -> list:
 def _findings(names) -> list:
     labels = dict(Finding.choices)
     order = list(Finding.values)
-    return [(name, labels.get(name, name)) for name in sorted(names, key=lambda n: order.index(n) if n in order else 99)]
+    return [
+        (name, labels.get(name, name))
+        for name in sorted(names, key=lambda n: order.index(n) if n in order else 99)
+    ]
 
 
 class HomeView(AppView):
@@ -86,7 +89,11 @@ class HomeView(AppView):
         return render(
             request,
             "nutrition/home.html",
-            {"lists": lists, "villages": villages.order_by("name_km"), "can_record": self.actor.can(NUTRITION_RECORD)},
+            {
+                "lists": lists,
+                "villages": villages.order_by("name_km"),
+                "can_record": self.actor.can(NUTRITION_RECORD),
+            },
         )
 
 
@@ -110,11 +117,15 @@ class DayView(AppView):
                     "person": person,
                     "label": label,
                     "today": last if last is not None and last.measured_on == today else None,
-                    "findings": _findings(last.findings) if last is not None and last.measured_on == today else [],
+                    "findings": _findings(last.findings)
+                    if last is not None and last.measured_on == today
+                    else [],
                 }
             )
         first = next((row for row in rows if row["today"] is None), None)
-        return render(request, "nutrition/day.html", {"village": village, "rows": rows, "first": first, "today": today})
+        return render(
+            request, "nutrition/day.html", {"village": village, "rows": rows, "first": first, "today": today}
+        )
 
 
 class MeasureView(AppView):
@@ -187,7 +198,9 @@ class PreviewView(AppView):
     def post(self, request, person_id):
         person = _child(self.actor, person_id)
         try:
-            preview = measurements.measurement_preview(actor=self.actor, person_id=person.pk, data=_typed(request))
+            preview = measurements.measurement_preview(
+                actor=self.actor, person_id=person.pk, data=_typed(request)
+            )
         except DomainError as error:
             return render(request, "nutrition/_assessment.html", {"errors": _errors(error)})
         return render(
@@ -230,7 +243,9 @@ class ReferView(AppView):
         else:
             messages.success(
                 request,
-                _("Referral %(reference)s drafted: send it from the referral's page once consent is recorded.")
+                _(
+                    "Referral %(reference)s drafted: send it from the referral's page once consent is recorded."
+                )
                 % {"reference": alert.referral.reference},
             )
         if back and AdminUnit.objects.filter(pk=back, level="village").exists():

@@ -58,7 +58,10 @@ def _raise_alert(actor, measurement: GrowthMeasurement) -> SamAlert | None:
         changes={
             "person": [None, str(alert.person_id)],
             "measurement": [None, str(measurement.pk)],
-            "proposed_provider": [None, str(alert.proposed_provider_id) if alert.proposed_provider_id else None],
+            "proposed_provider": [
+                None,
+                str(alert.proposed_provider_id) if alert.proposed_provider_id else None,
+            ],
         },
     )
     # The child's worker, and whoever measured if someone else: the message never names the
@@ -88,7 +91,10 @@ def _start(actor, measurement: GrowthMeasurement) -> FollowUp:
         actor=actor,
         action=NutritionAction.FOLLOW_UP_STARTED,
         target=follow_up,
-        changes={"person": [None, str(follow_up.person_id)], "next_due_on": [None, follow_up.next_due_on.isoformat()]},
+        changes={
+            "person": [None, str(follow_up.person_id)],
+            "next_due_on": [None, follow_up.next_due_on.isoformat()],
+        },
     )
     return follow_up
 

@@ -117,7 +117,10 @@ def _apply(measurement: GrowthMeasurement, age: int, checked: dict, assessment: 
 def _changes(measurement: GrowthMeasurement, before: dict | None = None) -> dict:
     fields = ("measured_on", "weight_kg", "length_cm", "measured_lying", "muac_mm", "oedema", "findings")
     after = {name: getattr(measurement, name) for name in fields}
-    after = {k: (v.isoformat() if isinstance(v, dt.date) else str(v) if v is not None else None) for k, v in after.items()}
+    after = {
+        k: (v.isoformat() if isinstance(v, dt.date) else str(v) if v is not None else None)
+        for k, v in after.items()
+    }
     if before is None:
         return {"person": [None, str(measurement.person_id)], **{k: [None, v] for k, v in after.items()}}
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
@@ -137,7 +140,9 @@ def measurement_record(*, actor, person_id, data: dict) -> GrowthMeasurement:
         person=person,
         measured_on=measured_on,
         measured_by_id=actor.user_id,
-        village=values.village(data.get("village"), fallback=person.area_code if len(person.area_code or "") == 8 else ""),
+        village=values.village(
+            data.get("village"), fallback=person.area_code if len(person.area_code or "") == 8 else ""
+        ),
         note=str(data.get("note") or "").replace("\x00", "").strip()[:500],
     )
     measurement.stand_with_child()
@@ -176,7 +181,13 @@ def measurement_correct(*, actor, measurement: GrowthMeasurement, version, data:
     measured_on = values.day(data.get("measured_on", found.measured_on))
     age, checked, assessment = _assess(person, measured_on, data)
     found.measured_on = measured_on
-    _apply(found, age, checked, assessment, faltering(previous_of(person, measured_on, exclude=found), assessment))
+    _apply(
+        found,
+        age,
+        checked,
+        assessment,
+        faltering(previous_of(person, measured_on, exclude=found), assessment),
+    )
     if "note" in data:
         found.note = str(data.get("note") or "").replace("\x00", "").strip()[:500]
     found.save()

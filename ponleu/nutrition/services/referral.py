@@ -56,9 +56,19 @@ def providers_near(*, actor, person: Person, limit: int = 5) -> list[Proposal]:
         places = [provider.location_id or ""] + [area.unit_id for area in provider.areas.all()]
         for rank, (length, near) in enumerate(NEAR):
             prefix = code[:length]
-            if len(prefix) == length and any(p.startswith(prefix) or (p and prefix.startswith(p) and len(p) >= length) for p in places):
+            if len(prefix) == length and any(
+                p.startswith(prefix) or (p and prefix.startswith(p) and len(p) >= length) for p in places
+            ):
                 service = _service_of(provider)
-                ranked.append((rank, TREATING.index(service), provider.name_km, str(provider.pk), Proposal(provider, service, near)))
+                ranked.append(
+                    (
+                        rank,
+                        TREATING.index(service),
+                        provider.name_km,
+                        str(provider.pk),
+                        Proposal(provider, service, near),
+                    )
+                )
                 break
     ranked.sort(key=lambda row: row[:4])
     return [row[-1] for row in ranked[:limit]]
@@ -73,7 +83,12 @@ def nearest_provider(*, actor, person: Person) -> Proposal | None:
 def sam_refer(*, actor, alert: SamAlert, version, provider_id, reason: str = "") -> SamAlert:
     """Refer the child to ``provider_id`` (one of ``providers_near``) as an emergency; the
     referral is a draft of the referrals app, sent from its page once consent is recorded."""
-    found = SamAlert.objects.actionable_by(actor, NUTRITION_RECORD).select_for_update().filter(pk=alert.pk).first()
+    found = (
+        SamAlert.objects.actionable_by(actor, NUTRITION_RECORD)
+        .select_for_update()
+        .filter(pk=alert.pk)
+        .first()
+    )
     if found is None:
         raise PermissionDenied()
     claim_version(found, version)
@@ -83,7 +98,9 @@ def sam_refer(*, actor, alert: SamAlert, version, provider_id, reason: str = "")
     choices = {str(p.provider.pk): p for p in providers_near(actor=actor, person=person, limit=50)}
     proposal = choices.get(str(provider_id or ""))
     if proposal is None:
-        raise ValidationFailed(_("Choose a health service that treats severe malnutrition."), field="provider")
+        raise ValidationFailed(
+            _("Choose a health service that treats severe malnutrition."), field="provider"
+        )
     measurement = found.measurement
     referral = referrals_service.referral_draft(
         actor=actor,

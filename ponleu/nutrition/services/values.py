@@ -44,7 +44,7 @@ def whole(value, *, field: str, low: int, high: int) -> int | None:
 
 
 def position(value) -> bool | None:
-    """"lying" / "standing" (a form), a boolean (the API), or unknown."""
+    """ "lying" / "standing" (a form), a boolean (the API), or unknown."""
     if isinstance(value, bool) or value is None:
         return value
     return {"lying": True, "standing": False}.get(str(value).strip().lower())
@@ -74,15 +74,19 @@ def day(value, *, field: str = "measured_on") -> dt.date:
 def measured(data: dict) -> dict:
     """The measurement fields of ``data``, checked; at least one of them given."""
     values = {
-        "weight_kg": number(data.get("weight_kg"), field="weight_kg", low=WEIGHT_KG[0], high=WEIGHT_KG[1], places=2),
-        "length_cm": number(data.get("length_cm"), field="length_cm", low=LENGTH_CM[0], high=LENGTH_CM[1], places=1),
+        "weight_kg": number(
+            data.get("weight_kg"), field="weight_kg", low=WEIGHT_KG[0], high=WEIGHT_KG[1], places=2
+        ),
+        "length_cm": number(
+            data.get("length_cm"), field="length_cm", low=LENGTH_CM[0], high=LENGTH_CM[1], places=1
+        ),
         "measured_lying": position(data.get("measured_lying")),
         "muac_mm": whole(data.get("muac_mm"), field="muac_mm", low=MUAC_MM[0], high=MUAC_MM[1]),
         "oedema": flag(data.get("oedema")),
     }
-    if values["weight_kg"] is None and values["length_cm"] is None and values["muac_mm"] is None:
-        if not values["oedema"]:
-            raise ValidationFailed(_("Enter the weight, the length or height, or the MUAC."), field="weight_kg")
+    nothing = values["weight_kg"] is None and values["length_cm"] is None and values["muac_mm"] is None
+    if nothing and not values["oedema"]:
+        raise ValidationFailed(_("Enter the weight, the length or height, or the MUAC."), field="weight_kg")
     return values
 
 
@@ -101,7 +105,8 @@ def child(actor, person_id, *, field: str = "person") -> Person:
 def age_days(person: Person, measured_on: dt.date) -> int:
     if person.date_of_birth is None:
         raise ValidationFailed(
-            _("The child's date of birth is not recorded: add it to the child's record first."), field="person"
+            _("The child's date of birth is not recorded: add it to the child's record first."),
+            field="person",
         )
     days = (measured_on - person.date_of_birth).days
     if days < 0:
@@ -114,7 +119,8 @@ def age_days(person: Person, measured_on: dt.date) -> int:
 def sex(person: Person) -> str:
     if person.sex not in ("M", "F"):
         raise ValidationFailed(
-            _("The child's sex is not recorded: the growth standards differ for girls and boys."), field="person"
+            _("The child's sex is not recorded: the growth standards differ for girls and boys."),
+            field="person",
         )
     return person.sex
 
