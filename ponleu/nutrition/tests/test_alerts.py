@@ -32,9 +32,11 @@ def test_sam_alerts_the_childs_worker_without_naming_the_child(world):
     factories.health_centre(world)
     measurement = factories.measure(world, person, actor_key="supervisor", muac_mm="112")
     alert = SamAlert.objects.get(measurement=measurement)
-    assert alert.status == AlertStatus.OPEN and alert.raised_on == factories.TODAY
+    assert alert.status == AlertStatus.OPEN
+    assert alert.raised_on == factories.TODAY
     told = Notification.objects.filter(recipient=world.user("caseworker_a"))
-    assert told.count() == 1 and person.given_name_km not in told.get().message
+    assert told.count() == 1
+    assert person.given_name_km not in told.get().message
     assert str(person.pk) in told.get().link
     assert Notification.objects.filter(recipient=world.user("supervisor")).count() == 1  # who measured
 
@@ -74,7 +76,8 @@ def test_a_nutrition_service_comes_before_a_health_centre_at_the_same_distance(w
         world, name_km="ខ", areas=("020101",), services_=(("nutrition", "free"),)
     )
     nearest = referral.nearest_provider(actor=world.actor("caseworker_a"), person=person)
-    assert nearest.provider == feeding and nearest.service == "nutrition"
+    assert nearest.provider == feeding
+    assert nearest.service == "nutrition"
 
 
 def test_a_provider_located_in_the_village_counts_as_the_commune(world):
@@ -97,7 +100,8 @@ def test_a_sam_child_is_referred_the_same_day_through_the_referrals_service(worl
     referred = referral.sam_refer(
         actor=world.actor("caseworker_a"), alert=alert, version=alert.version, provider_id=centre.pk
     )
-    assert referred.status == AlertStatus.REFERRED and referred.referred_on == factories.TODAY
+    assert referred.status == AlertStatus.REFERRED
+    assert referred.referred_on == factories.TODAY
     made = Referral.objects.get(pk=referred.referral_id)
     assert (made.person_id, made.provider_id, made.service, made.urgency) == (
         person.pk,
@@ -107,7 +111,8 @@ def test_a_sam_child_is_referred_the_same_day_through_the_referrals_service(worl
     )
     assert "2026-11-21" in made.reason
     lists = selectors.worker_lists(actor=world.actor("caseworker_a"))
-    assert [row[0].pk for row in lists["referred"]] == [alert.pk] and lists["to_refer"] == []
+    assert [row[0].pk for row in lists["referred"]] == [alert.pk]
+    assert lists["to_refer"] == []
 
 
 def test_a_referral_to_a_provider_not_proposed_is_refused_and_a_stale_one_conflicts(world):
@@ -150,15 +155,18 @@ def test_mam_starts_a_two_weekly_follow_up_that_recovery_ends(world):
     person = factories.child(world)
     factories.measure(world, person, measured_on="2026-11-01", muac_mm="120")
     follow_up = FollowUp.objects.get(person=person)
-    assert follow_up.status == FollowUpStatus.OPEN and follow_up.next_due_on == dt.date(2026, 11, 15)
+    assert follow_up.status == FollowUpStatus.OPEN
+    assert follow_up.next_due_on == dt.date(2026, 11, 15)
     due = selectors.due_follow_ups(actor=world.actor("caseworker_a"))
     assert list(due) == [follow_up]
     factories.measure(world, person, measured_on="2026-11-15", muac_mm="122")
     follow_up.refresh_from_db()
-    assert follow_up.next_due_on == dt.date(2026, 11, 29) and follow_up.status == FollowUpStatus.OPEN
+    assert follow_up.next_due_on == dt.date(2026, 11, 29)
+    assert follow_up.status == FollowUpStatus.OPEN
     factories.measure(world, person, muac_mm="131")
     follow_up.refresh_from_db()
-    assert follow_up.status == FollowUpStatus.RECOVERED and follow_up.next_due_on is None
+    assert follow_up.status == FollowUpStatus.RECOVERED
+    assert follow_up.next_due_on is None
     assert not selectors.due_follow_ups(actor=world.actor("caseworker_a")).exists()
 
 

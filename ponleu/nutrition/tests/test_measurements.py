@@ -28,9 +28,14 @@ def test_a_girl_at_the_who_median_scores_near_zero_with_no_finding(world):
     person = factories.child(world)
     saved = factories.measure(world, person)
     assert saved.age_days == 549
-    assert abs(saved.wfa) < 0.1 and abs(saved.lhfa) < 0.1 and abs(saved.wflh) < 0.3
-    assert saved.findings == [] and not saved.sam and not saved.mam
-    assert saved.village_id == factories.THMEI and saved.measured_by == world.user("caseworker_a")
+    assert abs(saved.wfa) < 0.1
+    assert abs(saved.lhfa) < 0.1
+    assert abs(saved.wflh) < 0.3
+    assert saved.findings == []
+    assert not saved.sam
+    assert not saved.mam
+    assert saved.village_id == factories.THMEI
+    assert saved.measured_by == world.user("caseworker_a")
     assert (saved.organisation_id, saved.area_code, saved.owner_id) == (
         person.organisation_id,
         person.area_code,
@@ -43,14 +48,18 @@ def test_a_girl_at_the_who_median_scores_near_zero_with_no_finding(world):
 def test_a_stunted_and_wasted_boy_is_classified_by_the_engine(world):
     person = factories.child(world, sex="M", born=dt.date(2024, 11, 21))  # two years
     saved = factories.measure(world, person, weight_kg="8.6", length_cm="79.0", muac_mm="128")
-    assert -3 < saved.lhfa < -2 and -3 < saved.wflh < -2 and saved.wfa < -3
+    assert -3 < saved.lhfa < -2
+    assert -3 < saved.wflh < -2
+    assert saved.wfa < -3
     assert {"stunting", "wasting", "severe_underweight", "mam"} <= set(saved.findings)
-    assert "severe_stunting" not in saved.findings and not saved.sam
+    assert "severe_stunting" not in saved.findings
+    assert not saved.sam
 
 
 def test_muac_112_mm_is_severe_acute_malnutrition(world):
     saved = factories.measure(world, factories.child(world), muac_mm="112")
-    assert saved.sam and "sam" in saved.findings
+    assert saved.sam
+    assert "sam" in saved.findings
 
 
 @pytest.mark.parametrize(
@@ -113,7 +122,8 @@ def test_the_preview_assesses_and_saves_nothing(world):
         person_id=person.pk,
         data={"measured_on": factories.TODAY.isoformat(), "muac_mm": "112"},
     )
-    assert "sam" in preview.findings and preview.age_days == 549
+    assert "sam" in preview.findings
+    assert preview.age_days == 549
     assert not GrowthMeasurement.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="nutrition.").exists()
 
@@ -123,7 +133,8 @@ def test_crossing_a_line_down_between_two_measurements_is_faltering(world):
     first = factories.measure(
         world, person, measured_on="2026-08-21", weight_kg="9.0", length_cm="", muac_mm="150"
     )
-    assert -2 < first.wfa < 0 and not first.faltering
+    assert -2 < first.wfa < 0
+    assert not first.faltering
     second = factories.measure(world, person, weight_kg="7.8", length_cm="", muac_mm="150")
     assert second.wfa < -2  # 9.0 kg at 15 months is above the −2 line, 7.8 kg at 18 months below
     assert second.faltering
@@ -133,7 +144,8 @@ def test_falling_within_a_band_is_not_faltering(world):
     person = factories.child(world)
     factories.measure(world, person, measured_on="2026-08-21", weight_kg="9.2", length_cm="", muac_mm="150")
     lower = factories.measure(world, person, weight_kg="8.4", length_cm="", muac_mm="150")
-    assert -2 < lower.wfa < -1 and not lower.faltering
+    assert -2 < lower.wfa < -1
+    assert not lower.faltering
 
 
 def test_steady_growth_along_a_line_is_not_faltering(world):
@@ -154,7 +166,9 @@ def test_a_correction_is_assessed_again_and_a_stale_one_conflicts(world):
         version=saved.version,
         data={"weight_kg": "10.2", "length_cm": "80.7", "muac_mm": "150"},
     )
-    assert fixed.implausible == [] and abs(fixed.wfa) < 0.1 and fixed.version == saved.version + 1
+    assert fixed.implausible == []
+    assert abs(fixed.wfa) < 0.1
+    assert fixed.version == saved.version + 1
     with pytest.raises(Conflict):
         measurements.measurement_correct(
             actor=actor, measurement=saved, version=saved.version, data={"weight_kg": "10.0"}
