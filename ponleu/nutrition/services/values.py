@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ponleu.common import clock
 from ponleu.common.errors import ValidationFailed
+from ponleu.common.numerals import to_ascii_digits
 from ponleu.geography.models import AdminUnit
 from ponleu.registry.models import Person
 
@@ -24,7 +25,8 @@ MUAC_MM = (60, 400)
 
 
 def number(value, *, field: str, low: Decimal, high: Decimal, places: int) -> Decimal | None:
-    text = str(value if value is not None else "").strip().replace(",", ".")
+    # Khmer digits typed on a phone keyboard read as ASCII ones; a decimal comma as a point.
+    text = to_ascii_digits(str(value if value is not None else "")).strip().replace(",", ".")
     if not text:
         return None
     try:
@@ -63,7 +65,7 @@ def day(value, *, field: str = "measured_on") -> dt.date:
         found = value
     else:
         try:
-            found = dt.date.fromisoformat(str(value))
+            found = dt.date.fromisoformat(to_ascii_digits(str(value)).strip())
         except ValueError:
             raise ValidationFailed(_("Enter a valid date."), field=field) from None
     if found > clock.today():
