@@ -23,9 +23,9 @@ from .services import measurements
 router = Router(tags=["nutrition"])
 
 
-def _child(actor, person_id) -> Person:
+def _child(actor, person_id, capability: str = NUTRITION_VIEW) -> Person:
     try:
-        return selectors.child_get(actor=actor, person_id=person_id)
+        return selectors.child_get(actor=actor, person_id=person_id, capability=capability)
     except Person.DoesNotExist:
         raise NotFound() from None
 
@@ -82,7 +82,7 @@ def measurement_create(request, person_id: uuid.UUID, payload: MeasurementIn):
     """Assessed with the WHO growth standards as it is saved: severe acute malnutrition raises
     the alert to the child's worker, moderate starts the two-weekly follow-up."""
     actor = request.actor
-    person = _child(actor, person_id)
+    person = _child(actor, person_id, NUTRITION_RECORD)
     data = payload.dict()
     data["village"] = data.pop("village_code")
     row = measurements.measurement_record(actor=actor, person_id=person.pk, data=data)

@@ -41,12 +41,17 @@ def served(*, actor, action=NutritionAction.MEASUREMENTS_VIEWED, rows=(), people
         )
 
 
-def child_get(*, actor, person_id) -> Person:
-    """A child whose growth the actor may follow: seen in the registry; DoesNotExist otherwise."""
+def child_get(*, actor, person_id, capability: str = NUTRITION_VIEW) -> Person:
+    """A child whose growth the actor follows with ``capability``: seen in the registry and
+    within that capability's reach (a break-the-glass grant on the child opens the registry
+    record, not its nutrition); DoesNotExist otherwise."""
     pk = _uuid(person_id)
-    if pk is None or not actor.can(NUTRITION_VIEW):
+    if pk is None or not actor.can(capability):
         raise Person.DoesNotExist
-    return Person.objects.visible_to(actor).get(pk=pk, merged_into__isnull=True)
+    person = Person.objects.visible_to(actor).get(pk=pk, merged_into__isnull=True)
+    if not actor.allows(capability, actor.relationship_to_object(person)):
+        raise Person.DoesNotExist
+    return person
 
 
 def measurements_of(*, actor, person: Person) -> list[GrowthMeasurement]:
@@ -63,7 +68,9 @@ def measurement_get(*, actor, measurement_id, capability: str = NUTRITION_VIEW) 
     pk = _uuid(measurement_id)
     if pk is None:
         raise GrowthMeasurement.DoesNotExist
-    return GrowthMeasurement.objects.actionable_by(actor, capability).select_related("person").get(pk=pk)
+    # To act on a record one must see it first: both filters.
+    found = GrowthMeasurement.objects.visible_to(actor).actionable_by(actor, capability)
+    return found.select_related("person").get(pk=pk)
 
 
 def alert_get(*, actor, alert_id, capability: str = NUTRITION_VIEW) -> SamAlert:
@@ -71,7 +78,8 @@ def alert_get(*, actor, alert_id, capability: str = NUTRITION_VIEW) -> SamAlert:
     if pk is None:
         raise SamAlert.DoesNotExist
     return (
-        SamAlert.objects.actionable_by(actor, capability)
+        SamAlert.objects.visible_to(actor)
+        .actionable_by(actor, capability)
         .select_related("person", "measurement", "proposed_provider", "referral")
         .get(pk=pk)
     )

@@ -32,9 +32,9 @@ def _not_found():
     return Http404(NOT_FOUND_MESSAGE)
 
 
-def _child(actor, person_id) -> Person:
+def _child(actor, person_id, capability: str = NUTRITION_VIEW) -> Person:
     try:
-        return selectors.child_get(actor=actor, person_id=person_id)
+        return selectors.child_get(actor=actor, person_id=person_id, capability=capability)
     except Person.DoesNotExist as error:
         raise _not_found() from error
 
@@ -141,6 +141,7 @@ class MeasureView(AppView):
             alert = selectors.open_alert_of(actor=self.actor, person=person)
             follow_up = selectors.open_follow_up_of(actor=self.actor, person=person)
             referred = selectors.referred_on(actor=self.actor, person=person, day=today)
+            selectors.served(actor=self.actor, people=[person], query="growth monitoring")
         ids = [p.pk for p, _label in children]
         position = ids.index(person.pk) if person.pk in ids else None
         following = ids[position + 1] if position is not None and position + 1 < len(ids) else None
@@ -165,14 +166,12 @@ class MeasureView(AppView):
 
     def get(self, request, village_code, person_id):
         village = _village(village_code)
-        person = _child(self.actor, person_id)
-        with transaction.atomic():
-            selectors.served(actor=self.actor, people=[person], query="growth monitoring")
+        person = _child(self.actor, person_id, NUTRITION_RECORD)
         return render(request, "nutrition/measure.html", self._context(village, person))
 
     def post(self, request, village_code, person_id):
         village = _village(village_code)
-        person = _child(self.actor, person_id)
+        person = _child(self.actor, person_id, NUTRITION_RECORD)
         data = _typed(request)
         data["village"] = village.code
         try:
@@ -196,7 +195,7 @@ class PreviewView(AppView):
     capability = NUTRITION_RECORD
 
     def post(self, request, person_id):
-        person = _child(self.actor, person_id)
+        person = _child(self.actor, person_id, NUTRITION_RECORD)
         try:
             preview = measurements.measurement_preview(
                 actor=self.actor, person_id=person.pk, data=_typed(request)

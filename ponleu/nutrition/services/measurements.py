@@ -163,7 +163,8 @@ def measurement_correct(*, actor, measurement: GrowthMeasurement, version, data:
     """A typing mistake put right: the numbers again, assessed again. The alert or follow-up a
     first save started stays (a child once flagged was seen by someone)."""
     found = (
-        GrowthMeasurement.objects.actionable_by(actor, NUTRITION_RECORD)
+        GrowthMeasurement.objects.visible_to(actor)
+        .actionable_by(actor, NUTRITION_RECORD)
         .select_for_update()
         .filter(pk=measurement.pk)
         .first()

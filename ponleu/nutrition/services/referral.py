@@ -84,7 +84,8 @@ def sam_refer(*, actor, alert: SamAlert, version, provider_id, reason: str = "")
     """Refer the child to ``provider_id`` (one of ``providers_near``) as an emergency; the
     referral is a draft of the referrals app, sent from its page once consent is recorded."""
     found = (
-        SamAlert.objects.actionable_by(actor, NUTRITION_RECORD)
+        SamAlert.objects.visible_to(actor)
+        .actionable_by(actor, NUTRITION_RECORD)
         .select_for_update()
         .filter(pk=alert.pk)
         .first()
