@@ -9,6 +9,7 @@ import uuid
 from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.audit import services as audit
 from ponleu.common import clock
+from ponleu.geography.models import AdminUnit
 from ponleu.registry.models import Person
 
 from .choices import AlertStatus, NutritionAction
@@ -166,3 +167,24 @@ def latest_by_child(*, actor, people) -> dict:
     ):
         latest.setdefault(row.person_id, row)
     return latest
+
+
+def villages_of(*, actor) -> list[AdminUnit]:
+    """The villages of the children the actor sees: those where growth was monitored in the
+    last 90 days first (the worker's usual days), then the others, each by name."""
+    codes = set(
+        Person.objects.visible_to(actor)
+        .filter(merged_into__isnull=True)
+        .values_list("area_code", flat=True)
+        .distinct()
+    )
+    recent = set(
+        GrowthMeasurement.objects.visible_to(actor)
+        .filter(measured_on__gte=clock.today() - dt.timedelta(days=90))
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+    units = AdminUnit.objects.filter(
+        code__in=[c for c in codes | recent if c and len(c) == 8], level="village"
+    )
+    return sorted(units, key=lambda unit: (unit.code not in recent, unit.name_km, unit.code))

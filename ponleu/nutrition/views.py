@@ -79,19 +79,13 @@ class HomeView(AppView):
     def get(self, request):
         with transaction.atomic():
             lists = selectors.worker_lists(actor=self.actor)
-        codes = (
-            Person.objects.visible_to(self.actor)
-            .filter(merged_into__isnull=True)
-            .values_list("area_code", flat=True)
-            .distinct()
-        )
-        villages = AdminUnit.objects.filter(code__in=[c for c in codes if c and len(c) == 8], level="village")
+        villages = selectors.villages_of(actor=self.actor)
         return render(
             request,
             "nutrition/home.html",
             {
                 "lists": lists,
-                "villages": villages.order_by("name_km"),
+                "villages": villages,
                 "can_record": self.actor.can(NUTRITION_RECORD),
             },
         )
