@@ -111,6 +111,7 @@ PLANTS = [
         "import ponleu.family_support.selectors",
     ),
     ("cases: every module in its layer", "ponleu.cases.standard", "import ponleu.cases.selectors"),
+    ("nutrition: every module in its layer", "ponleu.nutrition.models", "import ponleu.nutrition.selectors"),
     (
         "early_warning: every module in its layer",
         "ponleu.early_warning.rulebook",

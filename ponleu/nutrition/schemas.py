@@ -61,7 +61,7 @@ class MeasurementOut(Schema):
     faltering: bool
 
 
-class AlertOut(Schema):
+class SamAlertOut(Schema):
     id: uuid.UUID
     version: int
     raised_on: dt.date
@@ -71,7 +71,7 @@ class AlertOut(Schema):
     referred_on: dt.date | None
 
 
-class FollowUpOut(Schema):
+class NutritionFollowUpOut(Schema):
     id: uuid.UUID
     started_on: dt.date
     every_days: int
@@ -86,6 +86,6 @@ class GrowthOut(Schema):
     name: str
     sex: str
     latest_findings: list[str]
-    sam_alert: AlertOut | None
-    follow_up: FollowUpOut | None
+    sam_alert: SamAlertOut | None
+    follow_up: NutritionFollowUpOut | None
     assessments: list[MeasurementOut]
