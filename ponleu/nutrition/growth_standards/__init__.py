@@ -17,7 +17,7 @@ their credits in tables/README.md. The whole interface::
            "implausible_<indicator>" and one bool array per name in FINDINGS
     curve(indicator, sex, z, *, age_days=None) -> list[(x, value)]
         x = age in days (wfa, lhfa, bmifa, muacfa) or cm ("wflh": length under 731 days or
-        height from 731 days by age_days; "wfl", "wfh")
+        height from 731 days by age_days; "wfl", "wfh"); value in kg, cm, kg/m2 or mm (MUAC)
     INDICATORS = ("wfa", "lhfa", "wflh", "bmifa", "muacfa")
     FINDINGS = ("severe_stunting", "stunting", "severe_wasting", "wasting", "severe_underweight",
                 "underweight", "overweight", "obese", "severe_thinness", "thinness", "sam", "mam")

@@ -17,6 +17,12 @@ def test_median_weight_for_age_starts_at_birth():
     assert len(points) == 1857 + 60
 
 
+def test_muac_curve_in_millimetres_from_three_months():
+    first_day, median = curve("muacfa", "F", 0)[0]
+    assert first_day == 91.0
+    assert 120 < median < 150
+
+
 def test_curves_are_ordered_by_z():
     low, median, high = (curve("lhfa", "F", z) for z in (-2, 0, 2))
     assert all(a[1] < b[1] < c[1] for a, b, c in zip(low, median, high, strict=True))
@@ -26,8 +32,8 @@ def test_curves_are_ordered_by_z():
 def test_a_point_on_the_curve_scores_its_z(z):
     for x, weight in curve("wfa", "F", z)[::300]:
         assert assess(Measurement("F", int(x), weight_kg=weight)).wfa == pytest.approx(z, abs=1e-9)
-    for x, muac_cm in curve("muacfa", "M", z)[::300]:
-        assert assess(Measurement("M", int(x), muac_mm=muac_cm * 10)).muacfa == pytest.approx(z, abs=1e-9)
+    for x, muac_mm in curve("muacfa", "M", z)[::300]:
+        assert assess(Measurement("M", int(x), muac_mm=muac_mm)).muacfa == pytest.approx(z, abs=1e-9)
     for length, weight in curve("wflh", "M", z)[::50]:
         a = assess(Measurement("M", 400, weight_kg=weight, length_cm=length))
         assert a.wflh == pytest.approx(z, abs=1e-9)
