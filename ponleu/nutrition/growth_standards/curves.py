@@ -33,7 +33,7 @@ def curve(indicator: str, sex: str, z: float, *, age_days: int | None = None) ->
 
     For wfa, lhfa, bmifa and muacfa x is the age in days: daily from the 2006 standards (0-1,856
     days; MUAC from 91), then monthly from the 2007 references (61-228 months, weight to 120
-    months) at ``month * 30.4375`` days. For "wflh" x is the length or height in cm: the
+    months) at ``month * 30.4375`` days; MUAC in mm, as measured. For "wflh" x is the length or height in cm: the
     weight-for-length curve (45-110 cm), or the weight-for-height curve (65-120 cm) when
     ``age_days`` is 731 or more; "wfl" and "wfh" name either curve directly.
     """
@@ -50,7 +50,9 @@ def curve(indicator: str, sex: str, z: float, *, age_days: int | None = None) ->
     restricted = indicator in rules.RESTRICTED
     standards, references = _BY_AGE[indicator]
     tab = table(standards)
-    points = _points(tab.xs(), _values(tab, sex_index, z, restricted))
+    # MUAC is tabulated in cm but measured (Measurement.muac_mm) in mm.
+    scale = 10.0 if indicator == "muacfa" else 1.0
+    points = _points(tab.xs(), _values(tab, sex_index, z, restricted) * scale)
     if references is not None:
         tab = table(references)
         points += _points(tab.xs() * rules.DAYS_PER_MONTH, _values(tab, sex_index, z, restricted))
