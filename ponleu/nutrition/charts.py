@@ -97,7 +97,13 @@ def growth_chart(indicator: str, sex: str, measurements) -> Chart | None:
     if by_age:
         oldest = max((x for x, _y, _m in mine), default=0)
         # Two years at least, five while the child is under five, then as far as they are.
-        x_high = 730.0 if oldest < 610 else float(FIVE_YEARS) if oldest < FIVE_YEARS - 60 else oldest + 120
+        x_high = (
+            24 * DAYS_PER_MONTH
+            if oldest < 610
+            else float(FIVE_YEARS)
+            if oldest < FIVE_YEARS - 60
+            else oldest + 120
+        )
         x_low = 0.0
     else:
         xs = [x for x, _y, _m in mine] or [curves[0][0][0], curves[0][-1][0]]

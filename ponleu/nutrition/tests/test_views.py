@@ -191,3 +191,28 @@ def test_an_officer_without_the_registry_sees_no_childs_page(world):
     factories.measure(world, person)
     client = client_of(world.user("me_officer"))
     assert client.get(f"{API}/children/{person.pk}/growth").status_code == 404
+
+
+def test_a_sensitive_childs_identity_is_masked_on_every_nutrition_screen_and_in_the_api(world):
+    person = factories.child(world, owner="field_worker", is_sensitive=True)
+    factories.measure(world, person, actor_key="supervisor", muac_mm="110")
+    client = client_of(world.user("field_worker"))  # follows the child, may not see sensitive identities
+    pages = [
+        client.get(reverse("nutrition:home")),
+        client.get(reverse("nutrition:child", args=[person.pk])),
+        client.get(reverse("nutrition:day", args=[factories.THMEI])),
+        client.get(_measure_url(person)),
+    ]
+    for page in pages:
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert person.given_name_latin not in body
+        assert person.given_name_km not in body
+    growth = client.get(f"{API}/children/{person.pk}/growth").json()
+    assert growth["person_id"] is None
+    assert growth["name"] == person.initials()
+    assert all(row["person_id"] is None for row in growth["assessments"])
+    shown = (
+        client_of(world.user("supervisor")).get(reverse("nutrition:child", args=[person.pk])).content.decode()
+    )
+    assert person.given_name_latin in shown or person.given_name_km in shown
