@@ -7,12 +7,15 @@ allows; every read writes its access event, every write its audit event (in the 
 import uuid
 
 from django.db import transaction
+from django.http import HttpResponse
 from ninja import Router, Status
 
 from ponleu.access.endpoints import capability
 from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.accounts.api_auth import api_auth
 from ponleu.common.errors import NotFound
+from ponleu.common.etags import if_match, tag
+from ponleu.common.schemas import refusals
 from ponleu.registry.models import Person
 
 from . import selectors
@@ -21,6 +24,7 @@ from .schemas import GrowthOut, MeasurementIn, MeasurementOut
 from .services import measurements
 
 router = Router(tags=["nutrition"])
+VERSIONED = refusals(409, 428)
 
 
 def _child(actor, person_id, capability: str = NUTRITION_VIEW) -> Person:
@@ -134,3 +138,24 @@ def growth(request, person_id: uuid.UUID):
         },
         "assessments": [_measurement_out(actor, row, person) for row in newest],
     }
+
+
+@router.put(
+    "/measurements/{measurement_id}",
+    auth=api_auth,
+    response={200: MeasurementOut, **VERSIONED},
+    summary="Correct a growth measurement",
+)
+@capability(NUTRITION_RECORD)
+def measurement_correct(request, response: HttpResponse, measurement_id: uuid.UUID, payload: MeasurementIn):
+    """A typing mistake put right, naming in ``If-Match`` the version read: the numbers again,
+    assessed again. The place stays where it was measured (``village_code`` is ignored)."""
+    actor = request.actor
+    row = selectors.measurement_get(actor=actor, measurement_id=measurement_id, capability=NUTRITION_RECORD)
+    data = payload.dict()
+    data.pop("village_code")
+    fixed = measurements.measurement_correct(
+        actor=actor, measurement=row, version=if_match(request), data=data
+    )
+    tag(response, fixed.version)
+    return _measurement_out(actor, fixed, row.person)

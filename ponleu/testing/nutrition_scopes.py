@@ -31,9 +31,9 @@ MEASURED = dt.date(2026, 1, 10)
 route_parameter("village_code", "02010101")
 
 
-@scope_factory("alert_id")
-def alert_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | None:
-    from ponleu.nutrition.models import GrowthMeasurement, SamAlert
+def _measured(world: MatrixWorld, member: str, scope: str):
+    """(the person at that distance, their placement, a severe measurement of them) or None."""
+    from ponleu.nutrition.models import GrowthMeasurement
 
     if scope in DECLINED:
         return None
@@ -51,5 +51,25 @@ def alert_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | None
     measurement = GrowthMeasurement.objects.create(
         **placed, measured_on=MEASURED, age_days=500, sex="F", muac_mm=110, findings=["sam"], sam=True
     )
+    return child, placed, measurement
+
+
+@scope_factory("measurement_id")
+def measurement_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | None:
+    found = _measured(world, member, scope)
+    if found is None:
+        return None
+    child, _placed, measurement = found
+    return child.derive(kwargs={"measurement_id": measurement.pk}, obj=measurement, view_capability=VIEW)
+
+
+@scope_factory("alert_id")
+def alert_at(world: MatrixWorld, member: str, scope: str) -> ScopedObject | None:
+    from ponleu.nutrition.models import SamAlert
+
+    found = _measured(world, member, scope)
+    if found is None:
+        return None
+    child, placed, measurement = found
     alert = SamAlert.objects.create(**placed, measurement=measurement, raised_on=MEASURED)
     return child.derive(kwargs={"alert_id": alert.pk}, obj=alert, view_capability=VIEW)

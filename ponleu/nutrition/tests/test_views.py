@@ -216,3 +216,27 @@ def test_a_sensitive_childs_identity_is_masked_on_every_nutrition_screen_and_in_
         client_of(world.user("supervisor")).get(reverse("nutrition:child", args=[person.pk])).content.decode()
     )
     assert person.given_name_latin in shown or person.given_name_km in shown
+
+
+def test_the_api_corrects_a_measurement_against_the_version_read(world):
+    person = factories.child(world)
+    row = factories.measure(world, person, weight_kg="1.2")
+    client = client_of(world.user("caseworker_a"))
+    url = f"{API}/measurements/{row.pk}"
+    body = {"measured_on": "2026-11-21", "weight_kg": 10.2, "length_cm": 80.7, "muac_mm": 150}
+    assert client.put(url, body, content_type="application/json").status_code == 428
+    fixed = client.put(url, body, content_type="application/json", HTTP_IF_MATCH=f'"{row.version}"')
+    assert fixed.status_code == 200, fixed.content
+    assert fixed.json()["implausible"] == []
+    assert fixed["ETag"] == f'"{row.version + 1}"'
+    stale = client.put(url, body, content_type="application/json", HTTP_IF_MATCH=f'"{row.version}"')
+    assert stale.status_code == 409
+    theirs = factories.child(world, village=factories.KBAL_THNAL, owner="caseworker_b", team=world.team_b)
+    other = factories.measure(world, theirs, actor_key="caseworker_b")
+    refused = client.put(
+        f"{API}/measurements/{other.pk}",
+        body,
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{other.version}"',
+    )
+    assert refused.status_code == 404
