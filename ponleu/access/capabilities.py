@@ -52,6 +52,8 @@ _CATALOGUE = [
         True,
     ),
     Capability("programmes.manage", _("Manage projects, their log-frames, groups and stock"), True),
+    Capability("nutrition.view", _("See children's growth measurements, follow-ups and alerts"), True),
+    Capability("nutrition.record", _("Record growth measurements and refer severe malnutrition"), True),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),

@@ -70,6 +70,8 @@ collection.manage                   -    -    G    -     -    G     -    -
 programmes.view                     O    A    A    -     G    G     G    -
 programmes.record                   O    A    A    -     -    -     -    -
 programmes.manage                   -    -    A    -     -    G     -    -
+nutrition.view                      O    A    A    -     G    -     G    -
+nutrition.record                    A    A    A    -     -    -     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -

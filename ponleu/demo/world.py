@@ -21,7 +21,7 @@ from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import OrganisationAction, Role
 from ponleu.organisations.models import Membership, Organisation, Team
 
-from . import cases, directory, education, family_support, people, programmes, referrals, staff
+from . import cases, directory, education, family_support, nutrition, people, programmes, referrals, staff
 from .models import DemoWorld
 
 DEFAULT_SEED = 20261121
@@ -115,6 +115,7 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
     directory.populate(organisations=organisations, districts=districts, seed=seed)
     referrals.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     family_support.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
+    nutrition.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     directory.reports(members_by_org=members_by_org)
     _system_admin(seed)
     built = DemoWorld.objects.create(seed=seed)

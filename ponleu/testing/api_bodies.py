@@ -28,6 +28,7 @@ EXAMPLES = {
     "GoalIn": {"domain": "3A"},
     "ActionPatchIn": {"status": "done", "done_on": TODAY},
     "NoteIn": {"interaction": "home_visit"},
+    "MeasurementIn": {"muac_mm": 140, "village_code": ""},
     "ServiceIn": {"service_type": "healthcare", "currency": "KHR"},
     "PlacementIn": {"placement_type": "kinship"},
     "FollowUpIn": {"outcome": "doing_well"},

@@ -28,6 +28,8 @@ EXEMPT: dict[str, str] = {
     "collection:form_manifest": "OpenRosa manifest (XML) for ODK Collect; collection/tests/test_openrosa.py",
     "collection:form_media": "a form's media file for ODK Collect; collection/tests/test_openrosa.py",
     "collection:submission_review": "POST only: the decision buttons of the review queue",
+    "nutrition:preview": "POST only: the HTMX assessment of the measurement form, typed in the nutrition journey",
+    "nutrition:refer": "POST only: the refer button of a severely malnourished child's measurement screen",
 }
 
 # Screens that exist without their browser journey yet, each with what is owed. The coverage test
