@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "ponleu.family_support",
     "ponleu.collection",
     "ponleu.programmes",
+    "ponleu.employment",
     # edge
     "ponleu.api",
     "ponleu.web",

@@ -70,6 +70,9 @@ collection.manage                   -    -    G    -     -    G     -    -
 programmes.view                     O    A    A    -     G    G     G    -
 programmes.record                   O    A    A    -     -    -     -    -
 programmes.manage                   -    -    A    -     -    G     -    -
+employment.view                     O    A    A    -     G    G     G    -
+employment.record                   O    A    A    -     -    -     -    -
+employment.manage                   -    A    A    -     -    G     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -
