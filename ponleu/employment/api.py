@@ -21,13 +21,13 @@ from ponleu.common.schemas import refusals
 from . import selectors
 from .schemas import (
     CourseResultIn,
-    FollowUpIn,
     IndicatorsOut,
+    JobFollowUpIn,
+    JobPlacementIn,
     MatchOut,
     OfferIn,
     OfferOut,
     PathOut,
-    PlacementIn,
     ProfileIn,
     ProfileOut,
 )
@@ -111,6 +111,7 @@ def _placement_out(placement, follow_ups) -> dict:
 def _path(actor, profile_id, status=200):
     with transaction.atomic():
         path = selectors.youth_path(actor=actor, profile_id=profile_id)
+        selectors.record_read(actor=actor, obj=path.profile)
     body = _profile_out(actor, path.profile)
     body["courses"] = [
         {
@@ -165,7 +166,9 @@ def profile_get(request, profile_id: uuid.UUID):
 )
 @capability(RECORD)
 def profile_matches(request, profile_id: uuid.UUID):
-    profile = selectors.profile_get(actor=request.actor, profile_id=profile_id, capability=RECORD)
+    with transaction.atomic():
+        profile = selectors.profile_get(actor=request.actor, profile_id=profile_id, capability=RECORD)
+        selectors.record_read(actor=request.actor, obj=profile)
     return [
         {
             "offer": _offer_out(m.offer),
@@ -207,7 +210,7 @@ def offer_create(request, payload: OfferIn):
     "/placements", auth=api_auth, response={201: PathOut}, summary="Place a young person in an offer"
 )
 @capability(RECORD)
-def placement_create(request, payload: PlacementIn):
+def placement_create(request, payload: JobPlacementIn):
     profile = selectors.profile_get(actor=request.actor, profile_id=payload.profile_id, capability=RECORD)
     offer = selectors.offer_get(actor=request.actor, offer_id=payload.offer_id)
     placement_services.placement_create(
@@ -222,14 +225,14 @@ def placement_create(request, payload: PlacementIn):
 
 
 @router.post(
-    "/placements/{placement_id}/follow-ups",
+    "/placements/{job_placement_id}/follow-ups",
     auth=api_auth,
     response={201: PathOut},
     summary="Record the 3- or 6-month follow-up of a placement",
 )
 @capability(RECORD)
-def follow_up_create(request, placement_id: uuid.UUID, payload: FollowUpIn):
-    placement = selectors.placement_get(actor=request.actor, placement_id=placement_id, capability=RECORD)
+def follow_up_create(request, job_placement_id: uuid.UUID, payload: JobFollowUpIn):
+    placement = selectors.placement_get(actor=request.actor, placement_id=job_placement_id, capability=RECORD)
     placement_services.follow_up_record(actor=request.actor, placement=placement, **payload.dict())
     return _path(request.actor, placement.profile_id, 201)
 

@@ -23,6 +23,7 @@ class ProfileForm(ProgrammeForm):
 
 
 class PlacementForm(ProgrammeForm):
+    offer = forms.UUIDField(widget=forms.HiddenInput)
     starts_on = date_field(_("Starts on"))
     wage = forms.CharField(label=_("Wage a month"), max_length=20)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)

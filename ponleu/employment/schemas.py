@@ -49,7 +49,7 @@ class CourseResultOut(Schema):
     certificate_number: str
 
 
-class FollowUpOut(Schema):
+class JobFollowUpOut(Schema):
     months: int
     followed_on: dt.date
     still_working: bool
@@ -58,7 +58,7 @@ class FollowUpOut(Schema):
     satisfaction: str
 
 
-class PlacementOut(Schema):
+class JobPlacementOut(Schema):
     id: uuid.UUID
     offer_id: uuid.UUID
     title: str
@@ -70,13 +70,13 @@ class PlacementOut(Schema):
     status: str
     follow_up_3_on: dt.date
     follow_up_6_on: dt.date
-    follow_ups: list[FollowUpOut]
+    follow_ups: list[JobFollowUpOut]
     version: int
 
 
 class PathOut(ProfileOut):
     courses: list[CourseResultOut]
-    placements: list[PlacementOut]
+    placements: list[JobPlacementOut]
 
 
 class OfferIn(In):
@@ -118,7 +118,7 @@ class MatchOut(Schema):
     nearness_label: str
 
 
-class PlacementIn(In):
+class JobPlacementIn(In):
     profile_id: uuid.UUID
     offer_id: uuid.UUID
     starts_on: dt.date
@@ -126,7 +126,7 @@ class PlacementIn(In):
     currency: Code | None = None
 
 
-class FollowUpIn(In):
+class JobFollowUpIn(In):
     months: int
     followed_on: dt.date
     still_working: bool

@@ -54,6 +54,11 @@ def people_read(*, actor, people, action=EmploymentAction.PROFILE_VIEWED, query:
         )
 
 
+def record_read(*, actor, obj, action=EmploymentAction.PROFILE_VIEWED) -> None:
+    """One access event naming the record a page or an answer is about."""
+    audit.record_access(actor=actor, action=action, target_type=obj._meta.label_lower, target_ids=[obj.pk])
+
+
 # --- profiles --------------------------------------------------------------------------------
 
 

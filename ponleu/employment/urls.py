@@ -8,15 +8,16 @@ urlpatterns = [
     path("", views.YouthListView.as_view(), name="youth_list"),
     path("youth/new/<uuid:person_id>/", views.ProfileCreateView.as_view(), name="profile_new"),
     path("youth/<uuid:profile_id>/", views.YouthPathView.as_view(), name="youth_path"),
-    path("youth/<uuid:profile_id>/place/<uuid:offer_id>/", views.PlaceView.as_view(), name="place"),
+    path("youth/<uuid:profile_id>/place/", views.PlaceView.as_view(), name="place"),
     path(
-        "placements/<uuid:placement_id>/follow-up/<int:months>/",
+        "placements/<uuid:job_placement_id>/follow-up/<int:months>/",
         views.FollowUpView.as_view(),
         name="follow_up",
     ),
     path("follow-ups/", views.FollowUpsDueView.as_view(), name="follow_ups_due"),
     path("courses/", views.CourseListView.as_view(), name="course_list"),
     path("courses/<uuid:course_id>/", views.CourseView.as_view(), name="course_detail"),
+    path("courses/<uuid:course_id>/result/", views.CourseResultView.as_view(), name="course_result"),
     path("offers/", views.OfferListView.as_view(), name="offer_list"),
     path("indicators/", views.IndicatorsView.as_view(), name="indicators"),
 ]

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ponleu.access.policies import identity_label
+from ponleu.access.scoping import relationship_of
 from ponleu.access.views import NOT_FOUND_MESSAGE, AppView
 from ponleu.common import clock
 from ponleu.common.errors import DomainError
@@ -83,9 +84,14 @@ class ProfileCreateView(AppView):
     template = "employment/profile_new.html"
 
     def _person(self, person_id):
-        return _found(
+        # Seen in the registry, and in the reach the worker records youth employment in (a
+        # break-the-glass grant opens a record to read in an emergency, not to enrol them).
+        person = _found(
             Person.objects.visible_to(self.actor).filter(merged_into__isnull=True).get, pk=person_id
         )
+        if not self.actor.allows(RECORD, relationship_of(self.actor, person)):
+            raise Http404(NOT_FOUND_MESSAGE)
+        return person
 
     @transaction.atomic
     def get(self, request, person_id):
@@ -117,7 +123,9 @@ class ProfileCreateView(AppView):
             else:
                 messages.success(request, _("The profile is saved."))
                 return redirect("employment:youth_path", profile_id=profile.pk)
-        context = {"person": person, "name": identity_label(self.actor, person), "form": form}
+        with transaction.atomic():
+            selectors.people_read(actor=self.actor, people=[person])
+            context = {"person": person, "name": identity_label(self.actor, person), "form": form}
         return render(request, self.template, context, status=400)
 
 
@@ -130,6 +138,7 @@ class YouthPathView(AppView):
     @transaction.atomic
     def get(self, request, profile_id):
         path = _found(selectors.youth_path, actor=self.actor, profile_id=profile_id)
+        selectors.record_read(actor=self.actor, obj=path.profile)
         can_record = self.actor.allows_object(RECORD, path.profile)
         matches = selectors.matches(actor=self.actor, profile=path.profile) if can_record else []
         today = clock.today()
@@ -151,7 +160,8 @@ class YouthPathView(AppView):
 
 
 class PlaceView(AppView):
-    """Place the young person in an offer: the start, and the wage agreed (the offer's by default)."""
+    """Place the young person in an offer (``offer``, of the organisation): the start, and the
+    wage agreed (the offer's by default)."""
 
     capability = RECORD
     template = "employment/place.html"
@@ -162,6 +172,7 @@ class PlaceView(AppView):
         return profile, offer
 
     def _context(self, profile, offer, form):
+        selectors.people_read(actor=self.actor, people=[profile.person])
         return {
             "profile": profile,
             "offer": offer,
@@ -170,16 +181,30 @@ class PlaceView(AppView):
         }
 
     @transaction.atomic
-    def get(self, request, profile_id, offer_id):
-        profile, offer = self._objects(profile_id, offer_id)
-        selectors.people_read(actor=self.actor, people=[profile.person])
+    def get(self, request, profile_id):
+        if not request.GET.get("offer"):
+            # No offer chosen yet: the offers that match, to choose one.
+            profile = _found(
+                selectors.profile_get, actor=self.actor, profile_id=profile_id, capability=RECORD
+            )
+            selectors.record_read(actor=self.actor, obj=profile)
+            context = self._context(profile, None, None)
+            context["matches"] = selectors.matches(actor=self.actor, profile=profile)
+            return render(request, self.template, context)
+        profile, offer = self._objects(profile_id, request.GET.get("offer"))
+        selectors.record_read(actor=self.actor, obj=profile)
         form = PlacementForm(
-            initial={"starts_on": clock.today(), "wage": offer.wage, "currency": offer.currency}
+            initial={
+                "offer": offer.pk,
+                "starts_on": clock.today(),
+                "wage": offer.wage,
+                "currency": offer.currency,
+            }
         )
         return render(request, self.template, self._context(profile, offer, form))
 
-    def post(self, request, profile_id, offer_id):
-        profile, offer = self._objects(profile_id, offer_id)
+    def post(self, request, profile_id):
+        profile, offer = self._objects(profile_id, request.POST.get("offer"))
         form = PlacementForm(request.POST)
         if form.is_valid():
             try:
@@ -205,12 +230,15 @@ class FollowUpView(AppView):
     capability = RECORD
     template = "employment/follow_up.html"
 
-    def _placement(self, placement_id, months):
+    def _placement(self, job_placement_id, months):
         if months not in FOLLOW_UP_MONTHS:
             raise Http404(NOT_FOUND_MESSAGE)
-        return _found(selectors.placement_get, actor=self.actor, placement_id=placement_id, capability=RECORD)
+        return _found(
+            selectors.placement_get, actor=self.actor, placement_id=job_placement_id, capability=RECORD
+        )
 
     def _context(self, placement, months, form):
+        selectors.people_read(actor=self.actor, people=[placement.person])
         return {
             "placement": placement,
             "months": months,
@@ -220,14 +248,14 @@ class FollowUpView(AppView):
         }
 
     @transaction.atomic
-    def get(self, request, placement_id, months):
-        placement = self._placement(placement_id, months)
-        selectors.people_read(actor=self.actor, people=[placement.person])
+    def get(self, request, job_placement_id, months):
+        placement = self._placement(job_placement_id, months)
+        selectors.record_read(actor=self.actor, obj=placement)
         form = FollowUpForm(initial={"followed_on": clock.today(), "currency": placement.currency})
         return render(request, self.template, self._context(placement, months, form))
 
-    def post(self, request, placement_id, months):
-        placement = self._placement(placement_id, months)
+    def post(self, request, job_placement_id, months):
+        placement = self._placement(job_placement_id, months)
         form = FollowUpForm(request.POST)
         if form.is_valid():
             try:
@@ -289,20 +317,27 @@ class CourseView(AppView):
     capability = VIEW
     template = "employment/course_detail.html"
 
-    def _context(self, course, errors=()):
-        can_record = self.actor.allows_object(RECORD, course)
-        return {
-            "course": course,
-            "roll": selectors.course_roll(actor=self.actor, course=course),
-            "can_record": can_record,
-            "today": clock.today(),
-            "errors": list(errors),
-        }
-
     @transaction.atomic
     def get(self, request, course_id):
         course = _found(selectors.course_get, actor=self.actor, course_id=course_id)
-        return render(request, self.template, self._context(course))
+        return render(request, self.template, _course_context(self.actor, course))
+
+
+def _course_context(actor, course, errors=()):
+    selectors.record_read(actor=actor, obj=course)
+    return {
+        "course": course,
+        "roll": selectors.course_roll(actor=actor, course=course),
+        "can_record": actor.allows_object(RECORD, course),
+        "today": clock.today(),
+        "errors": list(errors),
+    }
+
+
+class CourseResultView(AppView):
+    """The result form of the course page (POST only): how a participant's course ended."""
+
+    capability = RECORD
 
     def post(self, request, course_id):
         course = _found(selectors.course_get, actor=self.actor, course_id=course_id, capability=RECORD)
@@ -329,8 +364,8 @@ class CourseView(AppView):
         else:
             errors = [str(m) for problems in form.errors.values() for m in problems]
         with transaction.atomic():
-            context = self._context(course, errors)
-        return render(request, self.template, context, status=400)
+            context = _course_context(self.actor, course, errors)
+        return render(request, "employment/course_detail.html", context, status=400)
 
 
 class OfferListView(AppView):

@@ -11,10 +11,11 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ponleu.access.policies import can_see_identity
 from ponleu.audit import services as audit
 from ponleu.cases.services.base import add_months
 from ponleu.common import clock
-from ponleu.common.errors import ValidationFailed
+from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.common.versions import claim_version
 from ponleu.employment.choices import FOLLOW_UP_MONTHS, EmploymentAction, PlacementStatus, Satisfaction
 from ponleu.employment.models import FollowUp, Offer, Placement, YouthProfile
@@ -36,6 +37,10 @@ def placement_create(
 ) -> Placement:
     """The young person starts in the offer, at the offer's wage unless another is agreed."""
     profile = acting(actor, YouthProfile.objects, profile, RECORD)
+    if not can_see_identity(actor, profile.person):
+        # Placing someone is arranging work with an employer in their name: only a worker who
+        # may know who they are does it.
+        raise PermissionDenied(_("Only a worker who may see who this young person is can place them."))
     try:
         pk = offer_id if isinstance(offer_id, uuid.UUID) else uuid.UUID(str(offer_id))
     except (TypeError, ValueError, AttributeError):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ponleu.access.policies import can_see_identity
 from ponleu.audit import services as audit
 from ponleu.common import clock
-from ponleu.common.errors import ValidationFailed
+from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.common.versions import claim_version
 from ponleu.employment.choices import YOUTH_AGES, DocumentKind, EducationLevel, EmploymentAction
 from ponleu.employment.models import YouthDocument, YouthProfile
@@ -45,6 +46,10 @@ def profile_create(
     """A profile for a young person the worker reaches (once per organisation)."""
     person = visible_person(actor, person_id)
     require_place(actor, RECORD, person.area_code)
+    if not can_see_identity(actor, person):
+        raise PermissionDenied(
+            _("Only a worker who may see who this young person is can open their profile.")
+        )
     _youth_age(person)
     values = _values(
         education=education,

@@ -282,3 +282,11 @@ def test_indicators_count_course_placement_and_work_at_six_months_by_sex_and_age
     assert vars(report.total) == {"profiles": 3, "completed": 2, "placed": 2, "employed_6": 1}
     # Another district's caseworker counts none of them.
     assert selectors.indicators(actor=world.actor("caseworker_b")).total.profiles == 0
+
+
+def test_a_worker_who_may_not_know_who_they_are_does_not_place_them(world):
+    # A caseworker sees the sensitive records of their own caseload only, unmasked.
+    profile = factories.profile(world, factories.young(world, is_sensitive=True))
+    with pytest.raises(PermissionDenied):
+        _place(world, profile, factories.offer(world), actor_key="caseworker_a")
+    assert not Placement.objects.exists()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ponleu.audit.models import AccessEvent
 from ponleu.common import clock
-from ponleu.employment.models import FollowUp, Placement, YouthProfile
+from ponleu.employment.models import CourseResult, FollowUp, Placement, YouthProfile
 from ponleu.employment.services import courses as course_services
 from ponleu.programmes.services import groups as group_services
 from ponleu.testing.login import login
@@ -63,9 +63,10 @@ def test_a_worker_places_a_graduate_and_records_the_3_month_follow_up(world):
     assert "VT-7" in text
     assert "Machinist" in text
     assert "Sewing" in text  # the skill that matches, named
+    place_url = reverse("employment:place", args=[profile.pk])
+    assert f"{place_url}?offer={offer.pk}" in text
     placed = client.post(
-        reverse("employment:place", args=[profile.pk, offer.pk]),
-        {"starts_on": "2026-08-01", "wage": "210", "currency": "USD"},
+        place_url, {"offer": str(offer.pk), "starts_on": "2026-08-01", "wage": "210", "currency": "USD"}
     )
     assert placed.status_code == 302
     placement = Placement.objects.get(profile=profile)
@@ -105,14 +106,16 @@ def test_pages_of_young_people_out_of_reach_are_not_found(world):
     assert other.get(reverse("employment:course_detail", args=[course.pk])).status_code == 404
     assert (
         other.post(
-            reverse("employment:place", args=[profile.pk, offer.pk]),
-            {"starts_on": "2026-08-01", "wage": "210", "currency": "USD"},
+            reverse("employment:place", args=[profile.pk]),
+            {"offer": str(offer.pk), "starts_on": "2026-08-01", "wage": "210", "currency": "USD"},
         ).status_code
         == 404
     )
     assert not Placement.objects.exists()
     partner = client_of(world.user("partner"))
-    assert partner.get(reverse("employment:place", args=[profile.pk, offer.pk])).status_code in (403, 404)
+    assert partner.get(
+        reverse("employment:place", args=[profile.pk]), {"offer": str(offer.pk)}
+    ).status_code in (403, 404)
 
 
 def test_a_profile_opened_for_a_young_person(world):
@@ -135,6 +138,28 @@ def test_courses_offers_and_indicators_pages(world):
     assert course.name in client.get(reverse("employment:course_list")).content.decode()
     detail = client.get(reverse("employment:course_detail", args=[course.pk]))
     assert detail.status_code == 200
+    result_url = reverse("employment:course_result", args=[course.pk])
+    assert result_url in detail.content.decode()
+    # A correction without the version read is refused, and nothing changes.
+    stale = client.post(
+        result_url, {"person": str(profile.person_id), "outcome": "dropped_out", "ended_on": "2026-07-01"}
+    )
+    assert stale.status_code == 400
+    assert CourseResult.objects.get(person_id=profile.person_id).outcome == "completed"
+    result = CourseResult.objects.get(person_id=profile.person_id)
+    fixed = client.post(
+        result_url,
+        {
+            "person": str(profile.person_id),
+            "outcome": "completed",
+            "ended_on": "2026-07-01",
+            "certificate_number": "VT-8",
+            "version": result.version,
+        },
+    )
+    assert fixed.status_code == 302
+    assert CourseResult.objects.get(person_id=profile.person_id).certificate_number == "VT-8"
+    assert client_of(world.user("me_officer")).post(result_url, {}).status_code == 403
     assert "Tailor" in client.get(reverse("employment:offer_list")).content.decode()
     indicators = client.get(reverse("employment:indicators"))
     assert indicators.status_code == 200
