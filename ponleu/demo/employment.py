@@ -5,8 +5,8 @@ Twelve young people from families new to the district join a sewing course or a 
 repair course; each course has monthly sessions, five graduates with certificates and one who
 dropped out. Employers (fictional, "(demo)") offer jobs and internships in riel and in dollars.
 Six graduates were placed months ago, with their 3- and 6-month follow-ups (one stopped
-working after three months); one was placed about three months ago and their 3-month
-follow-up is due today; three graduates wait for a placement. Everything goes through the
+working after three months); two were placed about three months ago and their 3-month
+follow-ups are due today; two graduates wait for a placement. Everything goes through the
 services, with the clock set to the day of each step, by the centre's youth worker.
 """
 
@@ -50,7 +50,7 @@ EMPLOYERS = (
     (
         "ហាងជួសជុលម៉ូតូ ពន្លឺថ្មី",
         "New Light Motor Repair (demo)",
-        (("job", "ជាងជួសជុលម៉ូតូ", ["motorbike_repair"], "800000", "KHR", 3),),
+        (("job", "ជាងជួសជុលម៉ូតូ", ["motorbike_repair"], "800000", "KHR", 4),),
     ),
     (
         "ភោជនីយដ្ឋាន មាត់ស្ទឹង",
@@ -199,8 +199,8 @@ def _offers(supervisor, employers, district, day) -> list:
 
 
 def _placements(worker, graduates, offers, day, today) -> dict:
-    """Six graduates placed at ``day`` and followed up; one placed about three months before
-    ``today`` (their 3-month follow-up due); the rest wait."""
+    """Six graduates placed at ``day`` and followed up; two placed about three months before
+    ``today`` (their 3-month follow-ups due); the other two wait."""
     sewing, internship, motor = offers[0], offers[1], offers[2]
     profiles = {p.person_id: p for p in YouthProfile.objects.filter(person__in=graduates)}
     plan = [(graduates[i], sewing) for i in range(3)] + [(graduates[5 + i], motor) for i in range(3)]
@@ -236,7 +236,8 @@ def _placements(worker, graduates, offers, day, today) -> dict:
             follow_ups += 1
     recent = today - dt.timedelta(days=92)
     with _on(recent):
-        placement_services.placement_create(
-            actor=_actor(worker), profile=profiles[graduates[3].pk], offer_id=internship.pk, starts_on=recent
-        )
-    return {"placements": len(placed) + 1, "follow_ups": follow_ups}
+        for person, offer in ((graduates[3], internship), (graduates[8], motor)):
+            placement_services.placement_create(
+                actor=_actor(worker), profile=profiles[person.pk], offer_id=offer.pk, starts_on=recent
+            )
+    return {"placements": len(placed) + 2, "follow_ups": follow_ups}

@@ -67,7 +67,21 @@ def profile_queryset(*, actor, capability: str = EMPLOYMENT_VIEW):
 
 
 def profile_list(*, actor) -> list[tuple[YouthProfile, str]]:
-    rows = list(profile_queryset(actor=actor).order_by("-created_at", "id")[:LIST_LIMIT])
+    """The young people followed, each with whether they completed a course and were placed
+    (``has_completed``, ``has_placement``), so that the list shows who waits for a job."""
+    completed = CourseResult.objects.filter(
+        person=OuterRef("person"),
+        outcome=CourseOutcome.COMPLETED,
+        course__organisation_id=OuterRef("organisation_id"),
+    )
+    rows = list(
+        profile_queryset(actor=actor)
+        .annotate(
+            has_completed=Exists(completed),
+            has_placement=Exists(Placement.objects.filter(profile=OuterRef("pk"))),
+        )
+        .order_by("has_placement", "-created_at", "id")[:LIST_LIMIT]
+    )
     people_read(actor=actor, people=[r.person for r in rows], action=EmploymentAction.LISTED)
     return [(r, identity_label(actor, r.person)) for r in rows]
 

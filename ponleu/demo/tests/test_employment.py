@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from ponleu.access.actors import actor_for_membership
+from ponleu.common import clock
 from ponleu.employment import selectors
 from ponleu.employment.models import CourseResult, FollowUp, Offer, Placement, YouthProfile
 from ponleu.organisations.models import Membership
@@ -33,17 +34,25 @@ def test_the_small_world_has_a_youth_employment_centres_year():
     assert employers.count() == 3
     assert all(e.name_km.endswith("(demo)") for e in employers)
     assert set(Offer.objects.values_list("currency", flat=True)) == {"KHR", "USD"}
-    assert Placement.objects.count() == 7
+    assert Placement.objects.count() == 8
     assert Placement.objects.filter(status="ended").count() == 1
     assert FollowUp.objects.filter(months=3).count() == 6
     assert FollowUp.objects.filter(months=6, still_working=True).count() == 5
-    # The youth worker has the recent placement's 3-month follow-up to record today.
+    # The youth worker has the recent placements' 3-month follow-ups to record today, and two
+    # graduates to place (the browser journey does both, once at each screen size).
     worker = Membership.objects.get(user__username="youth.sabay")
     actor = actor_for_membership(worker, is_verified=True)
-    (due,) = selectors.follow_ups_due(actor=actor)
-    assert due.follow_ups.count() == 0
+    due = list(selectors.follow_ups_due(actor=actor))
+    assert len(due) == 2
+    assert [selectors.due_months(p, clock.today()) for p in due] == [3, 3]
+    waiting = [
+        row
+        for row, _name in selectors.profile_list(actor=actor)
+        if row.has_completed and not row.has_placement
+    ]
+    assert len(waiting) == 2
     report = selectors.indicators(actor=actor)
     assert report.total.profiles == 12
     assert report.total.completed == 10
-    assert report.total.placed == 7
+    assert report.total.placed == 8
     assert report.total.employed_6 == 5

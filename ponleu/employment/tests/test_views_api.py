@@ -76,6 +76,8 @@ def test_a_worker_places_a_graduate_and_records_the_3_month_follow_up(world):
     assert due.status_code == 200
     follow_url = reverse("employment:follow_up", args=[placement.pk, 3])
     assert follow_url in due.content.decode()
+    # Today asks for it, with a one-tap button to the form.
+    assert follow_url in client.get(reverse("web:home")).content.decode()
     bad = client.post(
         follow_url,
         {"followed_on": "2026-11-20", "still_working": "yes", "currency": "USD", "satisfaction": "happy"},
