@@ -64,7 +64,9 @@ def test_offers_come_from_employers_of_the_directory_with_wages_in_riel_or_dolla
     assert "employer" in error.value.errors
     # An employer may offer no service to refer to; any other provider names one.
     with pytest.raises(ValidationFailed) as error:
-        provider_save(actor=world.actor("org_admin"), data={"kind": "other", "name_km": "ហាង", "areas": ["02"]})
+        provider_save(
+            actor=world.actor("org_admin"), data={"kind": "other", "name_km": "ហាង", "areas": ["02"]}
+        )
     assert "services" in error.value.errors
     # A field worker does not record offers.
     with pytest.raises(PermissionDenied):
