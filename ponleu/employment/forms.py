@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponleu.programmes.forms import DateInput, ProgrammeForm, date_field
 
-from .choices import CourseOutcome, Currency, EducationLevel, Satisfaction, Skill
+from .choices import CourseOutcome, Currency, EducationLevel, OfferKind, Satisfaction, Skill
 
 
 class ProfileForm(ProgrammeForm):
@@ -53,3 +53,28 @@ class CourseResultForm(ProgrammeForm):
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput())
     certificate_number = forms.CharField(label=_("Certificate number"), required=False, max_length=60)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class OfferForm(ProgrammeForm):
+    """An employer's offer; the employers are the directory's (``employers``: (id, name))."""
+
+    employer = forms.ChoiceField(label=_("Employer"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=OfferKind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    skills = forms.MultipleChoiceField(
+        label=_("Skills wanted"), choices=Skill.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    place_code = forms.CharField(
+        label=_("Place (commune, district or province code)"),
+        max_length=8,
+        help_text=_("For example 020101 for a commune, 0201 for a district."),
+    )
+    wage = forms.CharField(label=_("Wage a month"), max_length=20)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    starts_on = date_field(_("From"))
+    ends_on = date_field(_("Until"), required=False)
+    places = forms.IntegerField(label=_("Places available"), min_value=1, max_value=500)
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [("", "—"), *employers]

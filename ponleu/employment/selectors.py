@@ -16,6 +16,7 @@ from ponleu.audit import services as audit
 from ponleu.common import clock
 from ponleu.programmes.choices import GroupBase, Sex
 from ponleu.programmes.models import Group, GroupMember
+from ponleu.referrals.models import Provider
 
 from .choices import (
     CourseOutcome,
@@ -193,6 +194,11 @@ def offer_list(*, actor, open_only: bool = True):
     return offers.annotate(
         taken=Count("placements", filter=Q(placements__status=PlacementStatus.WORKING))
     ).order_by("-starts_on", "title")
+
+
+def employers():
+    """The directory's active employers (the directory is the installation's, not personal data)."""
+    return Provider.objects.filter(is_employer=True, is_active=True).order_by("name_km")
 
 
 def offer_get(*, actor, offer_id) -> Offer:

@@ -19,5 +19,6 @@ urlpatterns = [
     path("courses/<uuid:course_id>/", views.CourseView.as_view(), name="course_detail"),
     path("courses/<uuid:course_id>/result/", views.CourseResultView.as_view(), name="course_result"),
     path("offers/", views.OfferListView.as_view(), name="offer_list"),
+    path("offers/new/", views.OfferCreateView.as_view(), name="offer_new"),
     path("indicators/", views.IndicatorsView.as_view(), name="indicators"),
 ]

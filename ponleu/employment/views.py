@@ -23,14 +23,16 @@ from ponleu.registry.selectors.search import person_search
 
 from . import selectors
 from .choices import FOLLOW_UP_MONTHS, Skill
-from .forms import CourseResultForm, FollowUpForm, PlacementForm, ProfileForm
+from .forms import CourseResultForm, FollowUpForm, OfferForm, PlacementForm, ProfileForm
 from .models import Offer, Placement, YouthProfile
 from .services import courses as course_services
+from .services import offers as offer_services
 from .services import placements as placement_services
 from .services import profiles as profile_services
 
 VIEW = "employment.view"
 RECORD = "employment.record"
+MANAGE = "employment.manage"
 SKILL_NAMES = dict(Skill.choices)
 
 
@@ -373,7 +375,49 @@ class OfferListView(AppView):
 
     def get(self, request):
         offers = [(o, _skill_names(o.skills)) for o in selectors.offer_list(actor=self.actor)]
-        return render(request, "employment/offer_list.html", {"offers": offers})
+        context = {"offers": offers, "can_manage": self.actor.can(MANAGE)}
+        return render(request, "employment/offer_list.html", context)
+
+
+class OfferCreateView(AppView):
+    """Record an employer's internship or job offer (employers are the directory's)."""
+
+    capability = MANAGE
+    template = "employment/offer_new.html"
+
+    def _form(self, data=None, **kwargs):
+        employers = [(str(e.pk), e.name_km) for e in selectors.employers()]
+        return OfferForm(data, employers=employers, **kwargs)
+
+    def get(self, request):
+        return render(
+            request, self.template, {"form": self._form(initial={"starts_on": clock.today(), "places": 1})}
+        )
+
+    def post(self, request):
+        form = self._form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                offer_services.offer_create(
+                    actor=self.actor,
+                    employer_id=data["employer"],
+                    kind=data["kind"],
+                    title=data["title"],
+                    skill_codes=data["skills"],
+                    place_code=data["place_code"].strip(),
+                    wage=data["wage"],
+                    currency=data["currency"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    places=data["places"],
+                )
+            except DomainError as error:
+                form.apply_error(error)
+            else:
+                messages.success(request, _("The offer is saved."))
+                return redirect("employment:offer_list")
+        return render(request, self.template, {"form": form}, status=400)
 
 
 class IndicatorsView(AppView):

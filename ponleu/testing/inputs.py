@@ -178,7 +178,10 @@ NOT_IDS = {
     **dict.fromkeys(("service", "cost"), "a choice from a fixed list"),
     "commune": "a place code from the public gazetteer",
     "place_code": "a place code from the public gazetteer",
-    "employer_id": "an employer of the service directory, shared by the whole installation (not personal data)",
+    **dict.fromkeys(
+        ("employer", "employer_id"),
+        "an employer of the service directory, shared by the whole installation (not personal data)",
+    ),
     "months": "which follow-up of a placement: 3 or 6 months",
     **dict.fromkeys(
         ("provider", "provider_id"),

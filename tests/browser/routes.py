@@ -45,6 +45,7 @@ AWAITING_JOURNEY: dict[str, str] = {
     "employment:course_list": "employment: a trainer reads the vocational courses",
     "employment:course_detail": "employment: a trainer records who completed the course and their certificates",
     "employment:offer_list": "employment: the open internship and job offers",
+    "employment:offer_new": "employment: a supervisor records an employer's job offer",
     "employment:indicators": "employment: an M&E officer reads the indicators by sex and age band",
 }
 

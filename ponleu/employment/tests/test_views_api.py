@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ponleu.audit.models import AccessEvent
 from ponleu.common import clock
-from ponleu.employment.models import CourseResult, FollowUp, Placement, YouthProfile
+from ponleu.employment.models import CourseResult, FollowUp, Offer, Placement, YouthProfile
 from ponleu.employment.services import courses as course_services
 from ponleu.programmes.services import groups as group_services
 from ponleu.testing.login import login
@@ -212,3 +212,28 @@ def test_the_api_answers_the_path_matches_and_indicators_scoped(world):
         == 404
     )
     assert AccessEvent.objects.filter(action="employment.profile.viewed").exists()
+
+
+def test_a_supervisor_records_an_offer_of_a_directory_employer(world):
+    employer = factories.employer(world, "Bright Motors (test)")
+    client = client_of(world.user("supervisor"))
+    url = reverse("employment:offer_new")
+    assert "Bright Motors (test)" in client.get(url).content.decode()
+    values = {
+        "employer": str(employer.pk),
+        "kind": "job",
+        "title": "Mechanic",
+        "skills": ["motorbike_repair"],
+        "place_code": "0201",
+        "wage": "900000.5",
+        "currency": "KHR",
+        "starts_on": "2026-11-01",
+        "places": "2",
+    }
+    refused = client.post(url, values)
+    assert refused.status_code == 400
+    assert not Offer.objects.exists()
+    saved = client.post(url, {**values, "wage": "900000"})
+    assert saved.status_code == 302
+    assert Offer.objects.get().place_id == "0201"
+    assert client_of(world.user("field_worker")).get(url).status_code == 403
