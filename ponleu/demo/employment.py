@@ -119,6 +119,7 @@ def populate(*, organisation, teams, members, youth_worker, seed: int) -> dict:
 def _employers(district: str) -> list:
     actor = system_actor(name="demo")
     commune = AdminUnit.objects.within(district).filter(level="commune").order_by("code").first()
+    # Synthetic phone numbers and hours, like the directory entries (fictional businesses).
     return [
         (
             provider_save(
@@ -129,12 +130,14 @@ def _employers(district: str) -> list:
                     "name_en": en,
                     "is_employer": True,
                     "location": commune.code,
+                    "phone": f"012 900 {index:03d}",
+                    "hours": "ច័ន្ទ–សៅរ៍ ៧:៣០–១៧:០០ · Mon–Sat 7:30–17:00",
                     "areas": [district],
                 },
             ),
             offers,
         )
-        for km, en, offers in EMPLOYERS
+        for index, (km, en, offers) in enumerate(EMPLOYERS, start=1)
     ]
 
 
