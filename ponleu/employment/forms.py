@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponleu.programmes.forms import DateInput, ProgrammeForm, date_field
 
-from .choices import CourseOutcome, Currency, EducationLevel, OfferKind, Satisfaction, Skill
+from .choices import CourseOutcome, Currency, DocumentKind, EducationLevel, OfferKind, Satisfaction, Skill
 
 
 class ProfileForm(ProgrammeForm):
@@ -78,3 +78,10 @@ class OfferForm(ProgrammeForm):
     def __init__(self, *args, employers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].choices = [("", "—"), *employers]
+
+
+class DocumentForm(ProgrammeForm):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    number = forms.CharField(label=_("Number"), required=False, max_length=60)
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    issued_on = date_field(_("Issued on"), required=False)

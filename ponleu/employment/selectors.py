@@ -96,6 +96,10 @@ def profile_of_person(*, actor, person_id) -> YouthProfile | None:
     return profile_queryset(actor=actor).filter(person_id=pk).first() if pk else None
 
 
+def identity_seen(*, actor, profile: YouthProfile) -> bool:
+    return can_see_identity(actor, profile.person)
+
+
 def documents(*, actor, profile: YouthProfile) -> list[YouthDocument] | None:
     """The documents, or None when the actor may not see who the young person is."""
     if not can_see_identity(actor, profile.person):

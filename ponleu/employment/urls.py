@@ -9,6 +9,7 @@ urlpatterns = [
     path("youth/new/<uuid:person_id>/", views.ProfileCreateView.as_view(), name="profile_new"),
     path("youth/<uuid:profile_id>/", views.YouthPathView.as_view(), name="youth_path"),
     path("youth/<uuid:profile_id>/place/", views.PlaceView.as_view(), name="place"),
+    path("youth/<uuid:profile_id>/documents/", views.DocumentAddView.as_view(), name="document_add"),
     path(
         "placements/<uuid:job_placement_id>/follow-up/<int:months>/",
         views.FollowUpView.as_view(),

@@ -23,7 +23,7 @@ from ponleu.registry.selectors.search import person_search
 
 from . import selectors
 from .choices import FOLLOW_UP_MONTHS, Skill
-from .forms import CourseResultForm, FollowUpForm, OfferForm, PlacementForm, ProfileForm
+from .forms import CourseResultForm, DocumentForm, FollowUpForm, OfferForm, PlacementForm, ProfileForm
 from .models import Offer, Placement, YouthProfile
 from .services import courses as course_services
 from .services import offers as offer_services
@@ -153,12 +153,38 @@ class YouthPathView(AppView):
             placements.append((placement, steps))
         context = {
             "path": path,
+            "document_form": DocumentForm() if can_record and path.documents is not None else None,
             "skills": _skill_names(path.profile.skills),
             "placements": placements,
             "matches": [(m, _skill_names(m.skills), _skill_names(m.missing)) for m in matches],
             "can_record": can_record,
         }
         return render(request, "employment/youth_path.html", context)
+
+
+class DocumentAddView(AppView):
+    """The document form of a young person's page (POST only), for a worker who may see who
+    they are: the document's kind, number or title, and date."""
+
+    capability = RECORD
+
+    def post(self, request, profile_id):
+        profile = _found(selectors.profile_get, actor=self.actor, profile_id=profile_id, capability=RECORD)
+        if not selectors.identity_seen(actor=self.actor, profile=profile):
+            raise Http404(NOT_FOUND_MESSAGE)
+        form = DocumentForm(request.POST)
+        if form.is_valid():
+            try:
+                profile_services.document_add(actor=self.actor, profile=profile, **form.cleaned_data)
+            except DomainError as error:
+                form.apply_error(error)
+        if form.errors:
+            for problems in form.errors.values():
+                for problem in problems:
+                    messages.error(request, problem)
+        else:
+            messages.success(request, _("The document is recorded."))
+        return redirect("employment:youth_path", profile_id=profile.pk)
 
 
 class PlaceView(AppView):

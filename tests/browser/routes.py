@@ -19,6 +19,7 @@ EXEMPT: dict[str, str] = {
     "operations:metrics": "Prometheus metrics behind a bearer token (text), not a screen",
     "referrals:referral_send": "POST only: the send button of the referral page",
     "employment:course_result": "POST only: the result form of the course page",
+    "employment:document_add": "POST only: the document form of a young person's page",
     "referrals:referral_step": "POST only: the step buttons of the referral page",
     "referrals:referral_slip": "the printable slip (a PDF download); its view has unit tests",
     "referrals:directory_import_template": "the directory's spreadsheet template (an XLSX download); unit-tested",

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ponleu.audit.models import AccessEvent
 from ponleu.common import clock
-from ponleu.employment.models import CourseResult, FollowUp, Offer, Placement, YouthProfile
+from ponleu.employment.models import CourseResult, FollowUp, Offer, Placement, YouthDocument, YouthProfile
 from ponleu.employment.services import courses as course_services
 from ponleu.programmes.services import groups as group_services
 from ponleu.testing.login import login
@@ -237,3 +237,18 @@ def test_a_supervisor_records_an_offer_of_a_directory_employer(world):
     assert saved.status_code == 302
     assert Offer.objects.get().place_id == "0201"
     assert client_of(world.user("field_worker")).get(url).status_code == 403
+
+
+def test_documents_are_recorded_by_who_may_see_who_the_young_person_is(world):
+    profile, _course = _graduate(world)
+    url = reverse("employment:document_add", args=[profile.pk])
+    client = client_of(world.user("supervisor"))
+    saved = client.post(url, {"kind": "id_card", "number": "110220330", "issued_on": "2024-01-10"})
+    assert saved.status_code == 302
+    page = client.get(reverse("employment:youth_path", args=[profile.pk])).content.decode()
+    assert "110220330" in page
+    assert client.post(url, {"kind": "id_card"}).status_code == 302  # refused with a message
+    assert YouthDocument.objects.count() == 1
+    assert (
+        client_of(world.user("caseworker_b")).post(url, {"kind": "id_card", "number": "1"}).status_code == 404
+    )
