@@ -14,6 +14,7 @@ urlpatterns = [
     path("collect/", include("ponleu.collection.urls")),
     path("programmes/", include("ponleu.programmes.urls")),
     path("nutrition/", include("ponleu.nutrition.urls")),
+    path("employment/", include("ponleu.employment.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
     path("jobs/", include("ponleu.jobs.urls")),

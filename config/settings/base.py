@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "ponleu.collection",
     "ponleu.programmes",
     "ponleu.nutrition",
+    "ponleu.employment",
     # edge
     "ponleu.api",
     "ponleu.web",

@@ -54,6 +54,13 @@ _CATALOGUE = [
     Capability("programmes.manage", _("Manage projects, their log-frames, groups and stock"), True),
     Capability("nutrition.view", _("See children's growth measurements, follow-ups and alerts"), True),
     Capability("nutrition.record", _("Record growth measurements and refer severe malnutrition"), True),
+    Capability("employment.view", _("See young people's profiles, courses, offers and placements"), True),
+    Capability(
+        "employment.record",
+        _("Record young people's profiles, course results, placements and follow-ups"),
+        True,
+    ),
+    Capability("employment.manage", _("Record employers' internship and job offers")),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),

@@ -72,6 +72,9 @@ programmes.record                   O    A    A    -     -    -     -    -
 programmes.manage                   -    -    A    -     -    G     -    -
 nutrition.view                      O    A    A    -     G    -     G    -
 nutrition.record                    A    A    A    -     -    -     -    -
+employment.view                     O    A    A    -     G    G     G    -
+employment.record                   O    A    A    -     -    -     -    -
+employment.manage                   -    A    A    -     -    G     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -

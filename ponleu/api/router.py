@@ -12,6 +12,7 @@ from ponleu.common.api_parser import NulRefusingParser
 from ponleu.common.schemas import ErrorOut
 from ponleu.early_warning.api import router as early_warning_router
 from ponleu.education.api import router as education_router
+from ponleu.employment.api import router as employment_router
 from ponleu.family_support.api import router as family_support_router
 from ponleu.nutrition.api import router as nutrition_router
 from ponleu.programmes.api import router as programmes_router
@@ -86,3 +87,4 @@ api.add_router("/", referrals_router)
 api.add_router("/", family_support_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/nutrition", nutrition_router)
+api.add_router("/employment", employment_router)

@@ -107,7 +107,13 @@ def populate(*, organisation, teams, members, seed: int) -> dict:
         for project in projects:
             _logframe(manager, project, start)
         group_services.group_kinds_seed(organisation_id=organisation.pk)
-        kinds = {k.base: k for k in GroupKind.objects.filter(organisation=organisation)}
+        # Vocational courses are the youth employment centre's (demo/employment.py).
+        kinds = {
+            k.base: k
+            for k in GroupKind.objects.filter(organisation=organisation).exclude(
+                base=GroupBase.VOCATIONAL_COURSE
+            )
+        }
 
     children = _school_age(_people(organisation, district, "child", 400), today)
     if len(children) < CLUB_SIZE + 10:

@@ -21,7 +21,18 @@ from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import OrganisationAction, Role
 from ponleu.organisations.models import Membership, Organisation, Team
 
-from . import cases, directory, education, family_support, nutrition, people, programmes, referrals, staff
+from . import (
+    cases,
+    directory,
+    education,
+    employment,
+    family_support,
+    nutrition,
+    people,
+    programmes,
+    referrals,
+    staff,
+)
 from .models import DemoWorld
 
 DEFAULT_SEED = 20261121
@@ -110,6 +121,14 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
         cases.populate(organisation=organisation, teams=teams, members=members, seed=seed)
         education.populate(organisation=organisation, teams=teams, members=members, seed=seed)
         programmes.populate(organisation=organisation, teams=teams, members=members, seed=seed)
+        if org_spec.short_name == employment.CENTRE:
+            employment.populate(
+                organisation=organisation,
+                teams=teams,
+                members=members,
+                youth_worker=_youth_worker(organisation, org_spec, teams, seed),
+                seed=seed,
+            )
     # The directory serves the teams' districts; referrals go between the organisations.
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)
@@ -172,6 +191,17 @@ def _staff(organisation, spec, teams, seed) -> dict[str, list[Membership]]:
                 membership.areas.set(AdminUnit.objects.filter(code__in=spec.province_codes))
             members.setdefault(role, []).append(membership)
     return members
+
+
+def _youth_worker(organisation, spec, teams, seed) -> Membership:
+    """The youth employment centre's worker: a caseworker of the first team, for young people."""
+    prefix, full_name = employment.YOUTH_WORKER
+    user = _user(f"{prefix}.{spec.short_name}", full_name, seed)
+    membership = Membership.objects.create(user=user, organisation=organisation, role=Role.CASEWORKER)
+    team, district = teams[0]
+    membership.teams.set([team])
+    membership.areas.set(AdminUnit.objects.filter(code=district))
+    return membership
 
 
 def _system_admin(seed: int) -> None:

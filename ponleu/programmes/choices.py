@@ -16,6 +16,7 @@ class GroupBase(models.TextChoices):
     STUDENT_COUNCIL = "student_council", _("Student council")
     SELF_HELP_GROUP = "self_help_group", _("Self-help group")
     LABOUR_COMMITTEE = "labour_committee", _("Child labour monitoring committee")
+    VOCATIONAL_COURSE = "vocational_course", _("Vocational course")
     OTHER = "other", _("Other group")
 
 

@@ -99,6 +99,7 @@ class ProviderForm(forms.Form):
         help_text=_("Separated by spaces or commas, for example 020101 0202."),
     )
     is_active = forms.BooleanField(label=_("Still open"), required=False)
+    is_employer = forms.BooleanField(label=_("An employer offering internships and jobs"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, organisations=(), **kwargs):
@@ -132,6 +133,7 @@ class ProviderForm(forms.Form):
             "accessibility": list(provider.accessibility or []),
             "areas": " ".join(sorted(area.unit_id for area in provider.areas.all())),
             "is_active": provider.is_active,
+            "is_employer": provider.is_employer,
             "version": provider.version,
         }
         for offered in provider.services.all():
@@ -154,6 +156,7 @@ class ProviderForm(forms.Form):
             "accessibility": data["accessibility"],
             "areas": _codes(data["areas"]),
             "is_active": data["is_active"],
+            "is_employer": data["is_employer"],
             "services": [
                 {"service": service, "cost": data[f"cost_{service}"], "note": notes.get(service, "")}
                 for service in ServiceType.values

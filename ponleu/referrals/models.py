@@ -87,6 +87,9 @@ class Provider(VersionedModel):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     accessibility = models.JSONField(_("accessibility"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A business or workshop that offers internships and jobs to young people (youth employment
+    # records its offers); it may offer services to refer to as well, or none.
+    is_employer = models.BooleanField(_("employer"), default=False)
     # The day an administrator last saved the entry (checked it against the place itself).
     verified_on = models.DateField(_("last checked on"), null=True, blank=True, editable=False)
     # A user said something in the entry is wrong (closed, moved, another phone): until an

@@ -34,6 +34,8 @@ class ProviderIn(Schema):
     languages: list[Code] = []
     accessibility: list[Code] = []
     is_active: bool = True
+    # A business that offers young people internships and jobs (youth employment's offers).
+    is_employer: bool = False
     services: list[ProviderServiceIn]
     areas: list[Code]
 
@@ -52,6 +54,7 @@ class ProviderOut(Schema):
     languages: list[str]
     accessibility: list[str]
     is_active: bool
+    is_employer: bool
     services: list[ProviderServiceIn]
     areas: list[str]
     # The day an administrator last saved (checked) the entry; null: never checked.

@@ -106,6 +106,11 @@ KIND_OF = {
     "visit_id": "visit",
     "seen_id": "child_seen",
     "out_of_school_id": "out_of_school",
+    "profile_id": "youth_profile",
+    "offer_id": "job_offer",
+    "offer": "job_offer",
+    "job_placement_id": "job_placement",
+    "course_id": "course",
     "participants.person_id": "person",
     "participants.user_id": "user",
 }
@@ -172,6 +177,12 @@ NOT_IDS = {
     ),
     **dict.fromkeys(("service", "cost"), "a choice from a fixed list"),
     "commune": "a place code from the public gazetteer",
+    "place_code": "a place code from the public gazetteer",
+    **dict.fromkeys(
+        ("employer", "employer_id"),
+        "an employer of the service directory, shared by the whole installation (not personal data)",
+    ),
+    "months": "which follow-up of a placement: 3 or 6 months",
     **dict.fromkeys(
         ("provider", "provider_id"),
         "a provider of the service directory, shared by the whole installation (not personal data)",

@@ -421,3 +421,4 @@ from . import family_support_scopes  # noqa: E402,F401,I001
 from . import collection_scopes  # noqa: E402,F401,I001
 from . import programmes_scopes  # noqa: E402,F401,I001
 from . import nutrition_scopes  # noqa: E402,F401,I001
+from . import employment_scopes  # noqa: E402,F401,I001

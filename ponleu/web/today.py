@@ -19,6 +19,7 @@ from ponleu.collection import today as collection_today
 from ponleu.common.today import SHORT_LIST, Entry, Item
 from ponleu.early_warning import today as early_warning_today
 from ponleu.education import today as education_today
+from ponleu.employment import today as employment_today
 from ponleu.family_support import today as family_support_today
 from ponleu.jobs import today as jobs_today
 from ponleu.nutrition import today as nutrition_today
@@ -39,6 +40,7 @@ SOURCES = (
     jobs_today,
     programmes_today,
     nutrition_today,
+    employment_today,
     collection_today,
 )
 

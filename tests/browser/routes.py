@@ -18,6 +18,8 @@ EXEMPT: dict[str, str] = {
     "operations:readyz": "readiness probe for the proxy and monitoring (JSON), not a screen",
     "operations:metrics": "Prometheus metrics behind a bearer token (text), not a screen",
     "referrals:referral_send": "POST only: the send button of the referral page",
+    "employment:course_result": "POST only: the result form of the course page",
+    "employment:document_add": "POST only: the document form of a young person's page",
     "referrals:referral_step": "POST only: the step buttons of the referral page",
     "referrals:referral_slip": "the printable slip (a PDF download); its view has unit tests",
     "referrals:directory_import_template": "the directory's spreadsheet template (an XLSX download); unit-tested",
@@ -42,6 +44,12 @@ AWAITING_JOURNEY: dict[str, str] = {
     "programmes:project_detail": "programmes: a project's log-frame, progress against targets and stock",
     "programmes:out_of_school_list": "programmes: the out-of-school register and the follow-ups due",
     "programmes:calendar": "programmes: a worker's four weeks of sessions and events",
+    "employment:profile_new": "employment: a youth worker opens a young person's profile from the registry",
+    "employment:course_list": "employment: a trainer reads the vocational courses",
+    "employment:course_detail": "employment: a trainer records who completed the course and their certificates",
+    "employment:offer_list": "employment: the open internship and job offers",
+    "employment:offer_new": "employment: a supervisor records an employer's job offer",
+    "employment:indicators": "employment: an M&E officer reads the indicators by sex and age band",
 }
 
 

@@ -40,6 +40,7 @@ DEFAULT_KINDS = [
     (GroupBase.STUDENT_COUNCIL, gettext_lazy("Student council")),
     (GroupBase.SELF_HELP_GROUP, gettext_lazy("Self-help group")),
     (GroupBase.LABOUR_COMMITTEE, gettext_lazy("Child labour monitoring committee")),
+    (GroupBase.VOCATIONAL_COURSE, gettext_lazy("Vocational course")),
 ]
 
 

@@ -25,10 +25,10 @@ def frozen():
         yield
 
 
-def test_an_organisation_starts_with_the_seven_kinds_of_group(world):
+def test_an_organisation_starts_with_the_eight_kinds_of_group(world):
     kinds = services.group_kinds_seed(organisation_id=world.org.pk)
     assert {k.base for k in kinds} == set(GroupBase.values) - {GroupBase.OTHER}
-    assert len(services.group_kinds_seed(organisation_id=world.org.pk)) == 7
+    assert len(services.group_kinds_seed(organisation_id=world.org.pk)) == 8
     assert not GroupKind.objects.filter(organisation=world.other_org).exists()
 
 

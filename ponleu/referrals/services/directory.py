@@ -28,6 +28,7 @@ AUDITED = (
     "languages",
     "accessibility",
     "is_active",
+    "is_employer",
     "verified_on",
     "flagged_on",
     "flag_note",
@@ -51,6 +52,7 @@ def clean_provider(data: dict) -> tuple[dict, list, list, dict]:
         errors["kind"] = [_("Choose the kind of provider.")]
     values["kind"] = data.get("kind")
     values["is_active"] = bool(data.get("is_active", True))
+    values["is_employer"] = bool(data.get("is_employer", False))
     values["languages"] = sorted({str(x)[:20] for x in data.get("languages") or []})
     access = data.get("accessibility") or []
     if any(a not in Accessibility.values for a in access):
@@ -77,7 +79,7 @@ def clean_provider(data: dict) -> tuple[dict, list, list, dict]:
             )
             continue
         services.append((service, cost, " ".join(str(item.get("note") or "").split())[:300]))
-    if not services and "services" not in errors:
+    if not services and "services" not in errors and not values["is_employer"]:
         errors["services"] = [_("Name at least one service.")]
     if len({s for s, _c, _n in services}) != len(services):
         errors["services"] = [_("Each service once.")]
