@@ -1,10 +1,10 @@
 """`make test`'s phases: each in turn, stopping at the first that fails, then how long each took.
 
-    python3 ponleu/testing/phases.py lint checks test-server test-browser+test-postgres
+    python3 ponleu/testing/phases.py lint checks test-browser+test-server+test-postgres
 
-Phases joined by `+` run at the same time. The browser journeys keep about one core busy
-(one demo server, one Chromium, one step at a time), so they run beside the PostgreSQL phase
-instead of after it. The output of every phase but the first of a group goes to a file under
+Phases joined by `+` run at the same time. The browser journeys mostly wait (one demo server,
+one Chromium, one step at a time: 5 minutes of processor time in 13:45 measured), so they run
+beside both database phases instead of after them. The output of every phase but the first of a group goes to a file under
 var/test-logs/ and is printed whole when the group ends, so no two phases' lines interleave.
 Standard library only: it runs before the virtual environment exists.
 """
