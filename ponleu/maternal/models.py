@@ -31,6 +31,7 @@ from .choices import (
     BirthOutcome,
     BirthPlace,
     CarePlace,
+    DangerSign,
     PlanningMethod,
     PostnatalWindow,
     PregnancyStatus,
@@ -44,6 +45,10 @@ def weeks_between(start: dt.date | None, day: dt.date) -> int | None:
     if start is None:
         return None
     return (day - start).days // 7
+
+
+def sign_labels(signs) -> list:
+    return [DangerSign(s).label for s in signs or () if s in DangerSign.values]
 
 
 class PregnancyQuerySet(ScopedQuerySet):
@@ -188,6 +193,10 @@ class AntenatalVisit(TimestampedModel):
     def label(self) -> str:
         return f"ANC{self.number}" if self.number < ANC_COUNTED else f"ANC{ANC_COUNTED}+"
 
+    @property
+    def danger_sign_labels(self) -> list:
+        return sign_labels(self.danger_signs)
+
 
 class PostnatalVisit(TimestampedModel):
     """A postnatal contact with the mother and baby; its window is counted from the birth."""
@@ -211,6 +220,10 @@ class PostnatalVisit(TimestampedModel):
 
     def __str__(self) -> str:
         return f"PNC {self.visited_on}"
+
+    @property
+    def danger_sign_labels(self) -> list:
+        return sign_labels(self.danger_signs)
 
 
 class FamilyPlanning(TimestampedModel):

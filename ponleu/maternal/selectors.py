@@ -146,11 +146,24 @@ def pregnancies_served(*, actor, pregnancies, query: str = "") -> None:
 
 
 def pregnancy_list(
-    *, actor, status: str = PregnancyStatus.ONGOING, anc_overdue: bool = False
+    *,
+    actor,
+    status: str = PregnancyStatus.ONGOING,
+    anc_overdue: bool = False,
+    certificate_missing: bool = False,
 ) -> list[Pregnancy]:
-    """Pregnancies in the actor's reach by due date; one access event names them."""
-    rows = list(pregnancy_queryset(actor=actor, status=status, anc_overdue=anc_overdue)[:LIST_LIMIT])
-    pregnancies_served(actor=actor, pregnancies=rows, query="anc_overdue" if anc_overdue else status)
+    """Pregnancies in the actor's reach by due date; one access event names them. The two
+    reminders ("ANC overdue", "no birth certificate yet") list what the actor may record on,
+    the rows "Today" counts."""
+    if certificate_missing:
+        rows = certificate_missing_queryset(actor=actor)
+        query = "certificate_missing"
+    else:
+        capability = "maternal.record" if anc_overdue else ""
+        rows = pregnancy_queryset(actor=actor, status=status, anc_overdue=anc_overdue, capability=capability)
+        query = "anc_overdue" if anc_overdue else status
+    rows = list(rows[:LIST_LIMIT])
+    pregnancies_served(actor=actor, pregnancies=rows, query=query)
     return rows
 
 

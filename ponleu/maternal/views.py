@@ -69,17 +69,21 @@ def _show_refusal(request, error: DomainError) -> None:
 
 class PregnancyListView(AppView):
     """Pregnancies in the worker's reach by due date; ``?anc=overdue`` the ones whose next
-    antenatal visit is past due; ``?status=delivered`` or ``lost`` the ended ones."""
+    antenatal visit is past due; ``?certificate=missing`` the newborns without a birth
+    certificate yet; ``?status=delivered`` or ``lost`` the ended ones."""
 
     capability = VIEW
 
     @transaction.atomic
     def get(self, request):
         overdue = request.GET.get("anc") == "overdue"
+        certificate = request.GET.get("certificate") == "missing"
         status = request.GET.get("status", PregnancyStatus.ONGOING)
         if status not in PregnancyStatus.values:
             status = PregnancyStatus.ONGOING
-        pregnancies = selectors.pregnancy_list(actor=self.actor, status=status, anc_overdue=overdue)
+        pregnancies = selectors.pregnancy_list(
+            actor=self.actor, status=status, anc_overdue=overdue, certificate_missing=certificate
+        )
         language = translation.get_language()
         rows = policies.label_pregnancies(self.actor, pregnancies, language)
         today = clock.today()
@@ -94,6 +98,7 @@ class PregnancyListView(AppView):
                 for p in rows
             ],
             "overdue": overdue,
+            "certificate": certificate,
             "status": status,
             "statuses": PregnancyStatus.choices,
         }

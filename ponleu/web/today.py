@@ -21,6 +21,7 @@ from ponleu.early_warning import today as early_warning_today
 from ponleu.education import today as education_today
 from ponleu.family_support import today as family_support_today
 from ponleu.jobs import today as jobs_today
+from ponleu.maternal import today as maternal_today
 from ponleu.programmes import today as programmes_today
 from ponleu.referrals import today as referrals_today
 from ponleu.registry import today as registry_today
@@ -38,6 +39,7 @@ SOURCES = (
     jobs_today,
     programmes_today,
     collection_today,
+    maternal_today,
 )
 
 
