@@ -211,18 +211,18 @@ def antenatal_create(request, response: HttpResponse, pregnancy_id: uuid.UUID, p
 
 
 @router.post(
-    "/pregnancies/{pregnancy_id}/antenatal-visits/{visit_id}/referral",
+    "/pregnancies/{pregnancy_id}/antenatal-visits/{anc_id}/referral",
     auth=api_auth,
     response={201: PregnancyDetailOut, **VERSIONED},
     summary="Refer her to a health facility for a danger sign",
 )
 @capability("maternal.record")
 def antenatal_refer(
-    request, response: HttpResponse, pregnancy_id: uuid.UUID, visit_id: uuid.UUID, payload: DangerReferIn
+    request, response: HttpResponse, pregnancy_id: uuid.UUID, anc_id: uuid.UUID, payload: DangerReferIn
 ):
     """Drafts the referral and links it to the visit; sent with ``POST /referrals/{id}/send``."""
     pregnancy = _recordable(request.actor, pregnancy_id)
-    visit = AntenatalVisit.objects.filter(pregnancy=pregnancy, pk=visit_id).first()
+    visit = AntenatalVisit.objects.filter(pregnancy=pregnancy, pk=anc_id).first()
     if visit is None:
         raise NotFound()
     services.anc_refer(

@@ -108,3 +108,4 @@ class MaternalAction(models.TextChoices):
     PLANNING_RECORDED = "maternal.planning.recorded", _("Family planning counselling recorded")
     PREGNANCY_VIEWED = "maternal.pregnancy.viewed", _("Pregnancy seen")
     PREGNANCIES_LISTED = "maternal.pregnancy.listed", _("Pregnancies listed")
+    WOMAN_VIEWED = "maternal.woman.viewed", _("A woman's record seen to register her pregnancy")

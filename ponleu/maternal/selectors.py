@@ -20,6 +20,7 @@ from .choices import BirthOutcome, MaternalAction, PregnancyStatus
 from .models import AntenatalVisit, FamilyPlanning, PostnatalVisit, Pregnancy
 
 PREGNANCY_TARGET = "maternal.pregnancy"
+PERSON_TARGET = "registry.person"
 LIST_LIMIT = 200
 # The directory services a woman with a danger sign is referred to, the first the usual one.
 DANGER_SERVICES = (ServiceType.PRIMARY_HEALTH, ServiceType.HOSPITAL_CARE)
@@ -54,11 +55,22 @@ def pregnancy_fetch(*, actor, pregnancy_id, capability: str = "maternal.view") -
 
 
 def pregnancy_read(*, actor, pregnancy: Pregnancy) -> None:
-    audit.record_access(
+    """One read of a pregnancy's page: the pregnancy, and the people it shows (the woman, the
+    newborn), in one chain append."""
+    people = [pregnancy.person_id] + ([pregnancy.newborn_id] if pregnancy.newborn_id else [])
+    audit.record_accesses(
         actor=actor,
-        action=MaternalAction.PREGNANCY_VIEWED,
-        target_type=PREGNANCY_TARGET,
-        target_ids=[pregnancy.pk],
+        reads=[
+            audit.Read(MaternalAction.PREGNANCY_VIEWED, PREGNANCY_TARGET, [pregnancy.pk]),
+            audit.Read(MaternalAction.PREGNANCY_VIEWED, PERSON_TARGET, people),
+        ],
+    )
+
+
+def woman_read(*, actor, person: Person) -> None:
+    """The registration form shows the woman's name: one read of her record."""
+    audit.record_access(
+        actor=actor, action=MaternalAction.WOMAN_VIEWED, target_type=PERSON_TARGET, target_ids=[person.pk]
     )
 
 
@@ -135,13 +147,18 @@ def certificate_missing_queryset(*, actor, capability: str = "maternal.record"):
 
 
 def pregnancies_served(*, actor, pregnancies, query: str = "") -> None:
-    """One access event naming the pregnancies a list showed."""
-    audit.record_access(
+    """One access event naming the pregnancies a list showed, one naming their women."""
+    pregnancies = list(pregnancies)
+    audit.record_accesses(
         actor=actor,
-        action=MaternalAction.PREGNANCIES_LISTED,
-        target_type=PREGNANCY_TARGET,
-        target_ids=[p.pk for p in pregnancies],
-        query=query,
+        reads=[
+            audit.Read(
+                MaternalAction.PREGNANCIES_LISTED, PREGNANCY_TARGET, [p.pk for p in pregnancies], query
+            ),
+            audit.Read(
+                MaternalAction.PREGNANCIES_LISTED, PERSON_TARGET, [p.person_id for p in pregnancies], query
+            ),
+        ],
     )
 
 

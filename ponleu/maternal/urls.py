@@ -10,7 +10,7 @@ urlpatterns = [
     path("pregnancies/<uuid:pregnancy_id>/", views.PregnancyDetailView.as_view(), name="pregnancy_detail"),
     path("pregnancies/<uuid:pregnancy_id>/anc/new/", views.AncCreateView.as_view(), name="anc_new"),
     path(
-        "pregnancies/<uuid:pregnancy_id>/anc/<uuid:visit_id>/refer/",
+        "pregnancies/<uuid:pregnancy_id>/anc/<uuid:anc_id>/refer/",
         views.AncReferView.as_view(),
         name="anc_refer",
     ),

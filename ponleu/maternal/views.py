@@ -123,6 +123,7 @@ class PregnancyRegisterView(AppView):
     @transaction.atomic
     def get(self, request, person_id):
         woman = self._woman(person_id)
+        selectors.woman_read(actor=self.actor, person=woman)
         current = woman.pregnancies.filter(status=PregnancyStatus.ONGOING).first()
         if current is not None:
             messages.info(request, _("She already has an ongoing pregnancy: continue that one."))
@@ -133,6 +134,7 @@ class PregnancyRegisterView(AppView):
     def post(self, request, person_id):
         with transaction.atomic():
             woman = self._woman(person_id)
+            selectors.woman_read(actor=self.actor, person=woman)
             form = PregnancyForm(request.POST, facilities=_facilities(woman))
             if form.is_valid():
                 data = form.cleaned_data
@@ -274,7 +276,7 @@ class AncCreateView(StepView):
     def done(self, pregnancy, visit):
         if visit.danger_signs:
             messages.warning(self.request, _("Danger sign: refer her to a health facility today."))
-            return redirect("maternal:anc_refer", pregnancy_id=pregnancy.pk, visit_id=visit.pk)
+            return redirect("maternal:anc_refer", pregnancy_id=pregnancy.pk, anc_id=visit.pk)
         return super().done(pregnancy, visit)
 
 
@@ -286,7 +288,7 @@ class AncReferView(StepView):
     form_class = ReferForm
 
     def _visit(self, pregnancy) -> AntenatalVisit:
-        visit = AntenatalVisit.objects.filter(pregnancy=pregnancy, pk=self.kwargs["visit_id"]).first()
+        visit = AntenatalVisit.objects.filter(pregnancy=pregnancy, pk=self.kwargs["anc_id"]).first()
         if visit is None:
             raise _not_found()
         return visit
@@ -307,10 +309,10 @@ class AncReferView(StepView):
             urgency=data["urgency"],
         )
 
-    def get(self, request, pregnancy_id, visit_id):
+    def get(self, request, pregnancy_id, anc_id):
         return super().get(request, pregnancy_id)
 
-    def post(self, request, pregnancy_id, visit_id):
+    def post(self, request, pregnancy_id, anc_id):
         return super().post(request, pregnancy_id)
 
     def success_message(self):
@@ -347,8 +349,11 @@ class BirthRecordView(StepView):
 
 
 class NewbornRegisterView(StepView):
+    """Only after a live birth not yet followed by its newborn's registration (404 before)."""
+
     template = "maternal/newborn_form.html"
     form_class = NewbornForm
+    may_be_empty = True
 
     def _load(self, pregnancy_id):
         pregnancy = super()._load(pregnancy_id)
@@ -371,8 +376,11 @@ class NewbornRegisterView(StepView):
 
 
 class PncCreateView(StepView):
+    """Only after a birth (404 before)."""
+
     template = "maternal/pnc_form.html"
     form_class = PncForm
+    may_be_empty = True
 
     def _load(self, pregnancy_id):
         pregnancy = super()._load(pregnancy_id)

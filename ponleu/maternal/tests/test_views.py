@@ -72,7 +72,7 @@ def test_a_pregnancy_from_the_womans_record_to_her_registered_newborn(world):
             },
         )
         visit = AntenatalVisit.objects.get()
-        refer = reverse("maternal:anc_refer", kwargs={"pregnancy_id": pregnancy.pk, "visit_id": visit.pk})
+        refer = reverse("maternal:anc_refer", kwargs={"pregnancy_id": pregnancy.pk, "anc_id": visit.pk})
         assert response.headers["Location"] == refer
         assert Notification.objects.filter(recipient=world.user("caseworker_a")).exists()
         assert worker.get(refer).status_code == 200
