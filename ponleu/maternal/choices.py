@@ -39,13 +39,13 @@ class DangerSign(models.TextChoices):
 
 class CarePlace(models.TextChoices):
     FACILITY = "facility", _("Health facility")
-    HOME = "home", _("Home")
+    HOME = "home", _("At home")
     OUTREACH = "outreach", _("Outreach or village visit")
 
 
 class BirthPlace(models.TextChoices):
     FACILITY = "facility", _("Health facility")
-    HOME = "home", _("Home")
+    HOME = "home", _("At home")
 
 
 class BirthOutcome(models.TextChoices):

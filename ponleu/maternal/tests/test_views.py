@@ -133,7 +133,11 @@ def test_the_list_by_due_date_and_the_antenatal_visits_overdue(world):
         assert detail_url(early) not in overdue
         partial = worker.get(reverse("maternal:pregnancy_list") + "?anc=overdue", HTTP_HX_REQUEST="true")
         assert partial.status_code == 200
-    event = AccessEvent.objects.filter(action="maternal.pregnancy.listed").order_by("-pk").first()
+    event = (
+        AccessEvent.objects.filter(action="maternal.pregnancy.listed", target_type="maternal.pregnancy")
+        .order_by("-pk")
+        .first()
+    )
     assert event.target_ids == [str(late.pk)]
 
 
