@@ -21,7 +21,7 @@ from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import OrganisationAction, Role
 from ponleu.organisations.models import Membership, Organisation, Team
 
-from . import cases, directory, education, family_support, people, programmes, referrals, staff
+from . import cases, directory, education, family_support, maternal, people, programmes, referrals, staff
 from .models import DemoWorld
 
 DEFAULT_SEED = 20261121
@@ -115,6 +115,7 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
     directory.populate(organisations=organisations, districts=districts, seed=seed)
     referrals.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     family_support.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
+    maternal.populate(liaison=_liaison(organisations[staff.LIAISON_ORGANISATION], seed), seed=seed)
     directory.reports(members_by_org=members_by_org)
     _system_admin(seed)
     built = DemoWorld.objects.create(seed=seed)
@@ -171,6 +172,18 @@ def _staff(organisation, spec, teams, seed) -> dict[str, list[Membership]]:
                 membership.areas.set(AdminUnit.objects.filter(code__in=spec.province_codes))
             members.setdefault(role, []).append(membership)
     return members
+
+
+def _liaison(organisation, seed: int) -> Membership:
+    """The midwife liaison: a caseworker of the organisation's first team who follows the
+    district's pregnant women (they are her own caseload, so she sees them unmasked)."""
+    user = _user(staff.LIAISON_USERNAME, staff.LIAISON_NAME[1], seed)
+    membership = Membership.objects.create(user=user, organisation=organisation, role=Role.CASEWORKER)
+    spec = next(o for o in staff.ORGANISATIONS if o.short_name == organisation.short_name)
+    team = Team.objects.get(organisation=organisation, name=spec.teams[0][0])
+    membership.teams.set([team])
+    membership.areas.set(AdminUnit.objects.filter(code=maternal.DISTRICT))
+    return membership
 
 
 def _system_admin(seed: int) -> None:
