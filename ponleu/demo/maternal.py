@@ -31,6 +31,9 @@ from . import names
 # The midwife liaison's district (Sabay's Banan team) and how many of its villages she covers.
 DISTRICT = "0201"
 VILLAGES = 2
+# Women of her caseload with no pregnancy recorded, met this many days ago.
+WAITING = 2
+WAITING_SINCE_DAYS = 20
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,12 @@ def populate(*, liaison, seed: int) -> list[Pregnancy]:
         AdminUnit.objects.filter(level="village", code__startswith=DISTRICT).order_by("code")[:VILLAGES]
     )
     worker = actor_for_membership(liaison, is_verified=True)
-    return [
+    made = [
         _story(rng, story, worker, villages[index % len(villages)], today, now)
         for index, story in enumerate(STORIES)
     ]
+    # Women she follows who are not pregnant yet (the browser journey registers their pregnancies).
+    with clock.frozen(now - dt.timedelta(days=WAITING_SINCE_DAYS)):
+        for index in range(WAITING):
+            _woman(rng, worker, villages[index % len(villages)], today)
+    return made

@@ -208,6 +208,11 @@ def pregnancy_register(
         raise ValidationFailed(_("Choose a woman or a girl old enough to be pregnant."), field="person")
     last_period_on, due_on = _dates(last_period_on, due_on)
     place, facility = _birth_plan(planned_place, planned_facility)
+    ended = Pregnancy.objects.filter(person=person, born_on__isnull=False).order_by("-born_on").first()
+    if ended is not None and last_period_on <= ended.born_on:
+        raise ValidationFailed(
+            _("This last period is before the end of her previous pregnancy."), field="last_period_on"
+        )
     if Pregnancy.objects.filter(person=person, status=PregnancyStatus.ONGOING).exists():
         raise ValidationFailed(_("She already has an ongoing pregnancy: continue that one."), field="person")
     pregnancy = Pregnancy(

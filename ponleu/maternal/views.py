@@ -118,7 +118,13 @@ class PregnancyRegisterView(AppView):
             raise _not_found() from None
 
     def _context(self, woman, form):
-        return {"woman": woman, "label": identity_label(self.actor, woman), "form": form}
+        previous = list(woman.pregnancies.exclude(status=PregnancyStatus.ONGOING).order_by("-born_on"))
+        return {
+            "woman": woman,
+            "label": identity_label(self.actor, woman),
+            "form": form,
+            "previous": [p for p in previous if policies.can_see_health(self.actor, p)],
+        }
 
     @transaction.atomic
     def get(self, request, person_id):

@@ -331,3 +331,34 @@ def test_a_reader_without_sensitive_access_cannot_record(setup, world):
             visited_on="2026-11-20",
             place="home",
         )
+
+
+def test_two_workers_on_one_pregnancy_the_second_is_refused_and_saves_nothing(setup, world):
+    actor, _woman, pregnancy = setup
+    supervisor = world.actor("supervisor")
+    read_by_both = pregnancy.version
+    with clock.frozen(NOW):
+        services.anc_record(
+            actor=actor, pregnancy=pregnancy, version=read_by_both, visited_on="2026-11-20", place="home"
+        )
+        with pytest.raises(Conflict):
+            services.anc_record(
+                actor=supervisor,
+                pregnancy=pregnancy,
+                version=read_by_both,
+                visited_on="2026-11-20",
+                place="facility",
+                danger_signs=["fever"],
+            )
+        with pytest.raises(Conflict):
+            services.planning_record(
+                actor=supervisor,
+                pregnancy=pregnancy,
+                version=read_by_both,
+                counselled_on="2026-11-20",
+                consent_given=True,
+                method="pill",
+            )
+    assert list(AntenatalVisit.objects.values_list("number", "place")) == [(1, "home")]
+    assert not FamilyPlanning.objects.exists()
+    assert not Notification.objects.exists()

@@ -107,6 +107,8 @@ class PersonDetailView(AppView):
                 person.sex == "F"
                 and not person.is_child
                 and self.actor.allows_object("maternal.record", person)
+                # Only for those who will see the pregnancy once registered (sensitive from the start).
+                and self.actor.allows_object("registry.view_sensitive", person)
             ),
             "can_merge": policies.can_merge_people(self.actor, person),
             "can_create": self.actor.can("registry.create"),
