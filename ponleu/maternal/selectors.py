@@ -123,7 +123,7 @@ def pregnancy_queryset(
         if capability
         else Pregnancy.objects.visible_to(actor)
     )
-    pregnancies = pregnancies.select_related("person__village")
+    pregnancies = pregnancies.select_related("person__village__parent__parent__parent")
     if anc_overdue:
         status = PregnancyStatus.ONGOING
         pregnancies = pregnancies.filter(next_anc_due_on__lt=clock.today())
@@ -141,7 +141,7 @@ def certificate_missing_queryset(*, actor, capability: str = "maternal.record"):
         Pregnancy.objects.actionable_by(actor, capability)
         .filter(status=PregnancyStatus.DELIVERED, outcome=BirthOutcome.LIVE_BIRTH, newborn__isnull=False)
         .exclude(Exists(certified))
-        .select_related("person__village")
+        .select_related("person__village__parent__parent__parent")
         .order_by("born_on", "id")
     )
 

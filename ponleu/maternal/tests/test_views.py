@@ -176,3 +176,25 @@ def test_a_pregnancy_out_of_reach_is_not_found(world):
             )
         worker = client_of(world.user("caseworker_a"))
         assert worker.get("/maternal/pregnancies/not-a-uuid/").status_code == 404
+
+
+def test_the_list_costs_the_same_for_one_pregnancy_or_many(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = world.actor("caseworker_a")
+    worker = client_of(world.user("caseworker_a"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert worker.get(reverse("maternal:pregnancy_list")).status_code == 200
+        return len(captured)
+
+    with clock.frozen(NOW):
+        factories.pregnancy(actor, factories.woman(actor))
+        worker.get(reverse("maternal:pregnancy_list"))  # warm-up: the session's actor
+        one = queries()
+        for name in ("Nary", "Dalin", "Sreymom", "Bopha"):
+            factories.pregnancy(actor, factories.woman(actor, given_name_latin=name))
+        many = queries()
+    assert one == many
