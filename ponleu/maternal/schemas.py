@@ -21,6 +21,8 @@ class In(Schema):
     @model_validator(mode="before")
     @classmethod
     def _ascii_digits(cls, data):
+        # Ninja hands a schema's validators the body wrapped for attribute access.
+        data = data if isinstance(data, dict) else getattr(data, "_obj", data)
         if isinstance(data, dict):
             return {
                 key: to_ascii_digits(value) if isinstance(value, str) else value

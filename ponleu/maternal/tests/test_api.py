@@ -37,7 +37,7 @@ def test_a_pregnancy_from_registration_to_the_newborn(world):
         worker = client_of(world.user("caseworker_a"))
         woman = factories.woman(actor)
         url = f"{API}/people/{woman.pk}/pregnancies"
-        created = _json(worker, "post", url, {"last_period_on": "2026-05-04"})
+        created = _json(worker, "post", url, {"last_period_on": "២០២៦-០៥-០៤"})  # Khmer digits
         assert created.status_code == 201, created.content
         body = created.json()
         assert body["due_on"] == "2027-02-08"
