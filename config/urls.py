@@ -11,6 +11,7 @@ urlpatterns = [
     path("risk/", include("ponleu.early_warning.urls")),
     path("referrals/", include("ponleu.referrals.urls")),
     path("family-support/", include("ponleu.family_support.urls")),
+    path("maternal/", include("ponleu.maternal.urls")),
     path("collect/", include("ponleu.collection.urls")),
     path("programmes/", include("ponleu.programmes.urls")),
     path("nutrition/", include("ponleu.nutrition.urls")),

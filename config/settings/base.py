@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "ponleu.programmes",
     "ponleu.nutrition",
     "ponleu.employment",
+    "ponleu.maternal",
     # edge
     "ponleu.api",
     "ponleu.web",

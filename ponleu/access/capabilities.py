@@ -41,6 +41,12 @@ _CATALOGUE = [
     Capability(
         "family_support.edit", _("Assess households' needs, plan support, record visits and graduate"), True
     ),
+    Capability("maternal.view", _("See pregnancies, births and family planning"), True),
+    Capability(
+        "maternal.record",
+        _("Record pregnancies, antenatal and postnatal visits, births, newborns and family planning"),
+        True,
+    ),
     Capability("collection.submit", _("Fill in field forms on a phone and send them"), True),
     Capability("collection.view", _("See field form submissions"), True),
     Capability("collection.review", _("Review field form submissions: match or register"), True),

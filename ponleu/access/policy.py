@@ -63,6 +63,8 @@ referrals.receive                   -    O    G    -     -    -     G    -
 referrals.approve_exception         -    -    A    -     -    -     -    -
 family_support.view                 O    A    A    -     -    -     G    -
 family_support.edit                 O    A    A    -     -    -     -    -
+maternal.view                       O    A    A    -     -    -     G    -
+maternal.record                     O    A    A    -     -    -     -    -
 collection.submit                   T    T    T    -     -    -     -    -
 collection.view                     O    O    T    -     -    -     G    -
 collection.review                   -    -    A    -     -    -     -    -

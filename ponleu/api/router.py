@@ -14,6 +14,7 @@ from ponleu.early_warning.api import router as early_warning_router
 from ponleu.education.api import router as education_router
 from ponleu.employment.api import router as employment_router
 from ponleu.family_support.api import router as family_support_router
+from ponleu.maternal.api import router as maternal_router
 from ponleu.nutrition.api import router as nutrition_router
 from ponleu.programmes.api import router as programmes_router
 from ponleu.referrals.api import router as referrals_router
@@ -85,6 +86,7 @@ api.add_router("/", education_router)
 api.add_router("/", early_warning_router)
 api.add_router("/", referrals_router)
 api.add_router("/", family_support_router)
+api.add_router("/", maternal_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/nutrition", nutrition_router)
 api.add_router("/employment", employment_router)

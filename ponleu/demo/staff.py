@@ -70,6 +70,12 @@ STAFF_NAMES = [
 ]
 
 
+# The midwife liaison of Sabay's Banan team, who follows pregnancies (ponleu/demo/maternal.py).
+LIAISON_ORGANISATION = "sabay"
+LIAISON_USERNAME = "midwife.sabay"
+LIAISON_NAME = ("សុខ ចរិយា", "Sok Chariya")
+
+
 def username_for(org: DemoOrganisation, role: str, index: int = 1) -> str:
     suffix = "" if index == 1 else str(index)
     return f"{ROLE_USERNAMES[role]}{suffix}.{org.short_name}"

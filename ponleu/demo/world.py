@@ -27,6 +27,7 @@ from . import (
     education,
     employment,
     family_support,
+    maternal,
     nutrition,
     people,
     programmes,
@@ -135,6 +136,7 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
     referrals.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     family_support.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     nutrition.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
+    maternal.populate(liaison=_liaison(organisations[staff.LIAISON_ORGANISATION], seed), seed=seed)
     directory.reports(members_by_org=members_by_org)
     _system_admin(seed)
     built = DemoWorld.objects.create(seed=seed)
@@ -201,6 +203,18 @@ def _youth_worker(organisation, spec, teams, seed) -> Membership:
     team, district = teams[0]
     membership.teams.set([team])
     membership.areas.set(AdminUnit.objects.filter(code=district))
+    return membership
+
+
+def _liaison(organisation, seed: int) -> Membership:
+    """The midwife liaison: a caseworker of the organisation's first team who follows the
+    district's pregnant women (they are her own caseload, so she sees them unmasked)."""
+    user = _user(staff.LIAISON_USERNAME, staff.LIAISON_NAME[1], seed)
+    membership = Membership.objects.create(user=user, organisation=organisation, role=Role.CASEWORKER)
+    spec = next(o for o in staff.ORGANISATIONS if o.short_name == organisation.short_name)
+    team = Team.objects.get(organisation=organisation, name=spec.teams[0][0])
+    membership.teams.set([team])
+    membership.areas.set(AdminUnit.objects.filter(code=maternal.DISTRICT))
     return membership
 
 

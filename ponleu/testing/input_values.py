@@ -63,6 +63,8 @@ RECORDS = {
     "consent": (("person_id", "consent_id"), "consent_id", "person"),
     "referral": (("referral_id",), "referral_id", None),
     "support_plan": (("plan_id",), "plan_id", None),
+    "pregnancy": (("pregnancy_id",), "pregnancy_id", None),
+    "antenatal_visit": (("pregnancy_id", "anc_id"), "anc_id", "pregnancy"),
     "job": (("job_id",), "job_id", None),
     "directory_job": (("directory_job_id",), "directory_job_id", None),
     "case": (("case_id",), "case_id", None),
@@ -107,6 +109,7 @@ PARENT_KWARG = {
     "household": "household_id",
     "person": "person_id",
     "group": "group_id",
+    "pregnancy": "pregnancy_id",
 }
 
 

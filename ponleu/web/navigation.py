@@ -25,6 +25,7 @@ MENU: list[NavItem] = [
     NavItem("programmes:group_list", _("Programmes"), "programmes.view"),
     NavItem("nutrition:home", _("Nutrition"), "nutrition.view"),
     NavItem("employment:youth_list", _("Youth employment"), "employment.view"),
+    NavItem("maternal:pregnancy_list", _("Pregnancies"), "maternal.view"),
     NavItem("education:school_list", _("Schools"), "education.take_attendance"),
     NavItem("education:school_manage", _("School setup"), "education.manage"),
     NavItem("early_warning:risk_list", _("Dropout risk"), "ews.view_scores"),

@@ -22,6 +22,7 @@ from ponleu.education import today as education_today
 from ponleu.employment import today as employment_today
 from ponleu.family_support import today as family_support_today
 from ponleu.jobs import today as jobs_today
+from ponleu.maternal import today as maternal_today
 from ponleu.nutrition import today as nutrition_today
 from ponleu.programmes import today as programmes_today
 from ponleu.referrals import today as referrals_today
@@ -42,6 +43,7 @@ SOURCES = (
     nutrition_today,
     employment_today,
     collection_today,
+    maternal_today,
 )
 
 

@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django_otp.oath import totp
+from django_otp.oath import TOTP, totp
 
 from ponleu.demo import staff
 from ponleu.demo.world import DEFAULT_SEED
@@ -214,19 +214,30 @@ class DemoServer:
         return staff.password_for(username, self.seed)
 
     def totp_code(self, username: str) -> str:
-        """What the user's authenticator app shows now (the demo key, as `ponleu demo code` reads it).
+        """What the user's authenticator app shows (the demo key, as `ponleu demo code` reads it).
 
-        The server accepts each code once, as a real authenticator's, so a second login of the
-        same account within one 30-second window waits for the next code instead of failing.
+        The server accepts each code once, as a real authenticator's. A second login of the
+        same account within one 30-second window types the next window's code, as a phone
+        whose clock runs up to 30 seconds ahead would: the server accepts a code one step away
+        (django-otp's tolerance). Only a third login in the same window waits.
         """
         used = self.__dict__.setdefault("_totp_windows", {})
-        window = int(time.time()) // 30
-        if used.get(username) == window:
-            time.sleep(30 - time.time() % 30 + 0.5)
-            window = int(time.time()) // 30
+        now = int(time.time()) // 30
+        window = max(now, used.get(username, now - 1) + 1)
+        if window > now + TOTP_TOLERANCE:
+            time.sleep((window - TOTP_TOLERANCE) * 30 - time.time() + 0.5)
         used[username] = window
-        return code_for_key(bytes.fromhex(staff.totp_key_for(username, self.seed)))
+        return code_for_key(bytes.fromhex(staff.totp_key_for(username, self.seed)), window)
 
 
-def code_for_key(key: bytes) -> str:
-    return f"{totp(key, step=30, t0=0, digits=6):06d}"
+# Steps away from the server's clock that it accepts (TOTPDevice.tolerance, default 1).
+TOTP_TOLERANCE = 1
+
+
+def code_for_key(key: bytes, window: int | None = None) -> str:
+    """The code of ``window`` (30-second steps since 1970; now when None)."""
+    if window is None:
+        return f"{totp(key, step=30, t0=0, digits=6):06d}"
+    oath = TOTP(key, step=30, t0=0, digits=6)
+    oath.time = window * 30
+    return f"{oath.token():06d}"

@@ -102,6 +102,14 @@ class PersonDetailView(AppView):
             "person": person,
             "unmasked": policies.can_see_unmasked(self.actor, person),
             "can_edit": policies.can_edit_person(self.actor, person),
+            # Pregnancies (their own app's pages): registered from a woman's record.
+            "can_record_pregnancy": (
+                person.sex == "F"
+                and not person.is_child
+                and self.actor.allows_object("maternal.record", person)
+                # Only for those who will see the pregnancy once registered (sensitive from the start).
+                and self.actor.allows_object("registry.view_sensitive", person)
+            ),
             "can_merge": policies.can_merge_people(self.actor, person),
             "can_create": self.actor.can("registry.create"),
         }
