@@ -52,6 +52,13 @@ _CATALOGUE = [
         True,
     ),
     Capability("programmes.manage", _("Manage projects, their log-frames, groups and stock"), True),
+    Capability("scholarships.view", _("See scholarship schemes, awards and payments"), True),
+    Capability(
+        "scholarships.manage",
+        _("Run scholarship schemes: decide applications, run payments, override conditions"),
+        True,
+    ),
+    Capability("scholarships.pay", _("Record scholarship payments and print receipts"), True),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),
     Capability("education.take_attendance", _("Take roll call and enter marks"), True),

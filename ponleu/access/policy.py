@@ -70,6 +70,9 @@ collection.manage                   -    -    G    -     -    G     -    -
 programmes.view                     O    A    A    -     G    G     G    -
 programmes.record                   O    A    A    -     -    -     -    -
 programmes.manage                   -    -    A    -     -    G     -    -
+scholarships.view                   O    A    A    -     G    G     G    -
+scholarships.manage                 -    -    A    -     -    G     -    -
+scholarships.pay                    O    A    A    -     -    -     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -
