@@ -38,6 +38,7 @@ from .choices import (
     Schedule,
     SchemeKind,
 )
+from .money import display_amount
 
 SCHOLARSHIPS_VIEW = "scholarships.view"
 
@@ -94,6 +95,14 @@ class Scheme(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def amount_display(self) -> str:
+        return display_amount(self.amount, self.currency)
+
+    @property
+    def budget_display(self) -> str:
+        return display_amount(self.budget, self.currency)
 
 
 class Application(VersionedModel):
@@ -239,6 +248,10 @@ class Payment(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.award_id} {self.period_label}"
+
+    @property
+    def amount_display(self) -> str:
+        return display_amount(self.amount, self.currency)
 
     @property
     def overridden(self) -> bool:

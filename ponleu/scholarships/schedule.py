@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from ponleu.education.schooldays import SchoolCalendar
 
-from .choices import Currency, Schedule
+from .choices import Schedule
 
 
 @dataclass(frozen=True)
@@ -59,30 +58,3 @@ def periods(calendar: SchoolCalendar, terms: list[TermDates], schedule: str) -> 
 
 def periods_of_term(all_periods: list[Period], term_index: int) -> list[Period]:
     return [period for period in all_periods if period.term == term_index]
-
-
-def display_amount(amount: int, currency: str) -> str:
-    """Riel as a whole number with thousands separators; dollars from cents, with two decimals."""
-    if currency == Currency.USD:
-        return f"${amount // 100:,}.{amount % 100:02d}"
-    return f"{amount:,} ៛"
-
-
-def parse_amount(text, currency: str) -> int | None:
-    """An amount typed by a person, in the smallest unit; None when it is not one. No floats:
-    "15.50" dollars is 1550 cents; riel take no decimals."""
-    value = str(text or "").strip().replace(",", "").replace("$", "").replace("៛", "").strip()
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0:
-        return None
-    if currency == Currency.USD:
-        cents = number * 100
-        if cents != cents.to_integral_value():
-            return None
-        return int(cents)
-    if number != number.to_integral_value():
-        return None
-    return int(number)

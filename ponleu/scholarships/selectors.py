@@ -13,11 +13,12 @@ from ponleu.audit import services as audit
 from ponleu.early_warning.models import Flag
 from ponleu.education.choices import EnrolmentStatus
 from ponleu.education.models import AcademicYear, Enrolment
-from ponleu.education.selectors import calendar_for
+from ponleu.education.selectors import calendar_for, current_year
 from ponleu.registry.choices import IDPoorStatus
 from ponleu.registry.models import HouseholdMember, Person
 
 from .choices import ApplicationStatus, AwardStatus, PaymentStatus, ScholarshipAction
+from .comparison import band_of, compare, tertile_cuts
 from .eligibility import Facts
 from .models import SCHOLARSHIPS_VIEW, Application, Award, Payment, Scheme
 from .schedule import Period, TermDates, periods
@@ -286,3 +287,71 @@ def person_history(*, actor, person: Person) -> list[tuple[Award, list[Payment]]
             target_ids=[str(person.pk)],
         )
     return [(award, payments.get(award.pk, [])) for award in awards]
+
+
+# --- did children with a scholarship stay in school? ------------------------------------------
+
+
+@dataclass
+class Effectiveness:
+    year: AcademicYear | None
+    comparison: object
+    flagged: int
+
+
+def effectiveness(*, actor, year_id=None) -> Effectiveness:
+    """Flagged children of a year, with and without a scholarship, compared within risk band and
+    school (see comparison.py). Reads flags through ``visible_to`` (``ews.view_scores``)."""
+    year = None
+    if year_id:
+        pk = _uuid(year_id)
+        year = (
+            AcademicYear.objects.filter(pk=pk, organisation_id=actor.organisation_id).first() if pk else None
+        )
+    year = year or current_year(actor.organisation_id)
+    if year is None:
+        return Effectiveness(None, compare({}), 0)
+    flags = (
+        Flag.objects.visible_to(actor)
+        .filter(school_class__year=year)
+        .order_by("opened_on")
+        .values_list(
+            "enrolment_id",
+            "enrolment__person_id",
+            "school_class__school_id",
+            "probability",
+            "index_score",
+            "enrolment__status",
+        )
+    )
+    first: dict = {}
+    for enrolment_id, person_id, school_id, probability, index, status in flags:
+        first.setdefault(
+            enrolment_id, (person_id, school_id, probability if probability is not None else index, status)
+        )
+    holders = set(
+        Award.objects.filter(
+            person_id__in=[v[0] for v in first.values()],
+            starts_on__lte=year.ends_on,
+            ends_on__gte=year.starts_on,
+        ).values_list("person_id", flat=True)
+    )
+    cuts = tertile_cuts([v[2] for v in first.values()])
+    strata: dict = {}
+    for person_id, school_id, score, status in first.values():
+        key = (band_of(score, cuts), school_id)
+        row = strata.setdefault(key, [0, 0, 0, 0])
+        dropped = int(status == EnrolmentStatus.DROPPED_OUT)
+        if person_id in holders:
+            row[0] += 1
+            row[1] += dropped
+        else:
+            row[2] += 1
+            row[3] += dropped
+    audit.record_access(
+        actor=actor,
+        action=ScholarshipAction.HISTORY_VIEWED,
+        target_type="early_warning.flag",
+        query=f"effectiveness year={year.pk} students={len(first)}",
+    )
+    return Effectiveness(year, compare(strata), len(first))

@@ -11,7 +11,7 @@ from ponleu.programmes.models import Project
 from ponleu.programmes.services.base import choice, date, required_text
 from ponleu.scholarships.choices import Currency, Schedule, SchemeKind, ScholarshipAction
 from ponleu.scholarships.models import IDPOOR_LEVELS, Scheme
-from ponleu.scholarships.schedule import parse_amount
+from ponleu.scholarships.money import parse_amount
 
 MANAGE = "scholarships.manage"
 

@@ -7,7 +7,8 @@ import pytest
 
 from ponleu.education.schooldays import SchoolCalendar
 from ponleu.scholarships.choices import Schedule
-from ponleu.scholarships.schedule import TermDates, display_amount, parse_amount, periods, periods_of_term
+from ponleu.scholarships.money import display_amount, parse_amount
+from ponleu.scholarships.schedule import TermDates, periods, periods_of_term
 
 TERMS = [
     TermDates("Semester 1", dt.date(2025, 11, 3), dt.date(2026, 3, 13)),
