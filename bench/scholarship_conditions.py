@@ -12,13 +12,15 @@ holding an award in one termly scheme with an 80 % attendance condition, and the
 semester's registers: one row per pupil and month, a letter per school day (mostly present,
 some absent, late or excused; a few pupils never recorded). Then times:
 
-- making the term's payments due (one row per award, inserted once);
-- the condition check (``check_period``): one aggregate query over every register row the term
-  touches, then one UPDATE per distinct result;
+- the aggregate alone: one query over every register row the term touches, for all holders;
+- the run of the term (``check_period``): the holders, the aggregate, the 100,000 payments
+  inserted with their results; then a second run, which inserts nothing and updates only
+  payments whose result changed (none: the registers did not change);
 - the reference: the same check done per award (fetch the pupil's rows, count in Python) on a
   sample, scaled to all holders.
 
-Target (issue 15): the check in at most 10 s on PostgreSQL. The last line is one JSON object.
+Target (issue 15): the check (the whole run, payments made due included) in at most 10 s on
+PostgreSQL. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -219,29 +221,43 @@ def main() -> None:
     from django.db import connection, transaction
 
     from ponleu.scholarships import selectors
+    from ponleu.scholarships.conditions import attendance_by_person
     from ponleu.scholarships.models import Payment
-    from ponleu.scholarships.services.payments import RunResult, _due_for, check_period
+    from ponleu.scholarships.services.payments import RunResult, check_period
 
     org, scheme, year = build(args.holders, seed=args.seed)
     period = selectors.scheme_periods(scheme, year)[0]
     Payment.objects.filter(award__scheme=scheme).delete()  # each run starts from no payment
-    with transaction.atomic():
-        started = time.perf_counter()
-        created = _due_for(scheme, year, period)
-        due_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # The previous run's 100,000 deleted rows would otherwise weigh on this one's inserts.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE scholarships_payment")
+    people = scheme.awards.values("person_id")
+    started = time.perf_counter()
+    counts, rows_read = attendance_by_person(people, period.starts_on, period.ends_on)
+    aggregate_seconds = time.perf_counter() - started
     result = RunResult()
     with transaction.atomic():
         started = time.perf_counter()
         check_period(scheme, year, period, result)
         check_seconds = time.perf_counter() - started
+    created = result.created
+    again = RunResult()
+    with transaction.atomic():
+        started = time.perf_counter()
+        check_period(scheme, year, period, again)
+        recheck_seconds = time.perf_counter() - started
     sample = min(args.sample, args.holders)
     scaled = naive(scheme, period, sample) * args.holders / sample
     figures = {
         "database": connection.vendor,
         "holders": args.holders,
         "payments_made_due": created,
-        "due_seconds": round(due_seconds, 2),
+        "aggregate_seconds": round(aggregate_seconds, 2),
+        "people_with_registers": len(counts),
         "check_seconds": round(check_seconds, 2),
+        "recheck_seconds": round(recheck_seconds, 2),
+        "recheck_created": again.created,
         "roll_call_rows_read": result.rows_read,
         "school_days_in_term": period.school_days,
         "passed": result.passed,
@@ -254,8 +270,9 @@ def main() -> None:
         "within_target": check_seconds <= TARGET_SECONDS,
     }
     print(
-        f"checked {result.checked:,} payments in {check_seconds:.2f} s reading {result.rows_read:,} roll-call rows "
-        f"(made due in {due_seconds:.2f} s); naive per-award loop {scaled:.1f} s (scaled from {sample})"
+        f"made due and checked {result.checked:,} payments in {check_seconds:.2f} s reading {result.rows_read:,} "
+        f"roll-call rows (the aggregate alone {aggregate_seconds:.2f} s; a second run {recheck_seconds:.2f} s, "
+        f"{again.created} new); naive per-award loop {scaled:.1f} s (scaled from {sample})"
     )
     print(json.dumps(figures))
 

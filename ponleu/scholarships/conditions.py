@@ -53,8 +53,12 @@ def verdict(attendance: Attendance, min_percent: int | None) -> str:
     return ConditionResult.PASS if percent >= min_percent else ConditionResult.FAIL
 
 
-def _letters(window, letter: str):
-    return Length(window) - Length(Replace(window, Value(letter), Value("")))
+def _letters(window, *letters: str):
+    """How many of ``letters`` the window holds: its length minus its length without them."""
+    stripped = window
+    for letter in letters:
+        stripped = Replace(stripped, Value(letter), Value(""))
+    return Length(window) - Length(stripped)
 
 
 def attendance_by_person(person_ids, starts_on: dt.date, ends_on: dt.date) -> tuple[dict, int]:
@@ -69,7 +73,7 @@ def attendance_by_person(person_ids, starts_on: dt.date, ends_on: dt.date) -> tu
         .annotate(window=window)
         .values("enrolment__person_id")
         .annotate(
-            present=Sum(_letters(window, "P") + _letters(window, "L")),
+            present=Sum(_letters(window, "P", "L")),
             absent=Sum(_letters(window, "A")),
             excused=Sum(_letters(window, "E")),
             months=Count("month"),

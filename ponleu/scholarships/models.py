@@ -12,6 +12,7 @@ the database, so running a period twice never makes a second payment.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -194,8 +195,10 @@ class AwardEvent(TimestampedModel):
 class Payment(VersionedModel):
     """What one award makes due for one period, its attendance check, and how it was paid."""
 
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
-    year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="+")
+    # A national programme inserts 100,000 payments a term: no index beyond the primary key and
+    # the one-per-period constraint (which starts with the award and serves its lookups).
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments", db_index=False)
+    year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="+", db_index=False)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     period_label = models.CharField(_("period"), max_length=60)
@@ -217,7 +220,14 @@ class Payment(VersionedModel):
     not_promoted = models.BooleanField(default=False)
     checked_at = models.DateTimeField(null=True, blank=True)
     override_reason = models.CharField(_("reason for paying anyway"), max_length=500, blank=True)
-    overridden_by = user_link()
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     # How it was paid.
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     channel = models.CharField(_("paid by"), max_length=10, choices=Channel.choices, blank=True)
@@ -230,7 +240,14 @@ class Payment(VersionedModel):
         blank=True,
     )
     receipt_number = models.CharField(max_length=30, blank=True)
-    paid_by = user_link()
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = ScopedQuerySet.declare(via="award").as_manager()
 
@@ -244,7 +261,6 @@ class Payment(VersionedModel):
                 condition=Q(period_end__gte=models.F("period_start")), name="payment_period"
             ),
         ]
-        indexes = [models.Index(fields=["period_start", "status"], name="payment_period_status")]
 
     def __str__(self) -> str:
         return f"{self.award_id} {self.period_label}"

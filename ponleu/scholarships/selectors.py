@@ -189,17 +189,11 @@ def scheme_page(*, actor, scheme: Scheme, period_start=None) -> SchemePage:
         latest = payments.order_by("-period_start").values_list("period_start", flat=True).first()
         payments = payments.filter(period_start=latest) if latest else payments.none()
     payment_list = list(payments.order_by("condition", "award__starts_on"))
-    people = {a.person_id: a for a in awards}
     page = SchemePage(
         scheme=scheme,
-        awards=[AwardRow(a, identity_label(actor, a.person, witness=a)) for a in awards],
+        awards=[AwardRow(a, identity_label(actor, a.person)) for a in awards],
         pending=[(app, identity_label(actor, app.person)) for app in pending],
-        payments=[
-            PaymentRow(
-                p, identity_label(actor, p.award.person, witness=people.get(p.award.person_id, p.award))
-            )
-            for p in payment_list
-        ],
+        payments=[PaymentRow(p, identity_label(actor, p.award.person)) for p in payment_list],
         years=years_of(scheme),
         totals=ledger_of(scheme),
     )

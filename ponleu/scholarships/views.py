@@ -223,7 +223,7 @@ class ReceiptsView(AppView):
         rows = list(paid.select_related("award__person", "year").order_by("period_start", "receipt_number"))
         if not rows:
             raise Http404(NOT_FOUND_MESSAGE)
-        shown = [(p, identity_label(self.actor, p.award.person, witness=p.award)) for p in rows]
+        shown = [(p, identity_label(self.actor, p.award.person)) for p in rows]
         audit.record_access(
             actor=self.actor,
             action=ScholarshipAction.RECEIPT_PRINTED,
