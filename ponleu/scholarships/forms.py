@@ -10,16 +10,8 @@ from .choices import Channel
 
 
 class RunForm(forms.Form):
-    """The term as "<school year id>:<term index>", one choice on a phone."""
-
-    term = forms.RegexField(label=_("Term"), regex=r"^[0-9a-fA-F-]{36}:[0-9]$")
-
-    def clean(self):
-        data = super().clean()
-        if "term" in data:
-            year, index = data["term"].split(":")
-            data["year"], data["term_index"] = year, int(index)
-        return data
+    year = forms.UUIDField(label=_("School year"))
+    term = forms.IntegerField(label=_("Term"), min_value=1, max_value=6)  # its number in the year
 
 
 class OverrideForm(forms.Form):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
-from ponleu.access.policies import identity_label
+from ponleu.access.policies import can_see_identity, identity_label
 from ponleu.audit import services as audit
 from ponleu.early_warning.models import Flag
 from ponleu.education.choices import EnrolmentStatus
@@ -155,6 +155,7 @@ def scheme_periods(scheme: Scheme, year: AcademicYear) -> list[Period]:
 class AwardRow:
     award: Award
     name: str
+    linked: bool  # the member may open the child's scholarship page (and so see their id)
 
 
 @dataclass
@@ -191,7 +192,9 @@ def scheme_page(*, actor, scheme: Scheme, period_start=None) -> SchemePage:
     payment_list = list(payments.order_by("condition", "award__starts_on"))
     page = SchemePage(
         scheme=scheme,
-        awards=[AwardRow(a, identity_label(actor, a.person)) for a in awards],
+        awards=[
+            AwardRow(a, identity_label(actor, a.person), can_see_identity(actor, a.person)) for a in awards
+        ],
         pending=[(app, identity_label(actor, app.person)) for app in pending],
         payments=[PaymentRow(p, identity_label(actor, p.award.person)) for p in payment_list],
         years=years_of(scheme),
@@ -201,10 +204,17 @@ def scheme_page(*, actor, scheme: Scheme, period_start=None) -> SchemePage:
     audit.record_access(
         actor=actor,
         action=ScholarshipAction.SCHEME_VIEWED,
-        target_type=PERSON_TARGET,
-        target_ids=ids,
-        query=f"scheme={scheme.pk}",
+        target_type="scholarships.scheme",
+        target_ids=[scheme.pk],
     )
+    if ids:
+        audit.record_access(
+            actor=actor,
+            action=ScholarshipAction.SCHEME_VIEWED,
+            target_type=PERSON_TARGET,
+            target_ids=ids,
+            query=f"scheme={scheme.pk}",
+        )
     return page
 
 
@@ -265,6 +275,18 @@ def project_ledger(*, actor, project) -> Ledger:
 # --- a child's scholarships ----------------------------------------------------------------
 
 
+def person_get(*, actor, person_id) -> Person:
+    """The child whose scholarships the actor may read: reached with ``scholarships.view`` by
+    their own relationship (a break-the-glass grant opens the registry record, not this page)
+    and seen in the registry."""
+    return _get(
+        Person.objects.visible_to(actor)
+        .filter(merged_into__isnull=True)
+        .filter(pk__in=Person.objects.actionable_by(actor, SCHOLARSHIPS_VIEW).values("pk")),
+        person_id,
+    )
+
+
 def person_history(*, actor, person: Person) -> list[tuple[Award, list[Payment]]]:
     """The awards of one child the actor sees, each with its payments (for the person page)."""
     awards = list(
@@ -273,13 +295,12 @@ def person_history(*, actor, person: Person) -> list[tuple[Award, list[Payment]]
     payments: dict = {}
     for payment in Payment.objects.visible_to(actor).filter(award__in=awards).order_by("period_start"):
         payments.setdefault(payment.award_id, []).append(payment)
-    if awards:
-        audit.record_access(
-            actor=actor,
-            action=ScholarshipAction.HISTORY_VIEWED,
-            target_type=PERSON_TARGET,
-            target_ids=[str(person.pk)],
-        )
+    audit.record_access(
+        actor=actor,
+        action=ScholarshipAction.HISTORY_VIEWED,
+        target_type=PERSON_TARGET,
+        target_ids=[str(person.pk)],
+    )
     return [(award, payments.get(award.pk, [])) for award in awards]
 
 

@@ -91,10 +91,7 @@ class SchemeDetailView(AppView):
         page = selectors.scheme_page(actor=self.actor, scheme=scheme, period_start=period)
         manages = Scheme.objects.actionable_by(self.actor, MANAGE).filter(pk=scheme.pk).exists()
         pays = Scheme.objects.actionable_by(self.actor, PAY).filter(pk=scheme.pk).exists()
-        terms = []
-        for year in page.years:
-            for term in year.terms.order_by("starts_on"):
-                terms.append((year, len([t for t in terms if t[0] == year]), term))
+        terms = sorted({(term.number, term.name) for year in page.years for term in year.terms.all()})
         return render(
             request,
             "scholarships/scheme_detail.html",
@@ -130,7 +127,7 @@ class PaymentsRunView(AppView):
             return redirect("scholarships:scheme_detail", scheme_id=scheme.pk)
         try:
             result = payment_services.payments_run(
-                actor=self.actor, scheme=scheme, year=year, term=form.cleaned_data["term_index"]
+                actor=self.actor, scheme=scheme, year=year, term=form.cleaned_data["term"] - 1
             )
         except DomainError as error:
             _refused(request, error)
@@ -297,9 +294,10 @@ class PersonHistoryView(AppView):
 
     @transaction.atomic
     def get(self, request, person_id):
-        person = Person.objects.visible_to(self.actor).filter(pk=person_id).first()
-        if person is None:
-            raise Http404(NOT_FOUND_MESSAGE)
+        try:
+            person = selectors.person_get(actor=self.actor, person_id=person_id)
+        except Person.DoesNotExist as error:
+            raise Http404(NOT_FOUND_MESSAGE) from error
         history = selectors.person_history(actor=self.actor, person=person)
         return render(
             request,

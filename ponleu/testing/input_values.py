@@ -90,6 +90,10 @@ RECORDS = {
     "visit": (("visit_id",), "visit_id", None),
     "child_seen": (("seen_id",), "seen_id", None),
     "out_of_school": (("out_of_school_id",), "out_of_school_id", None),
+    "scheme": (("scheme_id",), "scheme_id", None),
+    "application": (("application_id",), "application_id", None),
+    "award": (("award_id",), "award_id", None),
+    "payment": (("payment_id",), "payment_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.

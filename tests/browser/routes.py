@@ -28,6 +28,12 @@ EXEMPT: dict[str, str] = {
     "collection:form_manifest": "OpenRosa manifest (XML) for ODK Collect; collection/tests/test_openrosa.py",
     "collection:form_media": "a form's media file for ODK Collect; collection/tests/test_openrosa.py",
     "collection:submission_review": "POST only: the decision buttons of the review queue",
+    "scholarships:payments_run": "POST only: the run button of the scheme page",
+    "scholarships:payments_pay": "POST only: the record-as-paid button of the scheme page",
+    "scholarships:payment_override": "POST only: the override button of a withheld payment",
+    "scholarships:award_change": "POST only: suspend, resume or graduate on the scheme page",
+    "scholarships:application_decide": "POST only: the committee's decision on the scheme page",
+    "scholarships:receipts": "the receipts of a period (a PDF download); its view has unit tests",
 }
 
 # Screens that exist without their browser journey yet, each with what is owed. The coverage test
@@ -40,6 +46,8 @@ AWAITING_JOURNEY: dict[str, str] = {
     "programmes:project_detail": "programmes: a project's log-frame, progress against targets and stock",
     "programmes:out_of_school_list": "programmes: the out-of-school register and the follow-ups due",
     "programmes:calendar": "programmes: a worker's four weeks of sessions and events",
+    "scholarships:person_history": "scholarships: a caseworker reads a child's awards, payments and overrides",
+    "scholarships:effectiveness": "scholarships: an M&E officer compares children with and without a scholarship",
 }
 
 

@@ -43,7 +43,7 @@ def test_a_coordinator_runs_overrides_pays_and_prints(world):
     page = reverse("scholarships:scheme_detail", kwargs={"scheme_id": scheme.pk})
     assert client.get(page).status_code == 200
     response = client.post(
-        reverse("scholarships:payments_run", kwargs={"scheme_id": scheme.pk}), {"term": f"{year.pk}:0"}
+        reverse("scholarships:payments_run", kwargs={"scheme_id": scheme.pk}), {"year": year.pk, "term": 1}
     )
     assert response.status_code == 302
     assert Payment.objects.filter(status=PaymentStatus.WITHHELD).count() == 2
