@@ -16,6 +16,7 @@ from ponleu.family_support.api import router as family_support_router
 from ponleu.programmes.api import router as programmes_router
 from ponleu.referrals.api import router as referrals_router
 from ponleu.registry.api import router as registry_router
+from ponleu.scholarships.api import router as scholarships_router
 
 from . import errors
 
@@ -84,3 +85,4 @@ api.add_router("/", early_warning_router)
 api.add_router("/", referrals_router)
 api.add_router("/", family_support_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/scholarships", scholarships_router)
