@@ -132,13 +132,18 @@ def check_period(scheme: Scheme, year: AcademicYear, period: Period, result: Run
     result.rows_read += read
     now = clock.now()
     new_rows, changed = [], {}  # (award id, result) of new payments; result -> ids to update
+    nothing = Attendance()
+    verdicts: dict = {}  # a few hundred distinct results for 100,000 holders: each judged once
     for award_id, person_id in holders:
-        seen = counts.get(person_id, Attendance())
-        outcome = verdict(seen, scheme.min_attendance_percent)
+        seen = counts.get(person_id, nothing)
         failed_promotion = person_id in repeated
-        if failed_promotion and outcome in PAYABLE:
-            outcome = ConditionResult.FAIL
-        checked = Checked(outcome, seen, failed_promotion)
+        checked = verdicts.get((seen, failed_promotion))
+        if checked is None:
+            outcome = verdict(seen, scheme.min_attendance_percent)
+            if failed_promotion and outcome in PAYABLE:
+                outcome = ConditionResult.FAIL
+            checked = verdicts[(seen, failed_promotion)] = Checked(outcome, seen, failed_promotion)
+        outcome = checked.condition
         result.checked += 1
         if outcome == ConditionResult.FAIL:
             result.failed += 1
@@ -190,11 +195,14 @@ def _insert(scheme: Scheme, year: AcademicYear, period: Period, rows: list, now)
     ]  # fmt: skip
     table = ops.quote_name(Payment._meta.db_table)
     columns = ", ".join(ops.quote_name(c) for c in _INSERTED)
-    per_row = [
-        (checked.status, checked.condition, seen.present, seen.absent, seen.excused, seen.recorded, seen.percent,
-         checked.not_promoted)
-        for checked, seen in ((checked, checked.attendance) for _, checked in rows)
-    ]  # fmt: skip
+    values_of: dict = {}
+    for checked in {checked for _award, checked in rows}:
+        seen = checked.attendance
+        values_of[checked] = (
+            checked.status, checked.condition, seen.present, seen.absent, seen.excused, seen.recorded, seen.percent,
+            checked.not_promoted,
+        )  # fmt: skip
+    per_row = [values_of[checked] for _award, checked in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             types = ("varchar", "varchar", "int", "int", "int", "int", "numeric", "boolean")
