@@ -16,6 +16,7 @@ urlpatterns = [
     path("programmes/", include("ponleu.programmes.urls")),
     path("nutrition/", include("ponleu.nutrition.urls")),
     path("employment/", include("ponleu.employment.urls")),
+    path("scholarships/", include("ponleu.scholarships.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
     path("jobs/", include("ponleu.jobs.urls")),

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "ponleu.nutrition",
     "ponleu.employment",
     "ponleu.maternal",
+    "ponleu.scholarships",
     # edge
     "ponleu.api",
     "ponleu.web",

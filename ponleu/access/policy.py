@@ -77,6 +77,9 @@ nutrition.record                    A    A    A    -     -    -     -    -
 employment.view                     O    A    A    -     G    G     G    -
 employment.record                   O    A    A    -     -    -     -    -
 employment.manage                   -    A    A    -     -    G     -    -
+scholarships.view                   O    A    A    -     G    G     G    -
+scholarships.manage                 -    -    A    -     -    G     -    -
+scholarships.pay                    O    A    A    -     -    -     -    -
 directory.view                      G    G    G    G     G    G     G    G
 directory.manage                    -    -    -    -     -    G     -    G
 education.take_attendance           -    -    -    O     -    -     -    -

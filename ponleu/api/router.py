@@ -19,6 +19,7 @@ from ponleu.nutrition.api import router as nutrition_router
 from ponleu.programmes.api import router as programmes_router
 from ponleu.referrals.api import router as referrals_router
 from ponleu.registry.api import router as registry_router
+from ponleu.scholarships.api import router as scholarships_router
 
 from . import errors
 
@@ -90,3 +91,4 @@ api.add_router("/", maternal_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/nutrition", nutrition_router)
 api.add_router("/employment", employment_router)
+api.add_router("/scholarships", scholarships_router)

@@ -32,6 +32,7 @@ from . import (
     people,
     programmes,
     referrals,
+    scholarships,
     staff,
 )
 from .models import DemoWorld
@@ -130,6 +131,7 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
                 youth_worker=_youth_worker(organisation, org_spec, teams, seed),
                 seed=seed,
             )
+        scholarships.populate(organisation=organisation, members=members)
     # The directory serves the teams' districts; referrals go between the organisations.
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)

@@ -96,6 +96,10 @@ RECORDS = {
     "job_offer": (("offer_id",), "offer_id", None),
     "job_placement": (("job_placement_id",), "job_placement_id", None),
     "course": (("course_id",), "course_id", None),
+    "scheme": (("scheme_id",), "scheme_id", None),
+    "application": (("application_id",), "application_id", None),
+    "award": (("award_id",), "award_id", None),
+    "payment": (("payment_id",), "payment_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.

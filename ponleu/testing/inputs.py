@@ -115,6 +115,11 @@ KIND_OF = {
     "course_id": "course",
     "participants.person_id": "person",
     "participants.user_id": "user",
+    "scheme_id": "scheme",
+    "application_id": "application",
+    "award_id": "award",
+    "payment_id": "payment",
+    "payments": "payment",  # the payments recorded as paid, from the scheme's page
 }
 
 # Ids carried in a key rather than a value: a form key's prefix (``s-<enrolment id>``) or a
@@ -199,7 +204,7 @@ NOT_IDS = {
     "send_key": "an idempotency key the client makes up, naming nothing until it is used",
     **dict.fromkeys(("page", "per_page"), "a page number"),
     "before": "a paging cursor over audit rows the selector has already scoped",
-    **dict.fromkeys(("date", "month", "since", "from", "held_on"), "a date"),
+    **dict.fromkeys(("date", "month", "since", "from", "held_on", "period"), "a date"),
     "child-sex": "a choice from a fixed list",
     "confirmed_new": "a yes/no flag",
     **dict.fromkeys(("reason",), "free text"),

@@ -32,6 +32,12 @@ EXEMPT: dict[str, str] = {
     "collection:submission_review": "POST only: the decision buttons of the review queue",
     "nutrition:preview": "POST only: the HTMX assessment of the measurement form, typed in the nutrition journey",
     "nutrition:refer": "POST only: the refer button of a severely malnourished child's measurement screen",
+    "scholarships:payments_run": "POST only: the run button of the scheme page",
+    "scholarships:payments_pay": "POST only: the record-as-paid button of the scheme page",
+    "scholarships:payment_override": "POST only: the override button of a withheld payment",
+    "scholarships:award_change": "POST only: suspend, resume or graduate on the scheme page",
+    "scholarships:application_decide": "POST only: the committee's decision on the scheme page",
+    "scholarships:receipts": "the receipts of a period (a PDF download); its view has unit tests",
 }
 
 # Screens that exist without their browser journey yet, each with what is owed. The coverage test
@@ -50,6 +56,8 @@ AWAITING_JOURNEY: dict[str, str] = {
     "employment:offer_list": "employment: the open internship and job offers",
     "employment:offer_new": "employment: a supervisor records an employer's job offer",
     "employment:indicators": "employment: an M&E officer reads the indicators by sex and age band",
+    "scholarships:person_history": "scholarships: a caseworker reads a child's awards, payments and overrides",
+    "scholarships:effectiveness": "scholarships: an M&E officer compares children with and without a scholarship",
 }
 
 

@@ -23,6 +23,7 @@ from ponleu.common.versions import claim_version
 from ponleu.early_warning import policies
 from ponleu.early_warning.choices import Currency, Decision, EwsAction, FlagStatus, PaymentSchedule
 from ponleu.early_warning.models import Flag, Intervention
+from ponleu.early_warning.signals import scholarship_decided
 from ponleu.education.services.base import Problems
 
 DROPOUT_CASE_TYPE = "school_dropout"
@@ -124,6 +125,13 @@ def flag_decide(
             case=case,
             created_by_id=actor.user_id,
             **clean,
+        )
+    if intervention is not None and decision == Decision.SCHOLARSHIP:
+        intervention_id = intervention.pk
+        transaction.on_commit(
+            lambda: scholarship_decided.send(
+                sender=Intervention, intervention_id=intervention_id, actor=actor
+            )
         )
     flag.status, flag.decision, flag.decision_reason = FlagStatus.DECIDED, decision, reason
     flag.decided_by_id, flag.decided_at = actor.user_id, clock.now()

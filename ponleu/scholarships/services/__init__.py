@@ -1,0 +1,1 @@
+"""Every write to scholarships: schemes, applications and awards, payments."""
