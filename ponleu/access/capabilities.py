@@ -68,8 +68,11 @@ _CATALOGUE = [
     ),
     Capability("employment.manage", _("Record employers' internship and job offers")),
     Capability("scholarships.view", _("See scholarship schemes, awards and payments"), True),
-    "scholarships.manage",
-    _("Run scholarship schemes: decide applications, run payments, override conditions"),
+    Capability(
+        "scholarships.manage",
+        _("Run scholarship schemes: decide applications, run payments, override conditions"),
+        True,
+    ),
     Capability("scholarships.pay", _("Record scholarship payments and print receipts"), True),
     Capability("directory.view", _("See the service directory")),
     Capability("directory.manage", _("Maintain the service directory")),

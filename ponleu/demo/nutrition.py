@@ -32,6 +32,8 @@ from . import names
 
 ORGANISATION = "chetana"
 TEAM_INDEX = 1  # Kong Pisei team, followed by caseworker2.chetana
+# The team's nutrition worker (nutrition.chetana): a caseworker of the same team and district.
+WORKER = ("nutrition", "Chan Sreyneang")
 CHILDREN = (20, 24)  # per village
 SESSIONS = 12  # monthly, the last one before today
 FIVE_YEARS = 1856

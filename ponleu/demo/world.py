@@ -132,6 +132,8 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
                 seed=seed,
             )
         scholarships.populate(organisation=organisation, members=members)
+        if org_spec.short_name == nutrition.ORGANISATION:
+            _team_caseworker(organisation, org_spec, teams[nutrition.TEAM_INDEX], nutrition.WORKER, seed)
     # The directory serves the teams' districts; referrals go between the organisations.
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)
@@ -199,10 +201,15 @@ def _staff(organisation, spec, teams, seed) -> dict[str, list[Membership]]:
 
 def _youth_worker(organisation, spec, teams, seed) -> Membership:
     """The youth employment centre's worker: a caseworker of the first team, for young people."""
-    prefix, full_name = employment.YOUTH_WORKER
+    return _team_caseworker(organisation, spec, teams[0], employment.YOUTH_WORKER, seed)
+
+
+def _team_caseworker(organisation, spec, team_and_district, who: tuple[str, str], seed) -> Membership:
+    """A caseworker of one team with its district for area, for one programme's work."""
+    prefix, full_name = who
     user = _user(f"{prefix}.{spec.short_name}", full_name, seed)
     membership = Membership.objects.create(user=user, organisation=organisation, role=Role.CASEWORKER)
-    team, district = teams[0]
+    team, district = team_and_district
     membership.teams.set([team])
     membership.areas.set(AdminUnit.objects.filter(code=district))
     return membership

@@ -16,7 +16,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-WORKER = "caseworker2.chetana"  # Kong Pisei team: the demo's growth monitoring villages
+WORKER = "nutrition.chetana"  # Kong Pisei team: the demo's growth monitoring villages
 VILLAGE_OF = {"360x740": 0, "1280x800": 1}
 CHILDREN = 20
 SAM_FROM = 6
