@@ -25,14 +25,13 @@ from ponleu.geography.models import AdminUnit
 from ponleu.nutrition.growth_standards import curve
 from ponleu.nutrition.models import SamAlert
 from ponleu.nutrition.services import measurements, referral
-from ponleu.organisations.choices import Role
 from ponleu.registry.models import Person
 
 from . import names
 
 ORGANISATION = "chetana"
-TEAM_INDEX = 1  # Kong Pisei team, followed by caseworker2.chetana
-# The team's nutrition worker (nutrition.chetana): a caseworker of the same team and district.
+TEAM_INDEX = 1  # Kong Pisei team
+# The team's nutrition worker (nutrition.chetana): a caseworker of the team and its district.
 WORKER = ("nutrition", "Chan Sreyneang")
 CHILDREN = (20, 24)  # per village
 SESSIONS = 12  # monthly, the last one before today
@@ -110,9 +109,11 @@ def _children(rng, organisation, team, owner, village, count, today) -> list[Per
     return made
 
 
-def populate(*, organisations: dict, members_by_org: dict, seed: int) -> dict:
+def populate(*, organisations: dict, worker, seed: int) -> dict:
+    """A year of growth monitoring in two villages of ``worker``'s district, the children
+    registered and measured by ``worker`` (the team's nutrition worker)."""
     organisation = organisations[ORGANISATION]
-    caseworker = members_by_org[ORGANISATION][Role.CASEWORKER][TEAM_INDEX]
+    caseworker = worker
     team = caseworker.teams.first()
     district = caseworker.areas.first().code
     actor = actor_for_membership(caseworker, is_verified=True)

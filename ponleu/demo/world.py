@@ -133,13 +133,15 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
             )
         scholarships.populate(organisation=organisation, members=members)
         if org_spec.short_name == nutrition.ORGANISATION:
-            _team_caseworker(organisation, org_spec, teams[nutrition.TEAM_INDEX], nutrition.WORKER, seed)
+            nutrition_worker = _team_caseworker(
+                organisation, org_spec, teams[nutrition.TEAM_INDEX], nutrition.WORKER, seed
+            )
     # The directory serves the teams' districts; referrals go between the organisations.
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)
     referrals.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
     family_support.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
-    nutrition.populate(organisations=organisations, members_by_org=members_by_org, seed=seed)
+    nutrition.populate(organisations=organisations, worker=nutrition_worker, seed=seed)
     maternal.populate(liaison=_liaison(organisations[staff.LIAISON_ORGANISATION], seed), seed=seed)
     directory.reports(members_by_org=members_by_org)
     _system_admin(seed)
