@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "ponleu.family_support",
     "ponleu.collection",
     "ponleu.programmes",
+    "ponleu.early_childhood",
     # edge
     "ponleu.api",
     "ponleu.web",
