@@ -6,8 +6,8 @@ group does not say: which kind of nursery it is, the factory it serves and the p
 whose sessions are its positive parenting sessions. It stands where its group stands.
 
 A factory is an employer the organisation follows for advocacy (no person in it): whether the
-childcare the Labour Law asks of it is provided. It is read by anyone in the organisation who
-sees programme work.
+childcare the Labour Law asks of it is provided. It stands in its place, with the worker who
+last checked it.
 
 A development instrument is data: age bands, each with items in five domains, in Khmer and
 English. A check of a child records each item of one band as achieved or not yet; it stands
@@ -67,8 +67,14 @@ def childcare_required(women_workers: int) -> bool:
 # --- factories -------------------------------------------------------------------------------
 
 
+class FactoryQuerySet(ScopedQuerySet):
+    # A factory stands in its place, with the worker who last checked it; it has no team.
+    scoping = Scoping(view=PROGRAMMES_VIEW, team=None, owner="checked_by")
+
+
 class Factory(VersionedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    area_code = models.CharField(max_length=8, blank=True, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     village = models.ForeignKey(
         AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
@@ -86,6 +92,8 @@ class Factory(VersionedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = FactoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("factory")
         verbose_name_plural = _("factories")
@@ -96,6 +104,10 @@ class Factory(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.village_id or ""
+        super().save(*args, **kwargs)
 
     @property
     def must_provide_childcare(self) -> bool:

@@ -289,12 +289,8 @@ def checks_due(*, actor, within_days: int = DUE_WITHIN_DAYS, nursery: Nursery | 
 # --- factories -------------------------------------------------------------------------------
 
 
-def factory_queryset(*, actor):
-    """The factories of the actor's organisation, for anyone who sees programme work (a factory
-    names no person)."""
-    if not actor.can(VIEW) or actor.organisation_id is None:
-        return Factory.objects.none()
-    return Factory.objects.filter(organisation_id=actor.organisation_id).select_related("village")
+def factory_queryset(*, actor, capability: str = VIEW):
+    return Factory.objects.actionable_by(actor, capability).select_related("village")
 
 
 def factory_list(*, actor, falls_short: bool = False) -> list[Factory]:
@@ -308,5 +304,5 @@ def factory_list(*, actor, falls_short: bool = False) -> list[Factory]:
     return list(factories.order_by("-women_workers", "name"))
 
 
-def factory_get(*, actor, factory_id) -> Factory:
-    return _get(factory_queryset(actor=actor), factory_id)
+def factory_get(*, actor, factory_id, capability: str = VIEW) -> Factory:
+    return _get(factory_queryset(actor=actor, capability=capability), factory_id)

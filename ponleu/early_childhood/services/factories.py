@@ -12,7 +12,7 @@ from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.common.versions import claim_version
 from ponleu.early_childhood.choices import Childcare, EarlyChildhoodAction
 from ponleu.early_childhood.models import Factory
-from ponleu.programmes.services.base import choice, past, require_place, required_text, text, village
+from ponleu.programmes.services.base import acting, choice, past, require_place, required_text, text, village
 
 RECORD = "programmes.record"
 MOST_WORKERS = 100000
@@ -26,15 +26,6 @@ def _count(value, *, field: str) -> int:
     if count < 0 or count > MOST_WORKERS:
         raise ValidationFailed(_("Enter a number between 0 and 100,000."), field=field)
     return count
-
-
-def _ours(actor, factory: Factory) -> Factory:
-    """The factory, locked, if it is the actor's organisation's and they record programme work
-    where it stands."""
-    if not actor.can(RECORD) or factory.organisation_id != actor.organisation_id:
-        raise PermissionDenied()
-    require_place(actor, RECORD, factory.village_id)
-    return Factory.objects.select_for_update().get(pk=factory.pk)
 
 
 @transaction.atomic
@@ -82,7 +73,7 @@ def factory_check(
     *, actor, factory: Factory, women_workers, childcare: str, checked_on, version, notes=None
 ) -> Factory:
     """What was found on a visit: the women working there and the childcare provided."""
-    factory = _ours(actor, factory)
+    factory = acting(actor, Factory.objects, factory, RECORD)
     claim_version(factory, version)
     before = {
         "women_workers": factory.women_workers,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ponleu.access.scopes import Scope
 from ponleu.audit import services as audit
 from ponleu.common.errors import PermissionDenied, ValidationFailed
 from ponleu.early_childhood.choices import Domain, EarlyChildhoodAction, InstrumentSource
@@ -18,7 +19,8 @@ OLDEST_MONTHS = 96
 
 
 def _may_manage(actor) -> None:
-    if not actor.can(MANAGE) or actor.organisation_id is None:
+    """The instrument is the whole organisation's: managed at organisation scope only."""
+    if actor.scope_for(MANAGE) != Scope.ORG or actor.organisation_id is None:
         raise PermissionDenied()
 
 

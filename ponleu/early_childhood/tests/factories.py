@@ -12,7 +12,7 @@ from ponleu.programmes.tests.factories import KBAL_THNAL, NOW, START, THMEI, chi
 __all__ = ["KBAL_THNAL", "NOW", "START", "THMEI", "child", "factory", "instrument", "nursery"]
 
 
-def instrument(world, *, actor_key="supervisor", bands=None):
+def instrument(world, *, actor_key="org_admin", bands=None):
     return instruments.instrument_create(
         actor=world.actor(actor_key),
         name="Generic checklist",

@@ -34,17 +34,20 @@ def test_the_rule_starts_at_100_women_workers(world):
     assert provides.must_provide_childcare
     assert not provides.falls_short
     assert not pays.falls_short
-    actor = world.actor("field_worker")
+    actor = world.actor("caseworker_a")
     assert selectors.factory_list(actor=actor, falls_short=True) == [at]
     assert selectors.factory_list(actor=actor) == [provides, pays, at, just_under]
-    # Another organisation sees none of them; a role without programme work neither.
+    # A field worker sees the factories they checked; another district, another organisation
+    # and a role without programme work see none.
+    assert selectors.factory_list(actor=world.actor("field_worker")) == []
+    assert selectors.factory_list(actor=world.actor("caseworker_b")) == []
     assert selectors.factory_list(actor=world.actor("partner")) == []
     assert selectors.factory_list(actor=world.actor("teacher")) == []
 
 
 def test_a_check_records_who_found_what_and_when(world):
     factory = factories.factory(world, women=99, childcare="none")
-    actor = world.actor("field_worker")
+    actor = world.actor("caseworker_a")
     checked = services.factory_check(
         actor=actor,
         factory=factory,
@@ -53,8 +56,11 @@ def test_a_check_records_who_found_what_and_when(world):
         checked_on=dt.date(2026, 11, 2),
         version=factory.version,
     )
-    assert (checked.women_workers, checked.checked_by_id) == (120, world.user("field_worker").pk)
+    assert (checked.women_workers, checked.checked_by_id) == (120, world.user("caseworker_a").pk)
     assert checked.falls_short
+    # A field worker sees and checks again the factories they recorded.
+    own = factories.factory(world, actor_key="field_worker", name="Factory seen by the field worker")
+    assert selectors.factory_list(actor=world.actor("field_worker")) == [own]
     event = AuditEvent.objects.get(action="early_childhood.factory.checked")
     assert event.changes["women_workers"] == [99, 120]
     with pytest.raises(Conflict):
