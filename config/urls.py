@@ -13,6 +13,7 @@ urlpatterns = [
     path("family-support/", include("ponleu.family_support.urls")),
     path("collect/", include("ponleu.collection.urls")),
     path("programmes/", include("ponleu.programmes.urls")),
+    path("early-childhood/", include("ponleu.early_childhood.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
     path("jobs/", include("ponleu.jobs.urls")),

@@ -183,6 +183,10 @@ def development(*, actor, person_id) -> Development:
     )
 
 
+def identity_of(*, actor, person: Person) -> str:
+    return identity_label(actor, person)
+
+
 def check_get(*, actor, check_id, capability: str = VIEW) -> Check:
     return _get(Check.objects.actionable_by(actor, capability).select_related("person", "band"), check_id)
 

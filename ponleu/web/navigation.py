@@ -23,6 +23,7 @@ MENU: list[NavItem] = [
     NavItem("referrals:directory", _("Services"), "directory.view"),
     NavItem("family_support:plan_list", _("Family support"), "family_support.view"),
     NavItem("programmes:group_list", _("Programmes"), "programmes.view"),
+    NavItem("early_childhood:nursery_list", _("Nurseries"), "programmes.view"),
     NavItem("education:school_list", _("Schools"), "education.take_attendance"),
     NavItem("education:school_manage", _("School setup"), "education.manage"),
     NavItem("early_warning:risk_list", _("Dropout risk"), "ews.view_scores"),
