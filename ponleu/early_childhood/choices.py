@@ -3,6 +3,7 @@ the domains of child development and the actions the audit log names."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NurseryKind(models.TextChoices):
@@ -22,7 +23,7 @@ class Childcare(models.TextChoices):
 class Domain(models.TextChoices):
     GROSS_MOTOR = "gross_motor", _("Gross motor")
     FINE_MOTOR = "fine_motor", _("Fine motor")
-    LANGUAGE = "language", _("Language")
+    LANGUAGE = "language", pgettext_lazy("development domain", "Language")
     SOCIAL_EMOTIONAL = "social_emotional", _("Social and emotional")
     COGNITIVE = "cognitive", _("Cognitive")
 

@@ -102,7 +102,9 @@ class NurseryDayView(AppView):
             {
                 "member": member,
                 "label": label,
-                "present": submitted.get(str(member.pk)) == "P" if submitted is not None else member.pk in present,
+                "present": submitted.get(str(member.pk)) == "P"
+                if submitted is not None
+                else member.pk in present,
             }
             for member, label in selectors.nursery_children(actor=self.actor, nursery=nursery, day=day)
         ]
@@ -139,7 +141,9 @@ class NurseryDayView(AppView):
             )
         except DomainError as error:
             with transaction.atomic():
-                context = self._context(nursery, day or clock.today(), submitted=statuses, errors=_errors(error))
+                context = self._context(
+                    nursery, day or clock.today(), submitted=statuses, errors=_errors(error)
+                )
             return render(request, self.template, context, status=409 if isinstance(error, Conflict) else 400)
         messages.success(
             request,
@@ -228,7 +232,9 @@ class CheckNewView(AppView):
         except DomainError as error:
             with transaction.atomic():
                 selectors.people_read(actor=self.actor, people=[person])
-                context = self._context(person, nursery, day or clock.today(), answers=answers, errors=_errors(error))
+                context = self._context(
+                    person, nursery, day or clock.today(), answers=answers, errors=_errors(error)
+                )
             return render(request, self.template, context, status=400)
         messages.success(request, _("Development check saved."))
         return redirect("early_childhood:child_development", person_id=person.pk)
@@ -277,7 +283,11 @@ class InstrumentView(AppView):
             "bands": [
                 {
                     "band": band,
-                    "items": [(item.get_domain_display(), item.text(language)) for item in band.items.all() if item.is_active],
+                    "items": [
+                        (item.get_domain_display(), item.text(language))
+                        for item in band.items.all()
+                        if item.is_active
+                    ],
                 }
                 for band in bands
             ],

@@ -51,7 +51,12 @@ def test_a_nursery_worker_takes_the_days_attendance_then_corrects_it(world):
     page = client.get(url)
     assert page.status_code == 200
     assert kids[0].given_name_latin in page.content.decode()
-    members = [m for m, _label in selectors.nursery_children(actor=world.actor("field_worker"), nursery=nursery, day=clock.today())]
+    members = [
+        m
+        for m, _label in selectors.nursery_children(
+            actor=world.actor("field_worker"), nursery=nursery, day=clock.today()
+        )
+    ]
     statuses = {f"m-{m.pk}": "P" for m in members[:2]} | {f"m-{members[2].pk}": "A"}
     saved = client.post(url, {"held_on": clock.today().isoformat(), **statuses})
     assert saved.status_code == 302
@@ -63,7 +68,8 @@ def test_a_nursery_worker_takes_the_days_attendance_then_corrects_it(world):
     stale = client.post(url, {"held_on": clock.today().isoformat(), "version": "0", **statuses})
     assert stale.status_code == 409
     corrected = client.post(
-        url, {"held_on": clock.today().isoformat(), "version": str(session.version), f"m-{members[2].pk}": "P"}
+        url,
+        {"held_on": clock.today().isoformat(), "version": str(session.version), f"m-{members[2].pk}": "P"},
     )
     assert corrected.status_code == 302
     assert Attendance.objects.filter(session=session).count() == 1
@@ -81,7 +87,9 @@ def test_a_check_is_taken_item_by_item_and_shown_by_domain(world):
     answers = {f"i-{item.pk}": "1" if item.domain != "language" else "0" for item in band.items.all()}
     missing = dict(answers)
     missing.pop(f"i-{band.items.get(domain='cognitive').pk}")
-    refused = client.post(url, {"nursery": str(nursery.pk), "checked_on": clock.today().isoformat(), **missing})
+    refused = client.post(
+        url, {"nursery": str(nursery.pk), "checked_on": clock.today().isoformat(), **missing}
+    )
     assert refused.status_code == 400
     assert not Check.objects.exists()
     saved = client.post(url, {"nursery": str(nursery.pk), "checked_on": clock.today().isoformat(), **answers})
@@ -107,15 +115,26 @@ def test_lists_show_what_is_due_and_the_factories_that_owe_childcare(world):
     short = client.get(reverse("early_childhood:factory_list"), {"short": "1"}).content.decode()
     assert "Factory Owing" in short and "Factory Small" not in short
     assert client.get(reverse("early_childhood:nursery_list")).status_code == 200
-    assert client.get(reverse("early_childhood:nursery_detail", kwargs={"nursery_id": nursery.pk})).status_code == 200
+    assert (
+        client.get(reverse("early_childhood:nursery_detail", kwargs={"nursery_id": nursery.pk})).status_code
+        == 200
+    )
     assert client.get(reverse("early_childhood:instrument")).status_code == 200
 
 
 def test_ids_out_of_reach_are_not_found(world):
     nursery, kids = _nursery(world, 1)
     outsider = client_of(world.user("caseworker_b"))
-    assert outsider.get(reverse("early_childhood:nursery_detail", kwargs={"nursery_id": nursery.pk})).status_code == 404
-    assert outsider.get(reverse("early_childhood:child_development", kwargs={"person_id": kids[0].pk})).status_code == 404
+    assert (
+        outsider.get(reverse("early_childhood:nursery_detail", kwargs={"nursery_id": nursery.pk})).status_code
+        == 404
+    )
+    assert (
+        outsider.get(
+            reverse("early_childhood:child_development", kwargs={"person_id": kids[0].pk})
+        ).status_code
+        == 404
+    )
     worker = client_of(world.user("field_worker"))
     url = reverse("early_childhood:check_new", kwargs={"person_id": kids[0].pk})
     assert worker.get(url, {"nursery": str(uuid.uuid4())}).status_code == 404
