@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ponleu.common import clock
-from ponleu.early_childhood import selectors
+from ponleu.early_childhood import selectors, today
 from ponleu.early_childhood.models import Check
 from ponleu.programmes.models import Attendance, Session
 from ponleu.testing.login import login
@@ -99,7 +99,8 @@ def test_a_check_is_taken_item_by_item_and_shown_by_domain(world):
     check = Check.objects.get()
     assert check.nursery == nursery
     domains = {d.domain: (d.achieved, d.asked) for d in development.context["seen"].latest.domains}
-    assert domains["language"] == (0, 1) and domains["cognitive"] == (1, 1)
+    assert domains["language"] == (0, 1)
+    assert domains["cognitive"] == (1, 1)
     assert development.context["seen"].due.band.from_months == 24
 
 
@@ -113,7 +114,8 @@ def test_lists_show_what_is_due_and_the_factories_that_owe_childcare(world):
     assert due.status_code == 200
     assert kids[0].given_name_latin in due.content.decode()
     short = client.get(reverse("early_childhood:factory_list"), {"short": "1"}).content.decode()
-    assert "Factory Owing" in short and "Factory Small" not in short
+    assert "Factory Owing" in short
+    assert "Factory Small" not in short
     assert client.get(reverse("early_childhood:nursery_list")).status_code == 200
     assert (
         client.get(reverse("early_childhood:nursery_detail", kwargs={"nursery_id": nursery.pk})).status_code
@@ -139,3 +141,16 @@ def test_ids_out_of_reach_are_not_found(world):
     url = reverse("early_childhood:check_new", kwargs={"person_id": kids[0].pk})
     assert worker.get(url, {"nursery": str(uuid.uuid4())}).status_code == 404
     assert worker.get(url, {"nursery": "not-an-id"}).status_code == 404
+
+
+def test_today_lists_the_checks_due_behind_its_link(world):
+    factories.instrument(world)
+    _nursery(world, 2)
+    actor = world.actor("field_worker")
+    (item,) = today.ITEMS
+    found = item.find(actor, 1)
+    assert found.count == len(selectors.checks_due(actor=actor)) == 2
+    assert len(found.entries) == 1
+    assert found.entries[0].late  # 20 months old, never checked: the 18-24 check is late
+    assert item.full_list(actor) == reverse("early_childhood:checks_due")
+    assert item.find(world.actor("caseworker_b"), 3).count == 0
