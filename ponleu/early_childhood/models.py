@@ -211,6 +211,11 @@ class Item(models.Model):
     def text(self, language: str | None = None) -> str:
         return self.text_en if language != "km" and self.text_en else self.text_km
 
+    @property
+    def organisation_id(self):
+        """The organisation whose checklist the item is in (configuration, not a person's)."""
+        return self.band.instrument.organisation_id
+
 
 # --- checks ----------------------------------------------------------------------------------
 

@@ -148,8 +148,13 @@ class Development:
         return self.checks[0] if self.checks else None
 
 
-def child_get(*, actor, person_id) -> Person:
-    return _get(Person.objects.visible_to(actor).filter(merged_into__isnull=True), person_id)
+def child_get(*, actor, person_id, capability: str = VIEW) -> Person:
+    """A child the actor sees in the registry and reaches with ``capability`` (programme work
+    is no reason to open a record under another's break-the-glass grant)."""
+    person = _get(Person.objects.visible_to(actor).filter(merged_into__isnull=True), person_id)
+    if not Person.objects.actionable_by(actor, capability).filter(pk=person.pk).exists():
+        raise Person.DoesNotExist
+    return person
 
 
 def development(*, actor, person_id) -> Development:
@@ -238,6 +243,12 @@ def nursery_children(*, actor, nursery: Nursery, day: dt.date) -> list[tuple[Gro
     return [(m, identity_label(actor, m.person)) for m in members]
 
 
+def people_seen(*, actor, people) -> set:
+    """The ids of ``people`` the actor sees in the registry (whose pages may be linked)."""
+    ids = [p.pk for p in people]
+    return set(Person.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 @dataclass
 class DueRow:
     person: Person
@@ -262,8 +273,13 @@ def checks_due(*, actor, within_days: int = DUE_WITHIN_DAYS, nursery: Nursery | 
     nurseries = nursery_queryset(actor=actor)
     if nursery is not None:
         nurseries = nurseries.filter(pk=nursery.pk)
+    # Only children the actor sees in the registry: a check is taken of a child one can open.
     members = (
-        GroupMember.objects.filter(group__nursery__in=nurseries, left_on__isnull=True)
+        GroupMember.objects.filter(
+            group__nursery__in=nurseries,
+            left_on__isnull=True,
+            person__in=Person.objects.visible_to(actor).filter(merged_into__isnull=True),
+        )
         .select_related("person", "group__nursery")
         .order_by("created_at")
     )

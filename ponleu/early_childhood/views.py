@@ -77,6 +77,7 @@ class NurseryDetailView(AppView):
             "nursery": nursery,
             "group": nursery.group,
             "children": children,
+            "linked": selectors.people_seen(actor=self.actor, people=[m.person for m, _label in children]),
             "days": nursery.group.sessions.order_by("-held_on")[:10],
             "due": due,
             "today": today,
@@ -124,6 +125,7 @@ class NurseryDayView(AppView):
         nursery = _found(selectors.nursery_get, actor=self.actor, nursery_id=nursery_id, capability=RECORD)
         day = _day(request.GET.get("date"), clock.today())
         with transaction.atomic():
+            selectors.record_read(actor=self.actor, obj=nursery)
             context = self._context(nursery, day)
         return render(request, self.template, context)
 
@@ -209,7 +211,7 @@ class CheckNewView(AppView):
         }
 
     def get(self, request, person_id):
-        person = _found(selectors.child_get, actor=self.actor, person_id=person_id)
+        person = _found(selectors.child_get, actor=self.actor, person_id=person_id, capability=RECORD)
         nursery = self._nursery(request.GET.get("nursery"))
         with transaction.atomic():
             selectors.people_read(actor=self.actor, people=[person])
@@ -217,7 +219,7 @@ class CheckNewView(AppView):
         return render(request, self.template, context)
 
     def post(self, request, person_id):
-        person = _found(selectors.child_get, actor=self.actor, person_id=person_id)
+        person = _found(selectors.child_get, actor=self.actor, person_id=person_id, capability=RECORD)
         nursery = self._nursery(request.POST.get("nursery"))
         day = _day(request.POST.get("checked_on"), None)
         answers = {k[2:]: v for k, v in request.POST.items() if k.startswith("i-")}

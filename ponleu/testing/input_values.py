@@ -90,10 +90,13 @@ RECORDS = {
     "visit": (("visit_id",), "visit_id", None),
     "child_seen": (("seen_id",), "seen_id", None),
     "out_of_school": (("out_of_school_id",), "out_of_school_id", None),
+    "nursery": (("nursery_id",), "nursery_id", None),
+    "factory": (("factory_id",), "factory_id", None),
+    "dev_item": (("dev_item_id",), "dev_item_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.
-ORG_FACTS = frozenset({"year", "case_type", "model", "collection_form"})
+ORG_FACTS = frozenset({"year", "case_type", "model", "collection_form", "dev_item"})
 # The kind of the record each kind hangs off, if any.
 PARENT_OF = {kind: parent for kind, (_, _, parent) in RECORDS.items() if parent} | {"assessment": "class"}
 # The path keyword that names each kind of parent.

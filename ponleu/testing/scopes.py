@@ -420,3 +420,4 @@ from . import referral_scopes  # noqa: E402,F401,I001
 from . import family_support_scopes  # noqa: E402,F401,I001
 from . import collection_scopes  # noqa: E402,F401,I001
 from . import programmes_scopes  # noqa: E402,F401,I001
+from . import early_childhood_scopes  # noqa: E402,F401,I001

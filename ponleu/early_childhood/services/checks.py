@@ -14,7 +14,8 @@ from ponleu.early_childhood import selectors
 from ponleu.early_childhood.choices import EarlyChildhoodAction
 from ponleu.early_childhood.models import Check, Item, Nursery, Result, months_old
 from ponleu.programmes.models import Group, GroupMember
-from ponleu.programmes.services.base import acting, past, require_place, visible_person
+from ponleu.programmes.services.base import acting, past, visible_person
+from ponleu.registry.models import Person
 
 RECORD = "programmes.record"
 
@@ -47,9 +48,9 @@ def _placement(actor, person, nursery: Nursery | None) -> dict:
         if not GroupMember.objects.filter(group=group, person=person, left_on__isnull=True).exists():
             raise ValidationFailed(_("This child is not enrolled in the nursery."), field="nursery")
         return {"area_code": group.area_code, "team_id": group.team_id, "owner_id": group.owner_id}
-    if not actor.can(RECORD):
+    # Outside a nursery: the actor records programme work for this child where the child stands.
+    if not Person.objects.actionable_by(actor, RECORD).filter(pk=person.pk).exists():
         raise PermissionDenied()
-    require_place(actor, RECORD, person.area_code)
     return {"area_code": person.area_code, "team_id": person.team_id, "owner_id": actor.user_id}
 
 
