@@ -127,8 +127,11 @@ def test_the_band_is_the_childs_age_on_the_day_of_the_check(world):
 
 def test_checks_due_lists_enrolled_children_soonest_first(world):
     instrument = factories.instrument(world)
-    late = factories.child(world, born=BORN)  # never checked: 18-24 due since 2026-09-10
-    soon = factories.child(world, born=dt.date(2025, 12, 1))  # 11 months 20 days, checked at 6-12
+    worker = world.user("field_worker")
+    late = factories.child(world, born=BORN, owner=worker)  # never checked: 18-24 due since 2026-09-10
+    soon = factories.child(
+        world, born=dt.date(2025, 12, 1), owner=worker
+    )  # 11 months 20 days, checked at 6-12
     far = factories.child(world, born=dt.date(2026, 7, 1))  # 4 months, checked at 0-6: due at 6 months
     nursery = factories.nursery(world, children=[late, soon, far])
     actor = world.actor("supervisor")
@@ -146,7 +149,8 @@ def test_checks_due_lists_enrolled_children_soonest_first(world):
         (late, dt.date(2026, 9, 10), True),
         (soon, dt.date(2026, 12, 1), False),
     ]
-    # The facilitator sees their nursery's children due; a caseworker of another district none.
+    # The facilitator sees the children due they see in the registry; a caseworker of another
+    # district none.
     assert [r.person for r in selectors.checks_due(actor=world.actor("field_worker"))] == [late, soon]
     assert selectors.checks_due(actor=world.actor("caseworker_b")) == []
 
