@@ -21,7 +21,17 @@ from ponleu.geography.models import AdminUnit
 from ponleu.organisations.choices import OrganisationAction, Role
 from ponleu.organisations.models import Membership, Organisation, Team
 
-from . import cases, directory, education, family_support, people, programmes, referrals, staff
+from . import (
+    cases,
+    directory,
+    early_childhood,
+    education,
+    family_support,
+    people,
+    programmes,
+    referrals,
+    staff,
+)
 from .models import DemoWorld
 
 DEFAULT_SEED = 20261121
@@ -110,6 +120,7 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
         cases.populate(organisation=organisation, teams=teams, members=members, seed=seed)
         education.populate(organisation=organisation, teams=teams, members=members, seed=seed)
         programmes.populate(organisation=organisation, teams=teams, members=members, seed=seed)
+        early_childhood.populate(organisation=organisation, teams=teams, members=members, seed=seed)
     # The directory serves the teams' districts; referrals go between the organisations.
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)
