@@ -1,12 +1,13 @@
-"""The demo's early childhood work, at Chetana (whose districts have garment factories): the
+"""The demo's early childhood work, at Angkor Light (Siem Reap): the
 generic development checklist in use, six fictional factories (with and without the childcare
 the Labour Law asks of those with 100 women workers or more), a factory nursery and a community
 preschool of twelve young children each with a term of daily attendance, the organisation's parents' association
 linked as the preschool's caregiver (positive parenting) group, and development checks taken
 over the term, some children left due or late.
 
-The nursery worker is the organisation's second caseworker (caseworker2.chetana), whom no other
-browser journey uses. Everything goes through the services, with the clock set to the day of
+The nurseries' facilitator is the organisation's first caseworker (Puok); the browser journey
+takes the day's attendance and a check as the supervisor (supervisor.angkor-light), whom no
+other journey uses. Everything goes through the services, with the clock set to the day of
 each step; deterministic for a seed.
 """
 
@@ -32,7 +33,7 @@ from ponleu.programmes.services import groups as group_services
 
 from . import people
 
-ORGANISATION = "chetana"
+ORGANISATION = "angkor-light"
 CHILDREN = 12
 TERM_DAYS = 60  # weekdays of daily attendance, up to yesterday
 NUMBERS_FROM = 300_000  # document numbers of the nurseries' children, clear of the others
@@ -71,7 +72,7 @@ def populate(*, organisation, teams, members, seed: int) -> dict:
     start = term[0] - dt.timedelta(days=7)
     admin = actor_for_membership(members[Role.ORG_ADMIN][0], is_verified=True)
     supervisor = actor_for_membership(members[Role.SUPERVISOR][0], is_verified=True)
-    worker_membership = members[Role.CASEWORKER][-1]
+    worker_membership = members[Role.CASEWORKER][0]
     worker = actor_for_membership(worker_membership, is_verified=True)
     team, district = next((t, d) for t, d in teams if t.pk in worker.team_ids)
     villages = list(AdminUnit.objects.within(district).filter(level="village").order_by("code")[:20])

@@ -36,6 +36,6 @@ def test_the_small_world_has_two_nurseries_with_a_term_checks_and_factories():
     short = Factory.objects.filter(women_workers__gte=100, childcare="none")
     assert short.count() == 2
     assert Factory.objects.filter(women_workers__lt=100).exists()
-    worker = Membership.objects.get(user__username="caseworker2.chetana")
+    worker = Membership.objects.get(user__username="supervisor.angkor-light")
     due = selectors.checks_due(actor=actor_for_membership(worker, is_verified=True))
     assert due
