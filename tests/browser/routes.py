@@ -40,6 +40,8 @@ AWAITING_JOURNEY: dict[str, str] = {
     "programmes:project_detail": "programmes: a project's log-frame, progress against targets and stock",
     "programmes:out_of_school_list": "programmes: the out-of-school register and the follow-ups due",
     "programmes:calendar": "programmes: a worker's four weeks of sessions and events",
+    "early_childhood:factory_list": "early childhood: an advocacy officer lists the factories that owe childcare",
+    "early_childhood:instrument": "early childhood: a worker reads the development checklist in use",
 }
 
 
