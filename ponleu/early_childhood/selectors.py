@@ -188,6 +188,11 @@ def development(*, actor, person_id) -> Development:
     )
 
 
+def may_record_for(*, actor, person: Person) -> bool:
+    """May the actor take a development check of this child (programme work at its distance)?"""
+    return Person.objects.actionable_by(actor, "programmes.record").filter(pk=person.pk).exists()
+
+
 def identity_of(*, actor, person: Person) -> str:
     return identity_label(actor, person)
 

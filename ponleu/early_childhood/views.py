@@ -165,7 +165,7 @@ class ChildDevelopmentView(AppView):
         context = {
             "seen": seen,
             "today": clock.today(),
-            "can_record": self.actor.can(RECORD),
+            "can_record": selectors.may_record_for(actor=self.actor, person=seen.person),
             "language": translation.get_language(),
         }
         return render(request, "early_childhood/child_development.html", context)
