@@ -26,6 +26,7 @@ from .models import Check, Factory, Nursery
 from .schemas import (
     CheckDueOut,
     ChecklistIn,
+    ChecklistItemChangeIn,
     ChecklistOut,
     DevelopmentCheckIn,
     DevelopmentOut,
@@ -327,3 +328,20 @@ def checklist_create(request, payload: ChecklistIn):
     with items per domain in Khmer and English. Managed at organisation scope only (403)."""
     instrument = instruments.instrument_create(actor=request.actor, **payload.dict())
     return Status(201, _checklist_out(instrument))
+
+
+@router.put(
+    "/checklist/items/{dev_item_id}", auth=api_auth, response=ChecklistOut, summary="Reword or retire an item"
+)
+@capability(MANAGE)
+def checklist_item_change(request, dev_item_id: str, payload: ChecklistItemChangeIn):
+    """An item of the checklist in use; managed at organisation scope only (403)."""
+    actor = request.actor
+    item = selectors.item_get(actor=actor, item_id=dev_item_id)
+    if item is None:
+        raise HttpError(404, "Not found")
+    data = payload.dict()
+    instruments.item_change(
+        actor=actor, item=item, text_km=data["text_km"], text_en=data["text_en"], is_active=data["asked"]
+    )
+    return _checklist_out(item.band.instrument)

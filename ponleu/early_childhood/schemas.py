@@ -163,3 +163,11 @@ class ChecklistOut(Schema):
     name: str
     source: str
     bands: list[ChecklistBandOut]
+
+
+class ChecklistItemChangeIn(Schema):
+    """An item reworded, or retired (``asked: false``): the checks that asked it keep it."""
+
+    text_km: Line
+    text_en: Line = ""
+    asked: bool = True

@@ -23,6 +23,7 @@ from .models import (
     Check,
     Factory,
     Instrument,
+    Item,
     Nursery,
     Result,
     add_months,
@@ -69,6 +70,18 @@ def instrument_in_use(*, organisation_id) -> Instrument | None:
 
 def instrument_bands(*, instrument: Instrument) -> list[Band]:
     return list(instrument.bands.prefetch_related("items"))
+
+
+def item_get(*, actor, item_id) -> Item | None:
+    """An item of the actor's organisation's checklists (configuration: no person in it); a
+    malformed id finds nothing, like a missing one."""
+    if actor.organisation_id is None or not str(item_id).isdigit() or len(str(item_id)) > 18:
+        return None
+    return (
+        Item.objects.filter(pk=item_id, band__instrument__organisation_id=actor.organisation_id)
+        .select_related("band__instrument")
+        .first()
+    )
 
 
 def band_for(instrument: Instrument, months: int) -> Band | None:

@@ -141,3 +141,19 @@ def test_a_checklist_is_put_in_use_by_the_organisation(world):
     assert (
         client_of(world.user("field_worker")).get(f"{API}/checklist").json()["name"] == "National checklist"
     )
+
+
+def test_an_item_is_reworded_or_retired_by_the_organisation_only(world):
+    instrument = factories.instrument(world)
+    item = instrument.bands.get(from_months=0).items.get(domain="language")
+    url = f"{API}/checklist/items/{item.pk}"
+    body = {"text_km": "ងាកទៅរកសំឡេងម្ដាយ", "text_en": "Turns to the mother's voice", "asked": False}
+    assert _json(client_of(world.user("supervisor")), "put", url, body).status_code == 403
+    admin = client_of(world.user("org_admin"))
+    changed = _json(admin, "put", url, body)
+    assert changed.status_code == 200, changed.content
+    first = changed.json()["bands"][0]["items"]
+    assert item.pk not in [i["id"] for i in first]
+    assert _json(admin, "put", f"{API}/checklist/items/999999", body).status_code == 404
+    partner = client_of(world.user("partner"))
+    assert _json(partner, "put", url, body).status_code == 403
