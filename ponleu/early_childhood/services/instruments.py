@@ -143,56 +143,84 @@ def item_change(*, actor, item: Item, text_km: str, text_en: str = "", is_active
 # A generic checklist to start from, written for Ponleu's demonstration (not a validated or
 # national instrument): one item per domain and band, in Khmer and English.
 GENERIC_BANDS = [
-    (0, 6, [
-        ("gross_motor", "ទប់ក្បាលបានត្រង់ពេលគេលើកឈរ", "Holds head steady when held upright"),
-        ("fine_motor", "យកដៃទាំងពីរមកប៉ះគ្នានៅមុខខ្លួន", "Brings both hands together in front of the body"),
-        ("language", "ងាកទៅរកសំឡេងមនុស្សនិយាយ", "Turns towards a voice"),
-        ("social_emotional", "ញញឹមតបពេលមានគេញញឹមដាក់", "Smiles back when smiled at"),
-        ("cognitive", "មើលតាមវត្ថុដែលកំពុងផ្លាស់ទី", "Follows a moving object with the eyes"),
-    ]),
-    (6, 12, [
-        ("gross_motor", "អង្គុយបានដោយគ្មានគេទប់", "Sits without support"),
-        ("fine_motor", "រើសវត្ថុតូចៗដោយមេដៃ និងម្រាមដៃ", "Picks up a small object with thumb and finger"),
-        ("language", "បញ្ចេញសំឡេងដូចជា បា-បា ឬ មា-មា", "Babbles sounds like ba-ba or ma-ma"),
-        ("social_emotional", "ខ្មាស់អៀនពេលឃើញមនុស្សចម្លែក", "Is shy with strangers"),
-        ("cognitive", "ស្វែងរកប្រដាប់ក្មេងលេងដែលគេលាក់", "Looks for a toy that was hidden"),
-    ]),
-    (12, 18, [
-        ("gross_motor", "ដើរបានពីរបីជំហានដោយខ្លួនឯង", "Walks a few steps alone"),
-        ("fine_motor", "ដាក់វត្ថុតូចមួយចូលក្នុងពែង", "Puts a small object into a cup"),
-        ("language", "និយាយបានយ៉ាងហោចណាស់បីពាក្យ", "Says at least three words"),
-        ("social_emotional", "លេងល្បែងសាមញ្ញៗ ដូចជាលេងលាក់មុខ", "Plays simple games such as peek-a-boo"),
-        ("cognitive", "ចង្អុលទៅរបស់ដែលខ្លួនចង់បាន", "Points to something they want"),
-    ]),
-    (18, 24, [
-        ("gross_motor", "រត់បាន", "Runs"),
-        ("fine_motor", "ដាក់ដុំឈើត្រួតគ្នាបានបីដុំ", "Stacks three blocks"),
-        ("language", "ផ្សំពាក្យពីរចូលគ្នាបាន", "Puts two words together"),
-        ("social_emotional", "ធ្វើត្រាប់តាមមនុស្សធំនៅផ្ទះ", "Copies what adults do at home"),
-        ("cognitive", "ចង្អុលផ្នែករាងកាយពីរ ពេលគេសួរ", "Points to two body parts when asked"),
-    ]),
-    (24, 36, [
-        ("gross_motor", "លោតដោយជើងទាំងពីរព្រមគ្នា", "Jumps with both feet"),
-        ("fine_motor", "គូសបន្ទាត់ដោយខ្មៅដៃបាន", "Draws a line with a pencil"),
-        ("language", "និយាយជាប្រយោគខ្លីៗ", "Speaks in short sentences"),
-        ("social_emotional", "លេងក្បែរក្មេងដទៃទៀត", "Plays next to other children"),
-        ("cognitive", "ញែកវត្ថុតាមពណ៌ ឬតាមរាង", "Sorts objects by colour or shape"),
-    ]),
-    (36, 48, [
-        ("gross_motor", "ឈរលើជើងម្ខាងបានមួយភ្លែត", "Stands on one foot for a moment"),
-        ("fine_motor", "គូររង្វង់បាន", "Draws a circle"),
-        ("language", "រៀបរាប់រឿងខ្លីៗ អំពីអ្វីដែលបានកើតឡើង", "Tells a short story of something that happened"),
-        ("social_emotional", "ចេះរង់ចាំវេនពេលលេង", "Takes turns in a game"),
-        ("cognitive", "រាប់វត្ថុបានបី", "Counts three objects"),
-    ]),
-    (48, 60, [
-        ("gross_motor", "លោតដោយជើងម្ខាងបាន", "Hops on one foot"),
-        ("fine_motor", "កាត់ក្រដាសដោយកន្ត្រៃបាន", "Cuts paper with scissors"),
-        ("language", "ឆ្លើយសំណួរអំពីរឿងដែលបានស្ដាប់", "Answers questions about a story heard"),
-        ("social_emotional", "លួងលោមមិត្តភក្តិដែលកំពុងពិបាកចិត្ត", "Comforts a friend who is upset"),
-        ("cognitive", "ប្រាប់ឈ្មោះពណ៌បានបួន", "Names four colours"),
-    ]),
-]  # fmt: skip
+    (
+        0,
+        6,
+        [
+            ("gross_motor", "ទប់ក្បាលបានត្រង់ពេលគេលើកឈរ", "Holds head steady when held upright"),
+            ("fine_motor", "យកដៃទាំងពីរមកប៉ះគ្នានៅមុខខ្លួន", "Brings both hands together in front of the body"),
+            ("language", "ងាកទៅរកសំឡេងមនុស្សនិយាយ", "Turns towards a voice"),
+            ("social_emotional", "ញញឹមតបពេលមានគេញញឹមដាក់", "Smiles back when smiled at"),
+            ("cognitive", "មើលតាមវត្ថុដែលកំពុងផ្លាស់ទី", "Follows a moving object with the eyes"),
+        ],
+    ),
+    (
+        6,
+        12,
+        [
+            ("gross_motor", "អង្គុយបានដោយគ្មានគេទប់", "Sits without support"),
+            ("fine_motor", "រើសវត្ថុតូចៗដោយមេដៃ និងម្រាមដៃ", "Picks up a small object with thumb and finger"),
+            ("language", "បញ្ចេញសំឡេងដូចជា បា-បា ឬ មា-មា", "Babbles sounds like ba-ba or ma-ma"),
+            ("social_emotional", "ខ្មាស់អៀនពេលឃើញមនុស្សចម្លែក", "Is shy with strangers"),
+            ("cognitive", "ស្វែងរកប្រដាប់ក្មេងលេងដែលគេលាក់", "Looks for a toy that was hidden"),
+        ],
+    ),
+    (
+        12,
+        18,
+        [
+            ("gross_motor", "ដើរបានពីរបីជំហានដោយខ្លួនឯង", "Walks a few steps alone"),
+            ("fine_motor", "ដាក់វត្ថុតូចមួយចូលក្នុងពែង", "Puts a small object into a cup"),
+            ("language", "និយាយបានយ៉ាងហោចណាស់បីពាក្យ", "Says at least three words"),
+            ("social_emotional", "លេងល្បែងសាមញ្ញៗ ដូចជាលេងលាក់មុខ", "Plays simple games such as peek-a-boo"),
+            ("cognitive", "ចង្អុលទៅរបស់ដែលខ្លួនចង់បាន", "Points to something they want"),
+        ],
+    ),
+    (
+        18,
+        24,
+        [
+            ("gross_motor", "រត់បាន", "Runs"),
+            ("fine_motor", "ដាក់ដុំឈើត្រួតគ្នាបានបីដុំ", "Stacks three blocks"),
+            ("language", "ផ្សំពាក្យពីរចូលគ្នាបាន", "Puts two words together"),
+            ("social_emotional", "ធ្វើត្រាប់តាមមនុស្សធំនៅផ្ទះ", "Copies what adults do at home"),
+            ("cognitive", "ចង្អុលផ្នែករាងកាយពីរ ពេលគេសួរ", "Points to two body parts when asked"),
+        ],
+    ),
+    (
+        24,
+        36,
+        [
+            ("gross_motor", "លោតដោយជើងទាំងពីរព្រមគ្នា", "Jumps with both feet"),
+            ("fine_motor", "គូសបន្ទាត់ដោយខ្មៅដៃបាន", "Draws a line with a pencil"),
+            ("language", "និយាយជាប្រយោគខ្លីៗ", "Speaks in short sentences"),
+            ("social_emotional", "លេងក្បែរក្មេងដទៃទៀត", "Plays next to other children"),
+            ("cognitive", "ញែកវត្ថុតាមពណ៌ ឬតាមរាង", "Sorts objects by colour or shape"),
+        ],
+    ),
+    (
+        36,
+        48,
+        [
+            ("gross_motor", "ឈរលើជើងម្ខាងបានមួយភ្លែត", "Stands on one foot for a moment"),
+            ("fine_motor", "គូររង្វង់បាន", "Draws a circle"),
+            ("language", "រៀបរាប់រឿងខ្លីៗ អំពីអ្វីដែលបានកើតឡើង", "Tells a short story of something that happened"),
+            ("social_emotional", "ចេះរង់ចាំវេនពេលលេង", "Takes turns in a game"),
+            ("cognitive", "រាប់វត្ថុបានបី", "Counts three objects"),
+        ],
+    ),
+    (
+        48,
+        60,
+        [
+            ("gross_motor", "លោតដោយជើងម្ខាងបាន", "Hops on one foot"),
+            ("fine_motor", "កាត់ក្រដាសដោយកន្ត្រៃបាន", "Cuts paper with scissors"),
+            ("language", "ឆ្លើយសំណួរអំពីរឿងដែលបានស្ដាប់", "Answers questions about a story heard"),
+            ("social_emotional", "លួងលោមមិត្តភក្តិដែលកំពុងពិបាកចិត្ត", "Comforts a friend who is upset"),
+            ("cognitive", "ប្រាប់ឈ្មោះពណ៌បានបួន", "Names four colours"),
+        ],
+    ),
+]
 
 
 def generic_bands() -> list[dict]:

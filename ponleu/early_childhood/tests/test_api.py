@@ -108,8 +108,13 @@ def test_a_development_check_is_recorded_and_the_next_one_is_due(world):
 
 def test_factories_that_owe_childcare_and_a_check_with_its_version(world):
     client = client_of(world.user("caseworker_a"))
-    body = {"name": "Factory One", "village_code": factories.THMEI, "women_workers": 100, "childcare": "none",
-            "checked_on": "2026-11-01"}  # fmt: skip
+    body = {
+        "name": "Factory One",
+        "village_code": factories.THMEI,
+        "women_workers": 100,
+        "childcare": "none",
+        "checked_on": "2026-11-01",
+    }
     created = _json(client, "post", f"{API}/factories", body)
     assert created.status_code == 201, created.content
     assert created.json()["falls_short"]
@@ -127,10 +132,22 @@ def test_factories_that_owe_childcare_and_a_check_with_its_version(world):
 
 
 def test_a_checklist_is_put_in_use_by_the_organisation(world):
-    body = {"name": "National checklist", "source": "national", "bands": [
-        {"from_months": 0, "to_months": 12, "items": [{"domain": "language", "text_km": "និយាយ", "text_en": "Talks"}]},
-        {"from_months": 12, "to_months": 24, "items": [{"domain": "cognitive", "text_km": "ចង្អុល", "text_en": "Points"}]},
-    ]}  # fmt: skip
+    body = {
+        "name": "National checklist",
+        "source": "national",
+        "bands": [
+            {
+                "from_months": 0,
+                "to_months": 12,
+                "items": [{"domain": "language", "text_km": "និយាយ", "text_en": "Talks"}],
+            },
+            {
+                "from_months": 12,
+                "to_months": 24,
+                "items": [{"domain": "cognitive", "text_km": "ចង្អុល", "text_en": "Points"}],
+            },
+        ],
+    }
     assert _json(client_of(world.user("supervisor")), "post", f"{API}/checklists", body).status_code == 403
     admin = client_of(world.user("org_admin"))
     created = _json(admin, "post", f"{API}/checklists", body)

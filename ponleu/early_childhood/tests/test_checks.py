@@ -52,8 +52,12 @@ def test_a_check_records_every_item_and_shows_results_by_domain(world):
     seen = selectors.development(actor=world.actor("supervisor"), person_id=kid.pk)
     results = {d.domain: (d.achieved, d.asked) for d in seen.latest.domains}
     assert results == {
-        "gross_motor": (1, 1), "fine_motor": (0, 1), "language": (1, 1), "social_emotional": (0, 1), "cognitive": (1, 1)
-    }  # fmt: skip
+        "gross_motor": (1, 1),
+        "fine_motor": (0, 1),
+        "language": (1, 1),
+        "social_emotional": (0, 1),
+        "cognitive": (1, 1),
+    }
     # Checked in the 18-24 band: the next check is at 24 months.
     assert (seen.due.band.from_months, seen.due.due_on) == (24, dt.date(2027, 3, 10))
     assert seen.months == 20

@@ -86,12 +86,21 @@ def test_a_check_records_who_found_what_and_when(world):
 
 @pytest.mark.parametrize(
     ("field", "values"),
-    [("women_workers", {"women_workers": "many"}), ("women_workers", {"women_workers": -1}),
-     ("childcare", {"childcare": "crèche"}), ("name", {"name": "  "})],
-)  # fmt: skip
+    [
+        ("women_workers", {"women_workers": "many"}),
+        ("women_workers", {"women_workers": -1}),
+        ("childcare", {"childcare": "crèche"}),
+        ("name", {"name": "  "}),
+    ],
+)
 def test_bad_values_are_refused_naming_the_field(world, field, values):
-    base = {"name": "Factory B", "village_code": factories.THMEI, "women_workers": 10, "childcare": "none",
-            "checked_on": dt.date(2026, 10, 1)}  # fmt: skip
+    base = {
+        "name": "Factory B",
+        "village_code": factories.THMEI,
+        "women_workers": 10,
+        "childcare": "none",
+        "checked_on": dt.date(2026, 10, 1),
+    }
     with pytest.raises(ValidationFailed) as error:
         services.factory_create(actor=world.actor("supervisor"), **{**base, **values})
     assert field in error.value.errors

@@ -27,8 +27,14 @@ def test_the_generic_instrument_has_seven_bands_of_five_domains(world):
     instrument = factories.instrument(world)
     bands = selectors.instrument_bands(instrument=instrument)
     assert [(b.from_months, b.to_months) for b in bands] == [
-        (0, 6), (6, 12), (12, 18), (18, 24), (24, 36), (36, 48), (48, 60)
-    ]  # fmt: skip
+        (0, 6),
+        (6, 12),
+        (12, 18),
+        (18, 24),
+        (24, 36),
+        (36, 48),
+        (48, 60),
+    ]
     for band in bands:
         assert sorted(i.domain for i in band.items.all()) == sorted(
             ["gross_motor", "fine_motor", "language", "social_emotional", "cognitive"]
@@ -98,8 +104,16 @@ def test_overlapping_or_gapped_bands_are_refused_naming_the_band(world):
 
 def test_one_instrument_is_in_use_and_only_the_organisation_writes_one(world):
     first = factories.instrument(world)
-    second = factories.instrument(world, bands=[{"from_months": 0, "to_months": 12, "items": [
-        {"domain": "cognitive", "text_km": "ស្គាល់មុខម្ដាយ", "text_en": "Knows mother's face"}]}])  # fmt: skip
+    second = factories.instrument(
+        world,
+        bands=[
+            {
+                "from_months": 0,
+                "to_months": 12,
+                "items": [{"domain": "cognitive", "text_km": "ស្គាល់មុខម្ដាយ", "text_en": "Knows mother's face"}],
+            }
+        ],
+    )
     first.refresh_from_db()
     assert not first.is_active
     assert second.is_active
@@ -111,8 +125,16 @@ def test_one_instrument_is_in_use_and_only_the_organisation_writes_one(world):
 
 
 def test_items_are_reworded_and_retired_but_a_band_keeps_one(world):
-    instrument = factories.instrument(world, bands=[{"from_months": 0, "to_months": 6, "items": [
-        {"domain": "language", "text_km": "ងាករកសំឡេង", "text_en": "Turns to a voice"}]}])  # fmt: skip
+    instrument = factories.instrument(
+        world,
+        bands=[
+            {
+                "from_months": 0,
+                "to_months": 6,
+                "items": [{"domain": "language", "text_km": "ងាករកសំឡេង", "text_en": "Turns to a voice"}],
+            }
+        ],
+    )
     band = instrument.bands.get()
     actor = world.actor("org_admin")
     added = instruments.item_add(
