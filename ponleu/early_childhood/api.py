@@ -312,7 +312,12 @@ def _checklist_out(instrument) -> dict:
     }
 
 
-@router.get("/checklist", auth=api_auth, response=ChecklistOut, summary="The development checklist in use")
+@router.get(
+    "/checklist",
+    auth=api_auth,
+    response={200: ChecklistOut, **refusals(404)},
+    summary="The development checklist in use (404 while none is set up)",
+)
 @capability(VIEW)
 def checklist_get(request):
     instrument = selectors.instrument_in_use(organisation_id=request.actor.organisation_id)
