@@ -17,6 +17,7 @@ urlpatterns = [
     path("nutrition/", include("ponleu.nutrition.urls")),
     path("employment/", include("ponleu.employment.urls")),
     path("scholarships/", include("ponleu.scholarships.urls")),
+    path("early-childhood/", include("ponleu.early_childhood.urls")),
     path("audit/", include("ponleu.audit.urls")),
     path("notifications/", include("ponleu.notifications.urls")),
     path("jobs/", include("ponleu.jobs.urls")),

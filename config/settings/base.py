@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "ponleu.employment",
     "ponleu.maternal",
     "ponleu.scholarships",
+    "ponleu.early_childhood",
     # edge
     "ponleu.api",
     "ponleu.web",

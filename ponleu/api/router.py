@@ -10,6 +10,7 @@ from ponleu.accounts.api import router as accounts_router
 from ponleu.cases.api import router as cases_router
 from ponleu.common.api_parser import NulRefusingParser
 from ponleu.common.schemas import ErrorOut
+from ponleu.early_childhood.api import router as early_childhood_router
 from ponleu.early_warning.api import router as early_warning_router
 from ponleu.education.api import router as education_router
 from ponleu.employment.api import router as employment_router
@@ -92,3 +93,4 @@ api.add_router("/programmes", programmes_router)
 api.add_router("/nutrition", nutrition_router)
 api.add_router("/employment", employment_router)
 api.add_router("/scholarships", scholarships_router)
+api.add_router("/early-childhood", early_childhood_router)

@@ -24,6 +24,7 @@ from ponleu.organisations.models import Membership, Organisation, Team
 from . import (
     cases,
     directory,
+    early_childhood,
     education,
     employment,
     family_support,
@@ -136,6 +137,7 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
             nutrition_worker = _team_caseworker(
                 organisation, org_spec, teams[nutrition.TEAM_INDEX], nutrition.WORKER, seed
             )
+        early_childhood.populate(organisation=organisation, teams=teams, members=members, seed=seed)
     # The directory serves the teams' districts; referrals go between the organisations.
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)

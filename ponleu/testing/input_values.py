@@ -100,10 +100,13 @@ RECORDS = {
     "application": (("application_id",), "application_id", None),
     "award": (("award_id",), "award_id", None),
     "payment": (("payment_id",), "payment_id", None),
+    "nursery": (("nursery_id",), "nursery_id", None),
+    "factory": (("factory_id",), "factory_id", None),
+    "dev_item": (("dev_item_id",), "dev_item_id", None),
 }
 # Kinds that are the organisation's configuration, the same for all its members: usable within
 # the organisation (whatever the distance of the person their factory placed them by), never across.
-ORG_FACTS = frozenset({"year", "case_type", "model", "collection_form", "job_offer"})
+ORG_FACTS = frozenset({"year", "case_type", "model", "collection_form", "job_offer", "dev_item"})
 # The kind of the record each kind hangs off, if any.
 PARENT_OF = {kind: parent for kind, (_, _, parent) in RECORDS.items() if parent} | {"assessment": "class"}
 # The path keyword that names each kind of parent.

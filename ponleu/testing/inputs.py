@@ -113,6 +113,9 @@ KIND_OF = {
     "offer": "job_offer",
     "job_placement_id": "job_placement",
     "course_id": "course",
+    "nursery": "nursery",  # the nursery a development check is taken in
+    "nursery_id": "nursery",
+    "factory_id": "factory",
     "participants.person_id": "person",
     "participants.user_id": "user",
     "scheme_id": "scheme",
@@ -129,6 +132,8 @@ KEYED = {
     "score-": "enrolment",  # marks: one score per pupil
     "statuses": "enrolment",  # the roll-call API: enrolment id → status
     "m-": "group_member",  # a session's attendance: one status per member
+    "i-": "dev_item",  # a development check: one answer per item of the checklist
+    "results": "dev_item",  # the development check API: item id → achieved
 }
 
 # Inputs that search people by name: probed with the names of people at every distance.
@@ -183,6 +188,7 @@ NOT_IDS = {
             "anc_overdue",
             "certificate",
             "consent_given",
+            "short",
         ),
         "a yes/no flag",
     ),
@@ -204,7 +210,7 @@ NOT_IDS = {
     "send_key": "an idempotency key the client makes up, naming nothing until it is used",
     **dict.fromkeys(("page", "per_page"), "a page number"),
     "before": "a paging cursor over audit rows the selector has already scoped",
-    **dict.fromkeys(("date", "month", "since", "from", "held_on", "period"), "a date"),
+    **dict.fromkeys(("date", "month", "since", "from", "held_on", "period", "checked_on"), "a date"),
     "child-sex": "a choice from a fixed list",
     "confirmed_new": "a yes/no flag",
     **dict.fromkeys(("reason",), "free text"),

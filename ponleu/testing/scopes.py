@@ -424,3 +424,4 @@ from . import nutrition_scopes  # noqa: E402,F401,I001
 from . import employment_scopes  # noqa: E402,F401,I001
 from . import maternal_scopes  # noqa: E402,F401,I001
 from . import scholarships_scopes  # noqa: E402,F401,I001
+from . import early_childhood_scopes  # noqa: E402,F401,I001

@@ -27,6 +27,7 @@ MENU: list[NavItem] = [
     NavItem("employment:youth_list", _("Youth employment"), "employment.view"),
     NavItem("maternal:pregnancy_list", _("Pregnancies"), "maternal.view"),
     NavItem("scholarships:scheme_list", _("Scholarships"), "scholarships.view"),
+    NavItem("early_childhood:nursery_list", _("Nurseries"), "programmes.view"),
     NavItem("education:school_list", _("Schools"), "education.take_attendance"),
     NavItem("education:school_manage", _("School setup"), "education.manage"),
     NavItem("early_warning:risk_list", _("Dropout risk"), "ews.view_scores"),

@@ -17,6 +17,7 @@ from ponleu.audit import today as audit_today
 from ponleu.cases import today as cases_today
 from ponleu.collection import today as collection_today
 from ponleu.common.today import SHORT_LIST, Entry, Item
+from ponleu.early_childhood import today as early_childhood_today
 from ponleu.early_warning import today as early_warning_today
 from ponleu.education import today as education_today
 from ponleu.employment import today as employment_today
@@ -44,6 +45,7 @@ SOURCES = (
     employment_today,
     collection_today,
     maternal_today,
+    early_childhood_today,
 )
 
 

@@ -58,6 +58,8 @@ AWAITING_JOURNEY: dict[str, str] = {
     "employment:indicators": "employment: an M&E officer reads the indicators by sex and age band",
     "scholarships:person_history": "scholarships: a caseworker reads a child's awards, payments and overrides",
     "scholarships:effectiveness": "scholarships: an M&E officer compares children with and without a scholarship",
+    "early_childhood:factory_list": "early childhood: an advocacy officer lists the factories that owe childcare",
+    "early_childhood:instrument": "early childhood: a worker reads the development checklist in use",
 }
 
 

@@ -415,9 +415,10 @@ def _more_work(world, n):
 # due for a follow-up: one count each when empty; for the supervisor, the field submissions
 # waiting for a match too. The two nutrition items (severe malnutrition to refer, follow-ups
 # due): one count each when empty. Then the young people in work due for a follow-up (one count),
-# the antenatal visits overdue and the newborns without a birth certificate (one count each).
-CASEWORKER_QUERIES = 30
-SUPERVISOR_QUERIES = 35
+# the antenatal visits overdue and the newborns without a birth certificate (one count each), and
+# the development checks due (one read: no checklist set up).
+CASEWORKER_QUERIES = 31
+SUPERVISOR_QUERIES = 36
 TEACHER_QUERIES = 12
 
 
@@ -450,8 +451,9 @@ def test_the_teachers_today_costs_the_same_whatever_the_counts(world, login_as, 
 
 # The roles whose items came later, pinned the same way (with something in every item).
 # with the four referral items, the family support visits, the follow-ups due, the two nutrition
-# items, the young people in work due for a follow-up and the two pregnancy reminders
-REVIEWER_QUERIES = 36
+# items, the young people in work due for a follow-up, the two pregnancy reminders and the
+# development checks due
+REVIEWER_QUERIES = 37
 ME_OFFICER_QUERIES = 14  # with the nutrition follow-ups due
 ADMINISTRATOR_QUERIES = 13  # with the directory entries to check (its count and its list)
 

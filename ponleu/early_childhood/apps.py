@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EarlyChildhoodConfig(AppConfig):
+    name = "ponleu.early_childhood"
+    verbose_name = "Early childhood"
