@@ -5,9 +5,8 @@ preschool of twelve young children each with a term of daily attendance, the org
 linked as the preschool's caregiver (positive parenting) group, and development checks taken
 over the term, some children left due or late.
 
-The nurseries' facilitator is the organisation's first caseworker (Puok); the browser journey
-takes the day's attendance and a check as the supervisor (supervisor.angkor-light), whom no
-other journey uses. Everything goes through the services, with the clock set to the day of
+The nurseries' facilitator is the nursery worker (nursery.angkor-light), a caseworker of the
+first team (Puok), as whom the browser journey takes the day's attendance and a check. Everything goes through the services, with the clock set to the day of
 each step; deterministic for a seed.
 """
 
@@ -63,7 +62,11 @@ def _weekdays_before(day: dt.date, count: int) -> list[dt.date]:
     return sorted(days)
 
 
-def populate(*, organisation, teams, members, seed: int) -> dict:
+# The nursery worker: a caseworker of the organisation's first team (the demo world makes the account).
+WORKER = ("nursery", "Keo Sophany")
+
+
+def populate(*, organisation, teams, members, worker_membership, seed: int) -> dict:
     if organisation.short_name != ORGANISATION:
         return {}
     rng = random.Random(seed + 186)
@@ -72,7 +75,6 @@ def populate(*, organisation, teams, members, seed: int) -> dict:
     start = term[0] - dt.timedelta(days=7)
     admin = actor_for_membership(members[Role.ORG_ADMIN][0], is_verified=True)
     supervisor = actor_for_membership(members[Role.SUPERVISOR][0], is_verified=True)
-    worker_membership = members[Role.CASEWORKER][0]
     worker = actor_for_membership(worker_membership, is_verified=True)
     team, district = next((t, d) for t, d in teams if t.pk in worker.team_ids)
     villages = list(AdminUnit.objects.within(district).filter(level="village").order_by("code")[:20])

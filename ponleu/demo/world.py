@@ -137,7 +137,16 @@ def world_build(*, seed: int = DEFAULT_SEED, people_per_org: int | None = None) 
             nutrition_worker = _team_caseworker(
                 organisation, org_spec, teams[nutrition.TEAM_INDEX], nutrition.WORKER, seed
             )
-        early_childhood.populate(organisation=organisation, teams=teams, members=members, seed=seed)
+        if org_spec.short_name == early_childhood.ORGANISATION:
+            early_childhood.populate(
+                organisation=organisation,
+                teams=teams,
+                members=members,
+                worker_membership=_team_caseworker(
+                    organisation, org_spec, teams[0], early_childhood.WORKER, seed
+                ),
+                seed=seed,
+            )
     # The directory serves the teams' districts; referrals go between the organisations.
     districts = [district for spec in staff.ORGANISATIONS for _name, district in spec.teams]
     directory.populate(organisations=organisations, districts=districts, seed=seed)

@@ -13,8 +13,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# The demo's nurseries are Angkor Light's (Puok); its supervisor runs them in the journey.
-NURSERY_WORKER = "supervisor.angkor-light"
+# The demo's nurseries are Angkor Light's (Puok), run by its nursery worker.
+NURSERY_WORKER = "nursery.angkor-light"
 FACTORY_NURSERY = "Factory A nursery"
 
 
