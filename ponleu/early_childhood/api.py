@@ -342,6 +342,8 @@ def checklist_create(request, payload: ChecklistIn):
 def checklist_item_change(request, dev_item_id: str, payload: ChecklistItemChangeIn):
     """An item of the checklist in use; managed at organisation scope only (403)."""
     actor = request.actor
+    # The organisation-wide right first, so that a refusal reads the same whether the item exists.
+    instruments.may_manage(actor)
     item = selectors.item_get(actor=actor, item_id=dev_item_id)
     if item is None:
         raise HttpError(404, "Not found")

@@ -238,5 +238,7 @@ class FollowUp(TimestampedModel):
         ordering = ["months"]
         constraints = [
             models.UniqueConstraint(fields=["placement", "months"], name="follow_up_once"),
-            models.CheckConstraint(condition=Q(months__in=[3, 6]), name="follow_up_at_3_or_6"),
+            # Written as two equalities, not IN (3, 6): SQLite keeps the table's SQL, and Django's
+            # introspection of it splits on ", " and breaks on a list inside a constraint.
+            models.CheckConstraint(condition=Q(months=3) | Q(months=6), name="follow_up_at_3_or_6"),
         ]

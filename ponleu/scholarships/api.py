@@ -75,7 +75,7 @@ def _payment_out(actor, payment: Payment) -> dict:
                 "channel",
                 "receipt_number",
             )
-        },  # fmt: skip
+        },
         "person_id": person.pk if can_see_identity(actor, person) else None,
         "name": identity_label(actor, person),
     }

@@ -97,6 +97,8 @@ RECORDS = {
     "job_placement": (("job_placement_id",), "job_placement_id", None),
     "course": (("course_id",), "course_id", None),
     "scheme": (("scheme_id",), "scheme_id", None),
+    "measurement": (("measurement_id",), "measurement_id", None),
+    "sam_alert": (("alert_id",), "alert_id", None),
     "application": (("application_id",), "application_id", None),
     "award": (("award_id",), "award_id", None),
     "payment": (("payment_id",), "payment_id", None),

@@ -18,7 +18,7 @@ MANAGE = "programmes.manage"
 OLDEST_MONTHS = 96
 
 
-def _may_manage(actor) -> None:
+def may_manage(actor) -> None:
     """The instrument is the whole organisation's: managed at organisation scope only."""
     if actor.scope_for(MANAGE) != Scope.ORG or actor.organisation_id is None:
         raise PermissionDenied()
@@ -70,7 +70,7 @@ def _bands(rows) -> list[tuple[int, int, list[dict]]]:
 @transaction.atomic
 def instrument_create(*, actor, name: str, source: str, bands, in_use: bool = True) -> Instrument:
     """A new instrument; in use at once unless asked otherwise (the one in use before retires)."""
-    _may_manage(actor)
+    may_manage(actor)
     name = required_text(name, field="name")
     source = choice(source, InstrumentSource, field="source")
     cleaned = _bands(bands)
@@ -101,7 +101,7 @@ def _save_bands(instrument: Instrument, cleaned) -> None:
 
 @transaction.atomic
 def item_add(*, actor, band: Band, domain: str, text_km: str, text_en: str = "") -> Item:
-    _may_manage(actor)
+    may_manage(actor)
     if band.instrument.organisation_id != actor.organisation_id:
         raise PermissionDenied()
     cleaned = _item({"domain": domain, "text_km": text_km, "text_en": text_en}, field="item")
@@ -119,7 +119,7 @@ def item_add(*, actor, band: Band, domain: str, text_km: str, text_en: str = "")
 @transaction.atomic
 def item_change(*, actor, item: Item, text_km: str, text_en: str = "", is_active: bool = True) -> Item:
     """An item reworded, or retired (no longer asked; the checks that asked it keep it)."""
-    _may_manage(actor)
+    may_manage(actor)
     item = Item.objects.select_for_update().select_related("band__instrument").get(pk=item.pk)
     if item.band.instrument.organisation_id != actor.organisation_id:
         raise PermissionDenied()

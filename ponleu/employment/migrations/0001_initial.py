@@ -173,7 +173,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('months__in', [3, 6])), name='follow_up_at_3_or_6'),
+            constraint=models.CheckConstraint(condition=models.Q(('months', 3), ('months', 6), _connector='OR'), name='follow_up_at_3_or_6'),
         ),
         migrations.AddConstraint(
             model_name='youthprofile',

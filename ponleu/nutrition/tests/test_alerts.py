@@ -58,7 +58,8 @@ def test_the_nearest_service_that_treats_it_is_proposed_commune_first(world):
     factories.health_centre(
         world, name_km="សាលារៀន", areas=("020101",), services_=(("school_enrolment", "free"),)
     )
-    factories.health_centre(world, name_km="ឆ្ងាយ", areas=("1707",))
+    # Outside the organisation administrator's areas: entered by the installation's administrator.
+    factories.health_centre(world, name_km="ឆ្ងាយ", areas=("1707",), admin="system_admin")
     found = referral.providers_near(actor=world.actor("caseworker_a"), person=person)
     assert [(p.provider.name_km, p.near) for p in found] == [
         ("មណ្ឌលសុខភាពឃុំ", "commune"),

@@ -163,13 +163,35 @@ def check_period(scheme: Scheme, year: AcademicYear, period: Period, result: Run
 
 
 _INSERTED = (
-    "id", "created_at", "updated_at", "version", "award_id", "year_id", "period_start", "period_end",
-    "period_label", "amount", "currency", "school_days", "checked_at", "override_reason", "channel",
-    "reference", "received_by", "proof", "receipt_number",
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "award_id",
+    "year_id",
+    "period_start",
+    "period_end",
+    "period_label",
+    "amount",
+    "currency",
+    "school_days",
+    "checked_at",
+    "override_reason",
+    "channel",
+    "reference",
+    "received_by",
+    "proof",
+    "receipt_number",
     # per row:
-    "status", "condition", "days_present", "days_absent", "days_excused", "days_recorded",
-    "attendance_percent", "not_promoted",
-)  # fmt: skip
+    "status",
+    "condition",
+    "days_present",
+    "days_absent",
+    "days_excused",
+    "days_recorded",
+    "attendance_percent",
+    "not_promoted",
+)
 _PER_ROW = 8
 
 
@@ -189,19 +211,40 @@ def _insert(scheme: Scheme, year: AcademicYear, period: Period, rows: list, now)
     key = Payment._meta.pk
     created = ops.adapt_datetimefield_value(now)
     fixed = [
-        created, created, 1, None, key.get_db_prep_value(year.pk, connection),
-        ops.adapt_datefield_value(period.starts_on), ops.adapt_datefield_value(period.ends_on),
-        period.label, scheme.amount, scheme.currency, period.school_days, created, "", "", "", "", "", "",
-    ]  # fmt: skip
+        created,
+        created,
+        1,
+        None,
+        key.get_db_prep_value(year.pk, connection),
+        ops.adapt_datefield_value(period.starts_on),
+        ops.adapt_datefield_value(period.ends_on),
+        period.label,
+        scheme.amount,
+        scheme.currency,
+        period.school_days,
+        created,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
     table = ops.quote_name(Payment._meta.db_table)
     columns = ", ".join(ops.quote_name(c) for c in _INSERTED)
     values_of: dict = {}
     for checked in {checked for _award, checked in rows}:
         seen = checked.attendance
         values_of[checked] = (
-            checked.status, checked.condition, seen.present, seen.absent, seen.excused, seen.recorded, seen.percent,
+            checked.status,
+            checked.condition,
+            seen.present,
+            seen.absent,
+            seen.excused,
+            seen.recorded,
+            seen.percent,
             checked.not_promoted,
-        )  # fmt: skip
+        )
     per_row = [values_of[checked] for _award, checked in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -238,13 +281,17 @@ def _insert(scheme: Scheme, year: AcademicYear, period: Period, rows: list, now)
                 sql,
                 [
                     (
-                        key.get_db_prep_value(uuid.uuid4(), connection), *fixed[:3],
-                        award_key.get_db_prep_value(award_id, connection), *fixed[4:],
-                        *values[:6], ops.adapt_decimalfield_value(values[6], 5, 1), values[7],
+                        key.get_db_prep_value(uuid.uuid4(), connection),
+                        *fixed[:3],
+                        award_key.get_db_prep_value(award_id, connection),
+                        *fixed[4:],
+                        *values[:6],
+                        ops.adapt_decimalfield_value(values[6], 5, 1),
+                        values[7],
                     )
                     for (award_id, _), values in zip(rows, per_row, strict=True)
                 ],
-            )  # fmt: skip
+            )
     return len(rows)
 
 

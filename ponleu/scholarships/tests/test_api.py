@@ -41,8 +41,13 @@ def test_run_list_and_override_through_the_api(world):
     )
     assert response.status_code == 200, response.content
     assert response.json() == {
-        "created": 1, "checked": 1, "passed": 0, "failed": 0, "no_data": 1, "roll_call_rows_read": 0
-    }  # fmt: skip
+        "created": 1,
+        "checked": 1,
+        "passed": 0,
+        "failed": 0,
+        "no_data": 1,
+        "roll_call_rows_read": 0,
+    }
     listed = client.get(f"/api/v1/scholarships/schemes/{scheme.pk}/payments").json()
     assert [(p["condition"], p["status"], p["amount"]) for p in listed] == [("no_data", "withheld", 1250)]
     payment = Payment.objects.get(award=award)
