@@ -119,7 +119,7 @@ def _path(actor, profile_id, status=200):
             "course": course.name,
             "outcome": result.outcome if result else None,
             "ended_on": result.ended_on if result else None,
-            "certificate_number": result.certificate_number if result else "",
+            "certificate_number": result.certificate_number if result and path.identity_seen else "",
         }
         for course, result in path.courses
     ]

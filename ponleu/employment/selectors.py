@@ -116,6 +116,8 @@ class Path:
     courses: list = field(default_factory=list)  # (course, result or None)
     placements: list = field(default_factory=list)  # (placement, {months: follow-up})
     documents: list | None = None
+    # A certificate number is a document number: shown only with the identity.
+    identity_seen: bool = False
 
 
 def youth_path(*, actor, profile_id) -> Path:
@@ -149,6 +151,7 @@ def youth_path(*, actor, profile_id) -> Path:
         courses=[(m.group, results.get(m.group_id)) for m in memberships],
         placements=[(p, follow_ups[p.pk]) for p in placements],
         documents=documents(actor=actor, profile=profile),
+        identity_seen=can_see_identity(actor, person),
     )
 
 
@@ -172,14 +175,19 @@ def course_get(*, actor, course_id, capability: str = EMPLOYMENT_VIEW) -> Group:
     )
 
 
-def course_roll(*, actor, course: Group) -> list[tuple[GroupMember, str, CourseResult | None]]:
-    """The course's participants with their results (one access event for the names)."""
+def course_roll(*, actor, course: Group) -> list[tuple[GroupMember, str, CourseResult | None, bool]]:
+    """The course's participants with their results and whether the actor may see who each one
+    is (their certificate number is a document number, shown only then); one access event for
+    the names."""
     members = list(
         GroupMember.objects.filter(group=course).select_related("person").order_by("joined_on", "id")
     )
     results = {r.person_id: r for r in CourseResult.objects.filter(course=course)}
     people_read(actor=actor, people=[m.person for m in members])
-    return [(m, identity_label(actor, m.person), results.get(m.person_id)) for m in members]
+    return [
+        (m, identity_label(actor, m.person), results.get(m.person_id), can_see_identity(actor, m.person))
+        for m in members
+    ]
 
 
 # --- offers and matching ---------------------------------------------------------------------

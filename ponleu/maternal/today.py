@@ -16,23 +16,25 @@ from django.utils.translation import gettext_lazy as _
 from ponleu.common import clock
 from ponleu.common.today import Entry, Found, Item
 
-from . import selectors
+from . import policies, selectors
 
 CAPABILITY = "maternal.record"
 
 
-def _entries(pregnancies, *, what: str, day_of, late) -> list[Entry]:
+def _entries(actor, pregnancies, *, what: str, day_of, late) -> list[Entry]:
     language = translation.get_language()
     entries = []
     for pregnancy in pregnancies:
         village = pregnancy.person.village
         place = village.name(language) if village else ""
+        # The day (next antenatal visit, birth) is a health field: masked like on her page.
+        unmasked = policies.can_see_health(actor, pregnancy)
         entries.append(
             Entry(
                 gettext("Pregnancy") + (f" · {place}" if place else ""),
                 reverse("maternal:pregnancy_detail", kwargs={"pregnancy_id": pregnancy.pk}),
                 what,
-                day=day_of(pregnancy),
+                day=day_of(pregnancy) if unmasked else None,
                 late=late(pregnancy),
             )
         )
@@ -50,6 +52,7 @@ def _anc_overdue(actor, limit) -> Found:
         return Found(0)
     shown = list(pregnancies[:limit])
     entries = _entries(
+        actor,
         shown,
         what=gettext("Antenatal visit"),
         day_of=lambda p: p.next_anc_due_on,
@@ -69,7 +72,7 @@ def _certificate_missing(actor, limit) -> Found:
         return Found(0)
     shown = list(pregnancies[:limit])
     entries = _entries(
-        shown, what=gettext("Birth certificate"), day_of=lambda p: p.born_on, late=lambda p: False
+        actor, shown, what=gettext("Birth certificate"), day_of=lambda p: p.born_on, late=lambda p: False
     )
     return Found(count, entries, served=tuple(shown))
 

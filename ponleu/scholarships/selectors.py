@@ -164,11 +164,23 @@ class PaymentRow:
     name: str
 
 
+# Eligibility lines that state a health fact of the child or the household (HIV in the
+# household, a disability): shown only beside a child the reader may see (not beside initials).
+HEALTH_RULES = frozenset({"hiv_affected", "disability"})
+
+
+def rules_shown(actor, application: Application) -> dict[str, bool]:
+    """The application's eligibility lines as the actor may read them."""
+    if can_see_identity(actor, application.person):
+        return dict(application.eligibility)
+    return {rule: ok for rule, ok in application.eligibility.items() if rule not in HEALTH_RULES}
+
+
 @dataclass
 class SchemePage:
     scheme: Scheme
     awards: list[AwardRow]
-    pending: list[tuple[Application, str]]
+    pending: list[tuple[Application, str, dict]]  # (application, name, eligibility shown)
     payments: list[PaymentRow]
     years: list[AcademicYear]
     totals: dict = field(default_factory=dict)
@@ -195,12 +207,14 @@ def scheme_page(*, actor, scheme: Scheme, period_start=None) -> SchemePage:
         awards=[
             AwardRow(a, identity_label(actor, a.person), can_see_identity(actor, a.person)) for a in awards
         ],
-        pending=[(app, identity_label(actor, app.person)) for app in pending],
+        pending=[(app, identity_label(actor, app.person), rules_shown(actor, app)) for app in pending],
         payments=[PaymentRow(p, identity_label(actor, p.award.person)) for p in payment_list],
         years=years_of(scheme),
         totals=ledger_of(scheme),
     )
-    ids = sorted({str(a.person_id) for a in awards} | {str(app.person_id) for app, _ in page.pending})
+    ids = sorted(
+        {str(a.person_id) for a in awards} | {str(app.person_id) for app, _name, _rules in page.pending}
+    )
     audit.record_access(
         actor=actor,
         action=ScholarshipAction.SCHEME_VIEWED,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ponleu.access.policies import can_see_identity
 from ponleu.audit import services as audit
 from ponleu.common.errors import ValidationFailed
 from ponleu.common.versions import claim_version
@@ -71,7 +72,11 @@ def course_result_record(
     course = acting(actor, Group.objects, course, RECORD)
     if course.kind.base != GroupBase.VOCATIONAL_COURSE:
         raise ValidationFailed(_("Choose a vocational course."), field="course")
-    member = GroupMember.objects.filter(group=course, person_id=_uuid_or_none(person_id)).first()
+    member = (
+        GroupMember.objects.filter(group=course, person_id=_uuid_or_none(person_id))
+        .select_related("person")
+        .first()
+    )
     if member is None:
         raise ValidationFailed(_("Choose a participant of this course."), field="person")
     outcome = choice(outcome, CourseOutcome, field="outcome")
@@ -83,9 +88,19 @@ def course_result_record(
         raise ValidationFailed(
             _("Only a participant who completed the course has a certificate."), field="certificate_number"
         )
+    # The certificate number is a document number: only a worker who may see who the
+    # participant is reads or writes it (the others' form has no such field).
+    seen = can_see_identity(actor, member.person)
+    if certificate and not seen:
+        raise ValidationFailed(
+            _("Only a worker who may see who this young person is can record their certificate."),
+            field="certificate_number",
+        )
     result = (
         CourseResult.objects.select_for_update().filter(course=course, person_id=member.person_id).first()
     )
+    if not seen and result is not None and outcome == CourseOutcome.COMPLETED:
+        certificate = result.certificate_number  # kept as it was, not wiped by a form without it
     before = {}
     if result is None:
         result = CourseResult(course=course, person_id=member.person_id)

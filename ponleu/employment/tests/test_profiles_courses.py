@@ -181,7 +181,10 @@ def test_a_course_is_a_vocational_group_and_results_are_per_participant(world):
         )
     assert CourseResult.objects.get(person=done).ended_on == dt.date(2026, 7, 1)
     roll = selectors.course_roll(actor=actor, course=course)
-    assert {m.person_id: r.outcome for m, _name, r in roll} == {done.pk: "completed", left.pk: "dropped_out"}
+    assert {m.person_id: r.outcome for m, _name, r, _seen in roll} == {
+        done.pk: "completed",
+        left.pk: "dropped_out",
+    }
 
 
 def test_results_only_on_courses_and_only_in_reach(world):

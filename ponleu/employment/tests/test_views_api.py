@@ -252,3 +252,50 @@ def test_documents_are_recorded_by_who_may_see_who_the_young_person_is(world):
     assert (
         client_of(world.user("caseworker_b")).post(url, {"kind": "id_card", "number": "1"}).status_code == 404
     )
+
+
+def test_certificate_numbers_go_only_to_who_may_see_who_the_young_person_is(world):
+    """A certificate number is a document number: the M&E officer (who sees no names) reads
+    the course roll, the young person's path and the API without it; a caseworker who may not
+    see a sensitive participant cannot write it, and a correction of theirs keeps it."""
+    profile, course = _graduate(world)
+    reader = client_of(world.user("me_officer"))
+    roll = reader.get(reverse("employment:course_detail", args=[course.pk]))
+    assert roll.status_code == 200
+    assert "VT-7" not in roll.content.decode()
+    path = reader.get(reverse("employment:youth_path", args=[profile.pk]))
+    assert path.status_code == 200
+    assert "VT-7" not in path.content.decode()
+    body = reader.get(f"{API}/youth/{profile.pk}").json()
+    assert body["courses"][0]["outcome"] == "completed"
+    assert body["courses"][0]["certificate_number"] == ""
+    # The supervisor, who may see who she is, still reads it everywhere.
+    supervisor = client_of(world.user("supervisor"))
+    assert "VT-7" in supervisor.get(reverse("employment:course_detail", args=[course.pk])).content.decode()
+    assert supervisor.get(f"{API}/youth/{profile.pk}").json()["courses"][0]["certificate_number"] == "VT-7"
+
+    hidden = factories.young(world, is_sensitive=True)
+    group_services.member_add(
+        actor=world.actor("supervisor"), group=course, person_id=hidden.pk, joined_on=dt.date(2026, 1, 5)
+    )
+    course_services.course_result_record(
+        actor=world.actor("supervisor"),
+        course=course,
+        person_id=hidden.pk,
+        outcome="completed",
+        ended_on=dt.date(2026, 6, 30),
+        certificate_number="VT-SECRET",
+    )
+    caseworker = client_of(world.user("caseworker_a"))
+    page = caseworker.get(reverse("employment:course_detail", args=[course.pk])).content.decode()
+    assert "VT-SECRET" not in page
+    assert "VT-7" in page  # the participant she may see
+    result = CourseResult.objects.get(person=hidden)
+    url = reverse("employment:course_result", args=[course.pk])
+    values = {"person": str(hidden.pk), "outcome": "completed", "ended_on": "2026-07-01"}
+    refused = caseworker.post(url, {**values, "certificate_number": "VT-OTHER", "version": result.version})
+    assert refused.status_code == 400
+    corrected = caseworker.post(url, {**values, "version": result.version})
+    assert corrected.status_code == 302
+    result.refresh_from_db()
+    assert (result.ended_on, result.certificate_number) == (dt.date(2026, 7, 1), "VT-SECRET")

@@ -59,3 +59,18 @@ def test_antenatal_overdue_and_certificates_missing_count_their_lists(world):
         assert missing.find(actor, 5).count == 1 == _listed(client, missing.full_list(actor))
         registry_services.identifier_add(actor=actor, person=child, type="birth_certificate", value="BC-77")
         assert missing.find(actor, 5).count == 0 == _listed(client, missing.full_list(actor))
+
+
+def test_the_short_list_shows_no_health_date_to_a_worker_it_masks(world):
+    """A field worker reaches the pregnancy of a woman of her caseload but may not see its
+    health fields: the reminder names the village and links the page, without the day the
+    antenatal visit was due."""
+    with clock.frozen(NOW):
+        woman = factories.woman(world.actor("field_worker"))
+        pregnancy = factories.pregnancy(world.actor("supervisor"), woman)
+        masked = _item("maternal.anc_overdue").find(world.actor("field_worker"), 5)
+        assert masked.count == 1
+        assert masked.entries[0].day is None
+        assert str(pregnancy.pk) in masked.entries[0].url
+        seen = _item("maternal.anc_overdue").find(world.actor("supervisor"), 5)
+        assert seen.entries[0].day == pregnancy.next_anc_due_on

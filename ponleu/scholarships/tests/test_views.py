@@ -11,6 +11,7 @@ from ponleu.common import clock
 from ponleu.education.tests import factories as school
 from ponleu.scholarships.choices import ConditionResult, PaymentStatus
 from ponleu.scholarships.models import Payment
+from ponleu.scholarships.services import awards as award_services
 from ponleu.testing.login import login
 
 from . import factories
@@ -87,3 +88,24 @@ def test_a_payment_of_another_organisation_is_not_found(world):
     )
     history = reverse("scholarships:person_history", kwargs={"person_id": award.person_id})
     assert client.get(history).status_code == 404
+
+
+def test_health_eligibility_lines_go_only_beside_a_child_the_reader_may_see(world):
+    """An application to a scheme for households affected by HIV: the supervisor, who sees the
+    child, reads the HIV and disability lines; the M&E officer, who sees initials, reads the
+    other rules only."""
+    scheme = factories.scheme(world, requires_hiv_affected=True, requires_disability=True, grade_min=1)
+    pupil = school.make_pupil(world.org)
+    award_services.application_make(
+        actor=world.actor("supervisor"), scheme=scheme, person_id=pupil.pk, facts={"hiv_affected": True}
+    )
+    page = reverse("scholarships:scheme_detail", kwargs={"scheme_id": scheme.pk})
+    seen = client_of(world.user("supervisor")).get(page).content.decode()
+    assert ">hiv_affected:" in seen
+    assert ">disability:" in seen
+    masked = client_of(world.user("me_officer")).get(page)
+    assert masked.status_code == 200
+    text = masked.content.decode()
+    assert ">grade_min:" in text  # the committee still reads the rules that say nothing of health
+    assert ">hiv_affected:" not in text
+    assert ">disability:" not in text
