@@ -62,7 +62,8 @@ def _summary(actor, pregnancy) -> dict:
     out = {
         "id": pregnancy.pk,
         "version": pregnancy.version,
-        "person_id": pregnancy.person_id,
+        # Her id only beside health details she may see: with it, a masked pregnancy names her.
+        "person_id": pregnancy.person_id if unmasked else None,
         "woman_name": policies.woman_label(actor, pregnancy),
         "is_masked": not unmasked,
         "is_sensitive": pregnancy.is_sensitive,

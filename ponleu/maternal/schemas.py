@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import model_validator
 
 from ponleu.common.numerals import to_ascii_digits
@@ -140,7 +140,9 @@ class PlanningOut(Schema):
 class PregnancyOut(Schema):
     id: uuid.UUID
     version: int
-    person_id: uuid.UUID
+    person_id: uuid.UUID | None = Field(
+        None, description="null when her health details are masked to the reader"
+    )
     woman_name: str
     is_masked: bool
     is_sensitive: bool

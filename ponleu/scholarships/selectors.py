@@ -21,6 +21,7 @@ from .choices import ApplicationStatus, AwardStatus, PaymentStatus, ScholarshipA
 from .comparison import band_of, compare, tertile_cuts
 from .eligibility import Facts
 from .models import SCHOLARSHIPS_VIEW, Application, Award, Payment, Scheme
+from .money import display_amount
 from .schedule import Period, TermDates, periods
 
 PERSON_TARGET = "registry.person"
@@ -184,6 +185,18 @@ class SchemePage:
     payments: list[PaymentRow]
     years: list[AcademicYear]
     totals: dict = field(default_factory=dict)
+
+    def shown(self, key: str) -> str:
+        """A total of the ledger as a person reads it (dollars from cents, riel grouped)."""
+        return display_amount(self.totals[key], self.totals["currency"])
+
+    @property
+    def paid_shown(self) -> str:
+        return self.shown("paid")
+
+    @property
+    def remaining_shown(self) -> str:
+        return self.shown("remaining")
 
 
 def scheme_page(*, actor, scheme: Scheme, period_start=None) -> SchemePage:

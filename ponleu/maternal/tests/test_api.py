@@ -116,6 +116,7 @@ def test_masked_for_a_reader_without_sensitive_access_and_missing_out_of_reach(w
         body = reader.get(f"{API}/pregnancies/{pregnancy.pk}").json()
         assert body["is_masked"] is True
         assert body["woman_name"] == "C. S."
+        assert body["person_id"] is None  # her id would name her beside a pregnancy masked to the reader
         assert body["due_on"] is None
         assert body["antenatal_visits"] is None
         assert "bleeding" not in str(body)

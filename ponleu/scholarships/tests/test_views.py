@@ -75,6 +75,17 @@ def test_a_coordinator_runs_overrides_pays_and_prints(world):
     assert receipts.status_code == 200
     assert receipts["Content-Type"] == "application/pdf"
     assert receipts.content.startswith(b"%PDF")
+    # The ledger in the scheme's money: three payments of 60,000 riel out of 10,000,000.
+    html = client.get(page).content.decode()
+    assert '<span data-ledger="paid">180,000 ៛</span>' in html
+    assert "9,820,000 ៛" in html
+
+
+def test_a_dollar_ledger_reads_in_dollars_not_cents():
+    from ponleu.scholarships.selectors import SchemePage
+
+    page = SchemePage(None, [], [], [], [], totals={"currency": "USD", "paid": 155000, "remaining": 45050})
+    assert (page.paid_shown, page.remaining_shown) == ("$1,550.00", "$450.50")
 
 
 def test_a_payment_of_another_organisation_is_not_found(world):
