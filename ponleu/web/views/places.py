@@ -35,7 +35,9 @@ class VillageSearchView(AppView):
         query = request.GET.get("village_q", "")[:60]
         levels = [level for level in AdminLevel.values if level in request.GET.getlist("level")]
         levels = levels or [AdminLevel.VILLAGE]
-        units = [unit for level in levels for unit in selectors.units_search(query=query, level=level)]
+        # About twenty answers in all, as for villages alone: a phone's screen and a slow line.
+        limit = -(-20 // len(levels))
+        units = [u for level in levels for u in selectors.units_search(query=query, level=level, limit=limit)]
         results = [
             (
                 u.code,
