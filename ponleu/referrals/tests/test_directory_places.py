@@ -61,6 +61,7 @@ def test_the_edit_page_shows_the_places_served_by_name_khmer_first(world):
     ticked = re.findall(r'<input type="checkbox" name="areas" value="(\d+)" checked> ([^<]+)</label>', body)
     assert ticked == [("020101", KANTUEU_KHMER_FIRST), ("0208", SANGKAE_KHMER_FIRST)]
     assert "Thmei, Kantueu Muoy, Banan, Battambang" in body  # the location, by name
+    assert "A place picker" not in body  # the template's comment stays out of the page
     assert f'hx-get="{reverse("web:village_search")}?{PLACES}"' in body  # communes, districts, provinces
 
 
