@@ -34,6 +34,15 @@ def unit_label(unit: AdminUnit, language: str | None = None) -> str:
     return ", ".join(parts)
 
 
+def unit_label_khmer_first(unit: AdminUnit) -> str:
+    """'ថ្មី, កន្ទឺ១, … · Thmei, Kantueu Muoy, … (Village)': the Khmer names first whatever the
+    page's language, the Latin ones after for those who read them better, then the level, so that
+    a district and a commune of one name are told apart."""
+    khmer, latin = unit_label(unit, "km"), unit_label(unit, "en")
+    names = khmer if latin == khmer else f"{khmer} · {latin}"
+    return f"{names} ({unit.get_level_display()})"
+
+
 def units_search(*, query: str, level: str = AdminLevel.VILLAGE, limit: int = 20) -> list[AdminUnit]:
     """Type-ahead over the whole country at one level (Khmer or Latin, digits folded)."""
     terms = [t for t in {fold(query), ascii_fold(query)} if t]

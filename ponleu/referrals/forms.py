@@ -72,9 +72,21 @@ def _codes(value: str) -> list[str]:
     return [code for code in value.replace(",", " ").split() if code]
 
 
+class CodesField(forms.Field):
+    """Gazetteer codes posted as several values (the place picker's ticked boxes); the service
+    checks that each is a place and one the administrator looks after."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        return [code for item in values for code in _codes(str(item))]
+
+
 class ProviderForm(forms.Form):
     """One provider of the directory, as an administrator keeps it: each service offered with
-    its cost (blank: not offered), the places served as gazetteer codes."""
+    its cost (blank: not offered), the places served chosen by name in the place picker (their
+    gazetteer codes posted), or typed as codes where the picker cannot run."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ProviderKind.choices)
     name_km = forms.CharField(label=_("Name (Khmer)"), max_length=200)
@@ -93,9 +105,11 @@ class ProviderForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    areas = forms.CharField(
-        label=_("Places served (commune, district or province codes)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+    areas = CodesField(label=_("Places served"), required=False)
+    areas_typed = forms.CharField(
+        label=_("Or type their codes (commune, district or province)"),
+        max_length=400,
+        required=False,
         help_text=_("Separated by spaces or commas, for example 020101 0202."),
     )
     is_active = forms.BooleanField(label=_("Still open"), required=False)
@@ -116,7 +130,8 @@ class ProviderForm(forms.Form):
 
     @property
     def main_fields(self):
-        return [self[name] for name in self.fields if not name.startswith("cost_") and name != "version"]
+        placed = {"version", "location", "areas", "areas_typed"}  # the place pickers show these
+        return [self[name] for name in self.fields if not name.startswith("cost_") and name not in placed]
 
     @classmethod
     def initial_for(cls, provider) -> dict:
@@ -131,7 +146,7 @@ class ProviderForm(forms.Form):
             "hours": provider.hours,
             "languages": ", ".join(provider.languages or []),
             "accessibility": list(provider.accessibility or []),
-            "areas": " ".join(sorted(area.unit_id for area in provider.areas.all())),
+            "areas": sorted(area.unit_id for area in provider.areas.all()),
             "is_active": provider.is_active,
             "is_employer": provider.is_employer,
             "version": provider.version,
@@ -154,7 +169,7 @@ class ProviderForm(forms.Form):
             "hours": data["hours"],
             "languages": [x.strip() for x in data["languages"].split(",") if x.strip()],
             "accessibility": data["accessibility"],
-            "areas": _codes(data["areas"]),
+            "areas": list(dict.fromkeys([*data["areas"], *_codes(data["areas_typed"])])),
             "is_active": data["is_active"],
             "is_employer": data["is_employer"],
             "services": [

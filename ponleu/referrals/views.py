@@ -23,6 +23,8 @@ from ponleu.common import clock
 from ponleu.common.errors import DomainError, PermissionDenied
 from ponleu.early_warning.models import Flag
 from ponleu.geography.models import AdminUnit
+from ponleu.geography.selectors import unit_label
+from ponleu.geography.selectors import unit_label_khmer_first as place_label
 from ponleu.jobs.selectors import job_get
 from ponleu.organisations.models import Organisation
 from ponleu.registry.forms import apply_errors
@@ -99,6 +101,24 @@ def _organisations() -> list[tuple[str, str]]:
     ]
 
 
+def _places_chosen(form: ProviderForm) -> dict:
+    """The places the form holds, by name (Khmer first): those served as the picker's ticked
+    boxes, and the location's label. A code that is no place stays shown as typed, so that the
+    error beside it says what was refused."""
+    codes = list(dict.fromkeys(form.fields["areas"].to_python(form["areas"].value())))
+    location = str(form["location"].value() or "")
+    units = {
+        unit.code: unit
+        for unit in AdminUnit.objects.filter(code__in=[*codes, location]).select_related(
+            "parent__parent__parent"
+        )
+    }
+    chosen = [(code, place_label(units[code]) if code in units else code) for code in codes]
+    language = get_language()
+    location_label = unit_label(units[location], language) if location in units else ""
+    return {"areas_chosen": chosen, "location_label": location_label}
+
+
 class ProviderEditView(AppView):
     """An administrator keeps one provider's entry: saving it, even unchanged, marks it checked
     today and answers a user's report that it was wrong."""
@@ -107,7 +127,7 @@ class ProviderEditView(AppView):
     template = "referrals/provider_edit.html"
 
     def _render(self, request, provider, form, status=200):
-        context = {"provider": provider, "form": form}
+        context = {"provider": provider, "form": form, **_places_chosen(form)}
         return render(request, self.template, context, status=status)
 
     def get(self, request, provider_id):

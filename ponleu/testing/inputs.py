@@ -164,6 +164,7 @@ NOT_IDS = {
             "decision",
             "standard",
             "export",
+            "level",
         ),
         "a choice from a fixed list",
     ),

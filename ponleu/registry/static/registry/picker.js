@@ -16,6 +16,28 @@
     if (out) { out.textContent = label || ""; }
   }
 
+  // Several places (data-picker-many): each choice is a ticked box named like the field, so the
+  // form posts the codes as it would without JavaScript; choosing one already there ticks it again.
+  function addChosen(picker, code, label) {
+    var list = picker.querySelector("[data-picker-chosen]");
+    if (!list || !code) { return; }
+    var boxes = list.querySelectorAll("input[type=checkbox]");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].value === code) { boxes[i].checked = true; return; }
+    }
+    var item = document.createElement("li");
+    var wrap = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = picker.getAttribute("data-field-name");
+    box.value = code;
+    box.checked = true;
+    wrap.appendChild(box);
+    wrap.appendChild(document.createTextNode(" " + label));
+    item.appendChild(wrap);
+    list.appendChild(item);
+  }
+
   function loadOptions(picker, select, parentCode) {
     var url = picker.getAttribute("data-options-url");
     if (parentCode) { url += "?parent=" + encodeURIComponent(parentCode); }
@@ -65,7 +87,12 @@
       var button = event.target.closest("[data-village-code]");
       if (!button) { return; }
       event.preventDefault();
-      choose(picker, button.getAttribute("data-village-code"), button.textContent.trim());
+      if (picker.hasAttribute("data-picker-many")) {
+        addChosen(picker, button.getAttribute("data-village-code"),
+          button.getAttribute("data-village-label") || button.textContent.trim());
+      } else {
+        choose(picker, button.getAttribute("data-village-code"), button.textContent.trim());
+      }
       var found = picker.querySelector("[data-picker-found]");
       if (found) { found.innerHTML = ""; }
     });
