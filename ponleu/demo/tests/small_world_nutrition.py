@@ -3,21 +3,10 @@ referred the same day but the newest, the journey's village of twenty children u
 
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
-
 from ponleu.nutrition.models import FollowUp, GrowthMeasurement, SamAlert
 
-from .test_command import _gazetteer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.dated
-def test_the_small_world_has_a_year_of_growth_monitoring_in_two_villages():
-    _gazetteer()
-    call_command("demo", "--seed", "5", "--people-per-org", "60", stdout=None)
-
+def the_small_world_has_a_year_of_growth_monitoring_in_two_villages():
     rows = GrowthMeasurement.objects.all()
     # The test gazetteer has one village in the team's district (the real one, two).
     assert rows.values("village").distinct().count() == 1

@@ -4,25 +4,14 @@ the Labour Law's line."""
 
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
-
 from ponleu.access.actors import actor_for_membership
 from ponleu.early_childhood import selectors
 from ponleu.early_childhood.models import Check, Factory, Instrument, Nursery
 from ponleu.organisations.models import Membership
 from ponleu.programmes.models import Attendance, Session
 
-from .test_command import _gazetteer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.dated
-def test_the_small_world_has_two_nurseries_with_a_term_checks_and_factories():
-    _gazetteer()
-    call_command("demo", "--seed", "5", "--people-per-org", "60", stdout=None)
-
+def the_small_world_has_two_nurseries_with_a_term_checks_and_factories():
     assert sorted(Nursery.objects.values_list("kind", flat=True)) == ["factory", "preschool"]
     for nursery in Nursery.objects.all():
         assert nursery.group.members.count() >= 8

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
-
 from ponleu.common import clock
 from ponleu.early_warning.models import Flag
 from ponleu.family_support.models import SupportPlan
@@ -13,16 +10,8 @@ from ponleu.referrals.models import Provider, Referral, SharedRecord
 from ponleu.referrals.selectors import provider_search
 from ponleu.registry.models import Consent, Person
 
-from .test_command import _gazetteer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.dated
-def test_the_small_world_has_a_directory_and_referrals_in_every_state():
-    _gazetteer()
-    call_command("demo", "--seed", "5", "--people-per-org", "60", stdout=None)
-
+def the_small_world_has_a_directory_and_referrals_in_every_state():
     # Every kind of provider, each with a service, a phone and hours; no real NGO owns any.
     kinds = set(Provider.objects.values_list("kind", flat=True))
     assert kinds == set(ProviderKind.values)

@@ -3,24 +3,13 @@ services by the midwife liaison."""
 
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
-
 from ponleu.maternal.choices import PregnancyStatus
 from ponleu.maternal.models import AntenatalVisit, FamilyPlanning, PostnatalVisit, Pregnancy
 from ponleu.notifications.models import Notification
 from ponleu.registry.models import HouseholdMember, Identifier
 
-from .test_command import _gazetteer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.dated
-def test_the_small_world_follows_pregnancies_at_every_stage():
-    _gazetteer()
-    call_command("demo", "--seed", "5", "--people-per-org", "60", stdout=None)
-
+def the_small_world_follows_pregnancies_at_every_stage():
     pregnancies = Pregnancy.objects.select_related("person", "newborn")
     assert pregnancies.count() == 8
     assert {p.person.owner.username for p in pregnancies} == {"midwife.sabay"}

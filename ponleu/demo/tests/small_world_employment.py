@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
-
 from ponleu.access.actors import actor_for_membership
 from ponleu.common import clock
 from ponleu.employment import selectors
@@ -14,16 +11,8 @@ from ponleu.programmes.choices import GroupBase
 from ponleu.programmes.models import Group, Session
 from ponleu.referrals.models import Provider
 
-from .test_command import _gazetteer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.dated
-def test_the_small_world_has_a_youth_employment_centres_year():
-    _gazetteer()
-    call_command("demo", "--seed", "5", "--people-per-org", "60", stdout=None)
-
+def the_small_world_has_a_youth_employment_centres_year():
     courses = Group.objects.filter(kind__base=GroupBase.VOCATIONAL_COURSE)
     assert courses.count() == 2
     assert Session.objects.filter(group__in=courses).count() == 8
