@@ -48,18 +48,32 @@ class Preview:
 def _assess(person: Person, measured_on: dt.date, data: dict) -> tuple[int, dict, Assessment]:
     checked = values.measured(data)
     age = values.age_days(person, measured_on)
-    assessment = assess(
-        Measurement(
-            sex=values.sex(person),
-            age_days=age,
-            weight_kg=float(checked["weight_kg"]) if checked["weight_kg"] is not None else None,
-            length_cm=float(checked["length_cm"]) if checked["length_cm"] is not None else None,
-            measured_lying=checked["measured_lying"],
-            muac_mm=float(checked["muac_mm"]) if checked["muac_mm"] is not None else None,
-            oedema=checked["oedema"],
-        )
+    return age, checked, assess(_measurement(person, age, checked))
+
+
+def _measurement(person: Person, age: int, checked: dict, *, with_weight: bool = True) -> Measurement:
+    weight = checked["weight_kg"] if with_weight else None
+    return Measurement(
+        sex=values.sex(person),
+        age_days=age,
+        weight_kg=float(weight) if weight is not None else None,
+        length_cm=float(checked["length_cm"]) if checked["length_cm"] is not None else None,
+        measured_lying=checked["measured_lying"],
+        muac_mm=float(checked["muac_mm"]) if checked["muac_mm"] is not None else None,
+        oedema=checked["oedema"],
     )
-    return age, checked, assessment
+
+
+def severe_stands(person: Person, age: int, checked: dict, assessment: Assessment) -> bool:
+    """Severe acute malnutrition on values that can be believed. When only a weight-for-length
+    WHO flags as implausible makes it severe (a slip of the scale or the tape: 1.2 kg for 12),
+    the screen asks for the child to be measured again before anyone is alerted; MUAC and
+    oedema still count on their own."""
+    if "sam" not in assessment.findings:
+        return False
+    if "wflh" not in assessment.implausible:
+        return True
+    return "sam" in assess(_measurement(person, age, checked, with_weight=False)).findings
 
 
 def previous_of(person: Person, measured_on: dt.date, *, exclude=None) -> GrowthMeasurement | None:
@@ -109,7 +123,7 @@ def _apply(measurement: GrowthMeasurement, age: int, checked: dict, assessment: 
         setattr(measurement, name, getattr(assessment, name))
     measurement.implausible = sorted(assessment.implausible)
     measurement.findings = sorted(assessment.findings)
-    measurement.sam = "sam" in assessment.findings
+    measurement.sam = severe_stands(measurement.person, age, checked, assessment)
     measurement.mam = "mam" in assessment.findings
     measurement.faltering = bool(crossed)
 

@@ -187,3 +187,27 @@ def test_measurements_and_alerts_are_seen_only_in_reach(world):
     assert SamAlert.objects.visible_to(world.actor("caseworker_b")).count() == 0
     assert SamAlert.objects.visible_to(world.actor("partner")).count() == 0
     assert SamAlert.objects.visible_to(world.actor("teacher")).count() == 0
+
+
+def test_a_severe_weight_for_length_who_flags_as_implausible_asks_to_measure_again_before_an_alert(world):
+    person = factories.child(world)
+    factories.health_centre(world)
+    slip = factories.measure(world, person, weight_kg="1.2")  # 12 kg typed without its 1
+    assert "wflh" in slip.implausible
+    assert "sam" in slip.findings  # the assessment says what the numbers say ...
+    assert slip.sam is False  # ... but nobody is alerted on a value WHO rejects
+    assert not SamAlert.objects.exists()
+    wasted = factories.measure(
+        world, person, measured_on=(factories.TODAY - dt.timedelta(days=1)).isoformat(), weight_kg="7.0"
+    )
+    assert "wflh" not in wasted.implausible
+    assert wasted.sam is True
+    assert SamAlert.objects.filter(measurement=wasted).count() == 1
+
+
+def test_an_implausible_weight_does_not_hide_a_severe_muac(world):
+    person = factories.child(world)
+    factories.health_centre(world)
+    measurement = factories.measure(world, person, weight_kg="1.2", muac_mm="112")
+    assert measurement.sam is True
+    assert SamAlert.objects.filter(measurement=measurement).count() == 1
